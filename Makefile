@@ -1,0 +1,55 @@
+# weft - a WebAssembly runtime in C, built around threads.
+#   make                 build/weft (CLI), build/libweft.a, include/weft.h
+#   make test            install missing tools (wabt, wasi-libc, clang wasm32 runtime), build,
+#                        run every test: unit, embedding, spec suite, WASI, fuzz
+#   make check-sanitize  the tests again under AddressSanitizer+UBSan (and TSan for threads)
+#   make examples        the seeds' programs as guests and hosts, in build/examples/
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
+             -Iinclude -Isrc $(OPT) $(SAN) $(CFLAGS)
+LDLIBS_ALL = -lpthread -lm $(LDLIBS)
+
+LIB_SRC := $(wildcard src/util/*.c src/module/*.c src/compile/*.c src/exec/*.c \
+                      src/runtime/*.c src/threads/*.c src/wasi/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test check-sanitize unit examples clean setup
+all: $(BUILD)/weft $(BUILD)/libweft.a
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libweft.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/weft: $(CLI_OBJ) $(BUILD)/libweft.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libweft.a $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libweft.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libweft.a $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN)
+
+setup:
+	@sh tests/setup.sh
+
+test: setup all unit
+	@BUILD=$(BUILD) sh tests/run_all.sh
+
+check-sanitize: setup
+	$(MAKE) BUILD=build/asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" OPT="-O1 -g" all unit
+	@BUILD=build/asan SANITIZE=1 sh tests/run_all.sh
+
+clean:
+	rm -rf build

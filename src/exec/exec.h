@@ -1,0 +1,30 @@
+/*
+ * exec.h - running translated code. The compile layer (compile/) turns each validated
+ * function into the interpreter's own code once, at load; exec_invoke runs it.
+ */
+#ifndef WEFT_EXEC_H
+#define WEFT_EXEC_H
+
+#include "../runtime/runtime.h"
+
+/* An execution stack: value slots and call frames. One per store (single-threaded). */
+typedef struct exec_ctx exec_ctx;
+
+exec_ctx *exec_ctx_new(weft_engine *e);
+void exec_ctx_free(exec_ctx *ctx);
+
+/* Call f. slots holds f's parameters on entry and its results on return; it must have room
+ * for max(nparams, nresults) slots. Returns NULL or an error (a trap with the function and
+ * code offset attached, or a host function's error passed through). Re-entrant: a host
+ * function called from wasm may call exec_invoke again on the same ctx. */
+weft_error *exec_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots);
+
+/* Ask the running code to stop with WEFT_TRAP_INTERRUPTED at its next loop back-edge or call.
+ * Safe from any thread. */
+void exec_interrupt(exec_ctx *ctx);
+
+/* compile.c: translate every defined function of a validated module (fills wm_func.code). */
+weft_error *compile_module(weft_module *m);
+void compile_free_func(void *code);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * module.h - the decoded form of a module (struct weft_module) and the layer's entry points:
+ * decode (bytes -> module), validate, and the name section. A module is immutable once
+ * weft_module_new has returned it, and is shared by every thread that runs it.
+ */
+#ifndef WEFT_MODULE_H
+#define WEFT_MODULE_H
+
+#include <stdatomic.h>
+
+#include "../util/util.h"
+
+#define WM_PAGE_SIZE 65536u
+#define WM_MAX_PAGES 65536u /* 4 GiB for a 32-bit memory */
+
+/* A function type. Module types are canonicalised: identical types within one module share
+ * one index (wm_functype.canon), so call_indirect can compare pointers first. */
+struct weft_functype {
+    uint32_t nparams, nresults;
+    uint8_t *types; /* nparams params, then nresults results */
+};
+typedef struct weft_functype wm_functype;
+static inline const uint8_t *wm_params(const wm_functype *t) { return t->types; }
+static inline const uint8_t *wm_results(const wm_functype *t) { return t->types + t->nparams; }
+/* Structural equality. */
+bool wm_functype_eq(const wm_functype *a, const wm_functype *b);
+
+typedef struct wm_limits {
+    uint64_t min, max;
+    bool has_max, shared;
+} wm_limits;
+
+typedef struct wm_tabletype {
+    uint8_t reftype; /* WEFT_FUNCREF or WEFT_EXTERNREF */
+    wm_limits lim;
+} wm_tabletype;
+
+typedef struct wm_globaltype {
+    uint8_t type;
+    bool mut;
+} wm_globaltype;
+
+/* A constant expression of WebAssembly 2.0: exactly one instruction then `end`. The decoder
+ * rejects anything else ("constant expression required" is a validation error, reported with
+ * kind VALIDATE; a missing `end` is malformed). */
+enum { WM_CONST_VALUE = 1, WM_CONST_REF_NULL, WM_CONST_REF_FUNC, WM_CONST_GLOBAL_GET };
+typedef struct wm_constexpr {
+    uint8_t kind;   /* WM_CONST_* */
+    uint8_t type;   /* VALUE: the value's type; REF_NULL: the reftype */
+    uint32_t index; /* REF_FUNC: function index; GLOBAL_GET: global index */
+    uint64_t bits;  /* VALUE: i32/i64 value or f32/f64 bits */
+    size_t offset;  /* byte offset of the instruction, for errors */
+} wm_constexpr;
+
+typedef struct wm_import {
+    char *module, *name; /* NUL-terminated copies */
+    uint32_t module_len, name_len;
+    uint8_t kind; /* weft_extern_kind */
+    union {
+        uint32_t typeidx;     /* FUNC */
+        wm_tabletype table;   /* TABLE */
+        wm_limits mem;        /* MEMORY */
+        wm_globaltype global; /* GLOBAL */
+    } desc;
+} wm_import;
+
+typedef struct wm_export {
+    char *name;
+    uint32_t name_len;
+    uint8_t kind; /* weft_extern_kind */
+    uint32_t index;
+} wm_export;
+
+/* A function defined by the module. */
+typedef struct wm_func {
+    uint32_t typeidx;
+    uint32_t nlocals;     /* declared locals, not counting parameters */
+    uint8_t *local_types; /* nlocals types */
+    size_t body_offset;   /* module byte offset of the first instruction (after the locals) */
+    size_t body_end;      /* module byte offset just past the final `end` */
+    size_t code_offset;   /* module byte offset of the code entry (its size field) */
+    void *code;           /* the translated code (compile layer), owned by the module */
+} wm_func;
+
+enum { WM_SEG_ACTIVE = 0, WM_SEG_PASSIVE = 1, WM_SEG_DECLARATIVE = 2 };
+
+typedef struct wm_elem {
+    uint8_t mode;         /* WM_SEG_* */
+    uint8_t reftype;
+    uint32_t table;       /* ACTIVE */
+    wm_constexpr offset;  /* ACTIVE */
+    uint32_t count;
+    wm_constexpr *items;  /* count items: REF_FUNC, REF_NULL or GLOBAL_GET */
+} wm_elem;
+
+typedef struct wm_data {
+    uint8_t mode;          /* WM_SEG_ACTIVE or WM_SEG_PASSIVE */
+    uint32_t memory;       /* ACTIVE */
+    wm_constexpr offset;   /* ACTIVE */
+    const uint8_t *bytes;  /* points into weft_module.bytes */
+    uint32_t len;
+} wm_data;
+
+typedef struct wm_custom {
+    char *name;
+    const uint8_t *data; /* points into weft_module.bytes */
+    size_t len;
+} wm_custom;
+
+struct weft_module {
+    atomic_int refs;
+    weft_engine *engine;
+    uint8_t *bytes; /* our own copy of the binary */
+    size_t len;
+
+    uint32_t ntypes;
+    wm_functype *types;
+    uint32_t *type_canon; /* ntypes: the smallest index of an identical type */
+
+    uint32_t nimports;
+    wm_import *imports;
+
+    /* Index spaces: imports first, then definitions. */
+    uint32_t nfuncs, nfunc_imports;
+    uint32_t *func_types; /* nfuncs type indices (imported and defined) */
+    wm_func *funcs;       /* nfuncs - nfunc_imports definitions */
+
+    uint32_t ntables, ntable_imports;
+    wm_tabletype *tables; /* ntables */
+
+    uint32_t nmems, nmem_imports;
+    wm_limits *mems; /* nmems */
+
+    uint32_t nglobals, nglobal_imports;
+    wm_globaltype *globals;    /* nglobals */
+    wm_constexpr *global_init; /* nglobals - nglobal_imports */
+
+    uint32_t nexports;
+    wm_export *exports;
+
+    bool has_start;
+    uint32_t start;
+
+    uint32_t nelems;
+    wm_elem *elems;
+
+    uint32_t ndatas;
+    wm_data *datas;
+    bool has_datacount;
+    uint32_t datacount;
+
+    uint32_t ncustoms;
+    wm_custom *customs;
+
+    /* Function names from the "name" section (nfuncs entries, each NULL if absent), or NULL.
+     * A malformed name section is ignored, as the spec asks. */
+    char **func_names;
+    char *module_name;
+
+    /* Set by validation: funcs that may be referenced by ref.func (C.refs), nfuncs flags. */
+    uint8_t *func_declared;
+};
+
+/* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or
+ * VALIDATE (things the spec calls invalid that are simplest to see while decoding, such as a
+ * constant expression that is not constant). */
+weft_error *decode_module(const uint8_t *bytes, size_t len, weft_module **out);
+/* Frees everything decode, validate and compile attached (calls compile_free_func). */
+void module_free(weft_module *m);
+const wm_functype *module_func_type(const weft_module *m, uint32_t funcidx);
+/* The function's name (name section) or NULL. */
+const char *module_func_name(const weft_module *m, uint32_t funcidx);
+
+/* validate.c: the full WebAssembly 2.0 validation (+ threads proposal). Kind VALIDATE errors
+ * carry the byte offset and, in code, the function index. */
+weft_error *validate_module(weft_module *m);
+
+#endif

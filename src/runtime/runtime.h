@@ -1,0 +1,129 @@
+/*
+ * runtime.h - what exists at run time: the engine, stores, function instances, memories,
+ * tables, globals and module instances. The interpreter (exec/) reads these structs directly.
+ *
+ * Values in the runtime are 64-bit slots (uint64_t): i32 in the low 32 bits (upper bits
+ * unspecified), i64, f32 bits in the low 32, f64 bits, and references as pointers
+ * (uintptr_t): a funcref is a weft_func *, an externref the embedder's pointer, null is 0.
+ */
+#ifndef WEFT_RUNTIME_H
+#define WEFT_RUNTIME_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../module/module.h"
+
+struct exec_ctx; /* exec/exec.h */
+
+struct weft_engine {
+    weft_config cfg; /* with defaults filled in */
+    /* issue 3 adds the parking lot for wait/notify here */
+};
+
+/* A function instance: wasm (inst != NULL) or host. */
+struct weft_func {
+    const wm_functype *type; /* for wasm funcs: the module's canonical type */
+    weft_instance *inst;     /* owning instance for wasm functions, NULL for host ones */
+    uint32_t index;          /* function index in its module (wasm) */
+    const wm_func *def;      /* wasm: the definition (code, locals) */
+    weft_host_fn host;       /* host */
+    void *env;
+    void (*finalize)(void *env);
+    wm_functype *owned_type; /* host: our copy of the type */
+    weft_func *next;         /* store's list of functions it owns */
+};
+
+struct weft_memory {
+    uint8_t *base;            /* start of the reservation; never moves */
+    _Atomic uint64_t size;    /* accessible bytes (pages * 64 KiB) */
+    uint64_t max_pages;       /* the effective maximum (type's max capped by the engine) */
+    bool has_max;             /* the type's */
+    bool shared;
+    size_t reserved;          /* bytes of address space reserved */
+    atomic_int refs;
+    pthread_mutex_t grow_lock;
+    weft_engine *engine;
+};
+
+struct weft_table {
+    uint8_t reftype;
+    uint32_t size;
+    uint32_t max; /* effective maximum (UINT32_MAX when none) */
+    bool has_max;
+    uintptr_t *elems; /* size entries; may move on growth */
+    weft_table *next; /* store's list */
+};
+
+struct weft_global {
+    uint8_t type;
+    bool mut;
+    uint64_t val;
+    weft_global *next; /* store's list */
+};
+
+/* An element segment at run time: its evaluated references, len 0 once dropped. */
+typedef struct rt_elem {
+    uint32_t len;
+    uintptr_t *items;
+} rt_elem;
+
+/* A data segment at run time: len 0 once dropped. */
+typedef struct rt_data {
+    uint32_t len;
+    const uint8_t *bytes;
+} rt_data;
+
+struct weft_instance {
+    weft_store *store;
+    weft_module *module; /* holds a reference */
+    weft_func **funcs;   /* module->nfuncs */
+    weft_table **tables; /* module->ntables */
+    weft_memory **mems;  /* module->nmems; each holds a reference */
+    weft_global **globals; /* module->nglobals */
+    rt_elem *elems;      /* module->nelems */
+    rt_data *datas;      /* module->ndatas */
+    weft_func *own_funcs;  /* block of module->nfuncs - nfunc_imports function instances */
+    weft_instance *next;   /* store's list */
+};
+
+/* What a host function sees of its caller. */
+struct weft_caller {
+    weft_instance *inst; /* calling instance, NULL when called by the embedder */
+    struct exec_ctx *ctx;
+};
+
+struct weft_store {
+    weft_engine *engine;
+    struct exec_ctx *ctx; /* this store's execution stack (created on first call) */
+    weft_instance *instances;
+    weft_func *funcs;
+    weft_table *tables;
+    weft_global *globals;
+    weft_memory **mems; size_t nmems, cap_mems; /* references the store holds */
+};
+
+/* memory.c */
+weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **out);
+/* Grow by delta pages: old size in pages, or -1. Atomic with respect to other threads. */
+int64_t memory_grow(weft_memory *m, uint64_t delta_pages);
+
+/* table.c */
+weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init);
+/* Grow by delta entries filled with init: old size, or -1. */
+int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init);
+
+/* func.c: call a host function with slot arguments (nparams slots in, nresults slots out,
+ * both at `slots`). The caller instance may be NULL. */
+weft_error *func_call_host(struct exec_ctx *ctx, weft_instance *caller, weft_func *f,
+                           uint64_t *slots);
+
+/* instance.c: a trap error located at a module byte offset of the function funcidx of inst. */
+weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t funcidx,
+                    size_t offset);
+
+/* convert between typed values and slots */
+uint64_t rt_val_to_slot(weft_val v);
+weft_val rt_slot_to_val(uint64_t slot, uint8_t type);
+
+#endif

@@ -1,0 +1,112 @@
+/* error.c - the weft_error value: construction and the public accessors. */
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static weft_error oom_error = {WEFT_ERR_RESOURCE, WEFT_TRAP_NONE, 0, WEFT_NO_OFFSET, false, 0, NULL,
+                               "out of memory"};
+
+weft_error *err_vnew(weft_error_kind kind, size_t offset, const char *fmt, va_list ap)
+{
+    weft_error *e = calloc(1, sizeof *e);
+    if (!e)
+        return &oom_error;
+    e->kind = kind;
+    e->offset = offset;
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    return e;
+}
+
+weft_error *err_new(weft_error_kind kind, size_t offset, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    weft_error *e = err_vnew(kind, offset, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+const char *err_trap_message(weft_trap_code code)
+{
+    switch (code) {
+    case WEFT_TRAP_NONE: return "no trap";
+    case WEFT_TRAP_UNREACHABLE: return "unreachable";
+    case WEFT_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case WEFT_TRAP_TABLE_OOB: return "out of bounds table access";
+    case WEFT_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case WEFT_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case WEFT_TRAP_INDIRECT_TYPE: return "indirect call type mismatch";
+    case WEFT_TRAP_INT_OVERFLOW: return "integer overflow";
+    case WEFT_TRAP_DIV_ZERO: return "integer divide by zero";
+    case WEFT_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case WEFT_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case WEFT_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case WEFT_TRAP_EXPECTED_SHARED: return "expected shared memory";
+    case WEFT_TRAP_NULL_REF: return "null reference";
+    case WEFT_TRAP_INTERRUPTED: return "interrupted";
+    case WEFT_TRAP_HOST: return "host trap";
+    }
+    return "trap";
+}
+
+weft_error *err_trap(weft_trap_code code)
+{
+    weft_error *e = err_new(WEFT_ERR_TRAP, WEFT_NO_OFFSET, "%s", err_trap_message(code));
+    if (e != &oom_error)
+        e->trap = code;
+    return e;
+}
+
+void err_set_func(weft_error *e, uint32_t func, const char *name)
+{
+    if (!e || e == &oom_error || e->has_func)
+        return;
+    e->has_func = true;
+    e->func = func;
+    e->func_name = name ? xstrdup(name) : NULL;
+}
+
+weft_error *weft_trap_new(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    weft_error *e = err_vnew(WEFT_ERR_TRAP, WEFT_NO_OFFSET, fmt, ap);
+    va_end(ap);
+    if (e != &oom_error)
+        e->trap = WEFT_TRAP_HOST;
+    return e;
+}
+
+weft_error *weft_exit_new(int code)
+{
+    weft_error *e = err_new(WEFT_ERR_EXIT, WEFT_NO_OFFSET, "exit with status %d", code);
+    if (e != &oom_error)
+        e->exit_code = code;
+    return e;
+}
+
+weft_error_kind weft_error_kind_of(const weft_error *e) { return e->kind; }
+const char *weft_error_message(const weft_error *e) { return e->msg; }
+size_t weft_error_offset(const weft_error *e) { return e->offset; }
+weft_trap_code weft_error_trap(const weft_error *e) { return e->trap; }
+int weft_error_exit_code(const weft_error *e) { return e->exit_code; }
+
+bool weft_error_func(const weft_error *e, uint32_t *index, const char **name)
+{
+    if (!e->has_func)
+        return false;
+    if (index)
+        *index = e->func;
+    if (name)
+        *name = e->func_name;
+    return true;
+}
+
+void weft_error_free(weft_error *e)
+{
+    if (!e || e == &oom_error)
+        return;
+    free(e->func_name);
+    free(e);
+}

@@ -1,0 +1,84 @@
+/*
+ * util.h - wasm-agnostic helpers: the error value, a bounds-checked byte reader with
+ * LEB128, and checked allocation. Every other layer builds on this one.
+ */
+#ifndef WEFT_UTIL_H
+#define WEFT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "weft.h"
+
+#define WEFT_NO_OFFSET ((size_t)-1)
+
+/* The concrete error. Public accessors live in util/error.c. */
+struct weft_error {
+    weft_error_kind kind;
+    weft_trap_code trap;
+    int exit_code;
+    size_t offset;      /* byte offset in the module, or WEFT_NO_OFFSET */
+    bool has_func;
+    uint32_t func;
+    char *func_name;    /* owned copy, or NULL */
+    char msg[240];
+};
+
+/* A new error with a printf-style message. Never returns NULL (falls back to a static
+ * out-of-memory error that weft_error_free ignores). */
+weft_error *err_new(weft_error_kind kind, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+weft_error *err_vnew(weft_error_kind kind, size_t offset, const char *fmt, va_list ap);
+/* The spec's message for a trap code ("integer divide by zero", ...). */
+const char *err_trap_message(weft_trap_code code);
+/* A trap error: kind TRAP with the spec's message. */
+weft_error *err_trap(weft_trap_code code);
+/* Attach the function (index and optional name) to an error that has none yet. */
+void err_set_func(weft_error *e, uint32_t func, const char *name);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Byte reader. All reads are bounds checked. On the first failure the reader records an
+ * error of kind `kind` (DECODE by default) with the byte offset and every later read fails.
+ * `base` is added to offsets so that a reader over a slice reports module offsets. */
+typedef struct wr_reader {
+    const uint8_t *start, *p, *end;
+    size_t base;
+    weft_error *err;
+} wr_reader;
+
+void wr_init(wr_reader *r, const uint8_t *data, size_t len, size_t base);
+static inline size_t wr_offset(const wr_reader *r) { return r->base + (size_t)(r->p - r->start); }
+static inline size_t wr_left(const wr_reader *r) { return (size_t)(r->end - r->p); }
+static inline bool wr_eof(const wr_reader *r) { return r->p >= r->end; }
+/* Record an error at the current offset (keeps the first one). Returns false. */
+bool wr_fail(wr_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool wr_fail_at(wr_reader *r, size_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+bool wr_u8(wr_reader *r, uint8_t *out);
+bool wr_u32(wr_reader *r, uint32_t *out);  /* unsigned LEB128, at most 5 bytes */
+bool wr_s32(wr_reader *r, int32_t *out);   /* signed LEB128, at most 5 bytes */
+bool wr_s33(wr_reader *r, int64_t *out);   /* signed 33-bit (block types) */
+bool wr_u64(wr_reader *r, uint64_t *out);  /* unsigned LEB128, at most 10 bytes */
+bool wr_s64(wr_reader *r, int64_t *out);   /* signed LEB128, at most 10 bytes */
+bool wr_f32(wr_reader *r, uint32_t *bits); /* 4 little-endian bytes */
+bool wr_f64(wr_reader *r, uint64_t *bits); /* 8 little-endian bytes */
+bool wr_bytes(wr_reader *r, size_t n, const uint8_t **out);
+/* A name: u32 length + UTF-8 bytes, validated ("malformed UTF-8 encoding").
+ * *out is a new NUL-terminated copy (free it); *len its length. */
+bool wr_name(wr_reader *r, char **out, uint32_t *len);
+bool utf8_valid(const uint8_t *s, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Allocation. These return NULL on failure (never abort); callers turn that into an error. */
+void *xcalloc(size_t n, size_t size);
+/* Grow *arr (of elem-size items, capacity *cap) to hold at least `need` items. */
+bool xgrow(void **arr, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#define WEFT_UNUSED(x) ((void)(x))
+
+#endif
