@@ -44,6 +44,8 @@ struct weft_memory {
     atomic_int refs;
     pthread_mutex_t grow_lock;
     weft_engine *engine;
+    _Atomic(struct thr_lot *) lot; /* wait/notify parking lot (threads/), created on first
+                                      use; must start NULL, freed with the memory */
 };
 
 struct weft_table {
