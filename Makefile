@@ -21,7 +21,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check-sanitize unit examples clean setup
+.PHONY: all test check-sanitize unit clean setup
 all: $(BUILD)/weft $(BUILD)/libweft.a
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
@@ -47,9 +47,17 @@ setup:
 test: setup all unit
 	@BUILD=$(BUILD) sh tests/run_all.sh
 
+# AddressSanitizer + UndefinedBehaviorSanitizer over every suite, then ThreadSanitizer over
+# the threaded ones (unit tests include the parking-lot stress test).
 check-sanitize: setup
 	$(MAKE) BUILD=build/asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" OPT="-O1 -g" all unit
-	@BUILD=build/asan SANITIZE=1 sh tests/run_all.sh
+	@BUILD=build/asan SANITIZE=asan sh tests/run_all.sh
+	$(MAKE) BUILD=build/tsan SAN="-fsanitize=thread" OPT="-O1 -g" all unit
+	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/unit.sh
+	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/threads.sh
 
 clean:
 	rm -rf build
+
+# The guest kit and the seeds' examples (make examples) live in their own fragment.
+-include guest/guest.mk

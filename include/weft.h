@@ -271,6 +271,10 @@ weft_error *weft_instance_new(weft_store *store, weft_module *module,
 weft_module *weft_instance_module(const weft_instance *inst);
 /* Look up an export by name: true and *out filled when it exists. */
 bool weft_instance_export(weft_instance *inst, const char *name, weft_extern *out);
+/* The same for a name of len bytes that may hold NUL bytes (wasm names may: the spec's
+ * names.wast exports both "" and "\00\01..."). */
+bool weft_instance_export_n(weft_instance *inst, const char *name, size_t len,
+                            weft_extern *out);
 weft_func *weft_instance_func(weft_instance *inst, const char *name);     /* or NULL */
 weft_memory *weft_instance_memory(weft_instance *inst, const char *name); /* or NULL */
 weft_global *weft_instance_global(weft_instance *inst, const char *name); /* or NULL */

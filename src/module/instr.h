@@ -14,6 +14,10 @@
 
 /* Block types: WI_BT_EMPTY, a value type (0x7F..0x6F), or a type index (>= 0). */
 #define WI_BT_EMPTY (-64) /* 0x40 as s33 */
+/* wi_instr.blocktype holds the raw s33: WI_BT_EMPTY, a value type as a NEGATIVE number
+ * (0x7F i32 reads as -1, 0x6F externref as -17), or a type index >= 0. For a value type
+ * (blocktype < 0 and != WI_BT_EMPTY) this gives its type byte (WEFT_I32 ...). */
+static inline uint8_t wi_bt_valtype(int64_t bt) { return (uint8_t)(bt & 0x7F); }
 
 typedef struct wi_instr {
     uint32_t op;

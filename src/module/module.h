@@ -170,6 +170,9 @@ void module_free(weft_module *m);
 const wm_functype *module_func_type(const weft_module *m, uint32_t funcidx);
 /* The function's name (name section) or NULL. */
 const char *module_func_name(const weft_module *m, uint32_t funcidx);
+/* names.c: the "name" custom section's payload (after the section name) into m->func_names
+ * and m->module_name. Needs m->nfuncs. A malformed name section is ignored, as the spec asks. */
+void decode_names(weft_module *m, const uint8_t *data, size_t len);
 
 /* validate.c: the full WebAssembly 2.0 validation (+ threads proposal). Kind VALIDATE errors
  * carry the byte offset and, in code, the function index. */

@@ -128,4 +128,22 @@ weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t fun
 uint64_t rt_val_to_slot(weft_val v);
 weft_val rt_slot_to_val(uint64_t slot, uint8_t type);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers shared by the runtime's own files (added by the runtime layer). */
+
+weft_global *global_create(weft_store *s, const wm_globaltype *gt, uint64_t val); /* global.c */
+void table_free(weft_table *t);                                                  /* table.c */
+void func_free(weft_func *f);          /* func.c: a host function (finalizer, owned type) */
+void instance_free(weft_instance *inst);                                         /* instance.c */
+/* store.c: call f (wasm or host) on the store's execution stack, created on first use. */
+weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots);
+/* imports.c: the kind and type of each extern given for the module's imports. */
+weft_error *rt_check_imports(const weft_module *m, const weft_extern *imports, size_t n);
+/* exports.c: the extern of export number i. */
+bool rt_export_at(const weft_instance *inst, uint32_t i, weft_extern *out);
+/* describe.c: text forms of types for error messages ("i32", "func (i32)->i32"). */
+const char *rt_valtype_name(uint8_t t); /* NULL if not a value type */
+void rt_describe_import(char *buf, size_t n, const weft_module *m, const wm_import *im);
+void rt_describe_extern(char *buf, size_t n, const weft_extern *x);
+
 #endif

@@ -87,7 +87,7 @@ static bool wr_sleb(wr_reader *r, unsigned bits, int64_t *out)
     uint64_t v = 0;
     unsigned shift = 0;
     size_t at = wr_offset(r);
-    uint8_t b;
+    uint8_t b = 0;
     for (;;) {
         if (r->err)
             return false;
@@ -146,7 +146,7 @@ bool wr_s64(wr_reader *r, int64_t *out) { return wr_sleb(r, 64, out); }
 
 bool wr_f32(wr_reader *r, uint32_t *bits)
 {
-    const uint8_t *b;
+    const uint8_t *b = NULL;
     if (!wr_bytes(r, 4, &b))
         return false;
     *bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -155,7 +155,7 @@ bool wr_f32(wr_reader *r, uint32_t *bits)
 
 bool wr_f64(wr_reader *r, uint64_t *bits)
 {
-    const uint8_t *b;
+    const uint8_t *b = NULL;
     if (!wr_bytes(r, 8, &b))
         return false;
     uint64_t v = 0;
@@ -207,7 +207,7 @@ bool utf8_valid(const uint8_t *s, size_t n)
 bool wr_name(wr_reader *r, char **out, uint32_t *len)
 {
     uint32_t n;
-    const uint8_t *b;
+    const uint8_t *b = NULL;
     size_t at;
     if (!wr_u32(r, &n))
         return false;

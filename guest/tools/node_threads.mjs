@@ -1,0 +1,92 @@
+// node_threads.mjs - runs a wasi-threads module under node (20+), as a reference for weft.
+//   node guest/tools/node_threads.mjs [--no-threads] PROGRAM.wasm [ARGS...]
+//
+// The module imports a shared env.memory and `wasi` `thread-spawn`. This script makes the
+// memory (its limits read from the module's import), runs _start on the main thread, and
+// implements thread-spawn with worker_threads: each worker instantiates the module on the
+// same memory and calls wasi_thread_start(tid, arg). With --no-threads, thread-spawn
+// returns -1 (pthread_create then fails with EAGAIN), to test single-threaded paths.
+// A trap or proc_exit in any thread ends the whole process, as wasi-threads specifies.
+import { readFileSync, writeSync } from 'node:fs';
+import { WASI } from 'node:wasi';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import process from 'node:process';
+
+// Find the import section's memory limits by hand (node's API lacks them).
+function readMemoryImport(bytes) {
+  let p = 8;
+  const u32 = () => { let r = 0, s = 0, b; do { b = bytes[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
+  const name = () => { const n = u32(); const s = Buffer.from(bytes.subarray(p, p + n)).toString(); p += n; return s; };
+  while (p < bytes.length) {
+    const id = bytes[p++], size = u32(), end = p + size;
+    if (id === 2) {
+      for (let n = u32(); n > 0; n--) {
+        name(); name();
+        const kind = bytes[p++];
+        if (kind === 0) u32();
+        else if (kind === 1) { p++; const f = bytes[p++]; u32(); if (f & 1) u32(); }
+        else if (kind === 3) { p += 2; }
+        else if (kind === 2) {
+          const f = bytes[p++], initial = u32(), maximum = f & 1 ? u32() : 65536;
+          return { initial, maximum, shared: (f & 2) !== 0 };
+        }
+      }
+    }
+    p = end;
+  }
+  throw new Error('no memory import');
+}
+
+function die(status, message) {
+  if (message) writeSync(2, message);
+  // process.exit in a worker ends only that worker; the process must end.
+  if (isMainThread) process.exit(status);
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function imports(ctx, wasi) {
+  return {
+    ...wasi.getImportObject(),
+    env: { memory: ctx.memory },
+    wasi: {
+      'thread-spawn': (arg) => {
+        if (ctx.noThreads) return -1;
+        const tid = Atomics.add(ctx.tids, 0, 1) + 1;
+        new Worker(new URL(import.meta.url), { workerData: { ...ctx, tid, arg } });
+        return tid;
+      },
+    },
+  };
+}
+
+function run(ctx, body) {
+  const wasi = new WASI({ version: 'preview1', args: ctx.args, env: process.env, returnOnExit: true });
+  try {
+    const instance = new WebAssembly.Instance(ctx.module, imports(ctx, wasi));
+    return body(instance, wasi);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError || e instanceof Error) die(134, `trap: ${e.message}\n`);
+    // proc_exit in a worker: node throws its private exit marker; the status is on wasi.
+    const key = Object.getOwnPropertySymbols(wasi).find((s) => s.description === 'kExitCode');
+    die(key ? wasi[key] : 1);
+  }
+}
+
+if (isMainThread) {
+  let argv = process.argv.slice(2);
+  const noThreads = argv[0] === '--no-threads';
+  if (noThreads) argv = argv.slice(1);
+  const bytes = readFileSync(argv[0]);
+  const module = new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory(readMemoryImport(bytes));
+  const tids = new Int32Array(new SharedArrayBuffer(4));
+  const ctx = { module, memory, tids, args: argv, noThreads };
+  const status = run(ctx, (instance, wasi) => wasi.start(instance));
+  die(status ?? 0);
+} else {
+  const ctx = workerData;
+  run(ctx, (instance, wasi) => {
+    wasi.initialize({ exports: { memory: ctx.memory } }); // binds WASI to the memory only
+    instance.exports.wasi_thread_start(ctx.tid, ctx.arg);
+  });
+}

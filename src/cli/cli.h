@@ -1,0 +1,29 @@
+/*
+ * cli.h - what the files of the command line share. The CLI uses only the public API
+ * (weft.h): it is the embedding API's first user.
+ */
+#ifndef WEFT_CLI_H
+#define WEFT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft.h"
+
+/* Exit statuses of the weft command. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAIL = 1,  /* a module failed to load or link, a test failed, a file is missing */
+    CLI_EXIT_USAGE = 2, /* wrong command line */
+    CLI_EXIT_TRAP = 134 /* the guest trapped (the status of an abort) */
+};
+
+/* Reads a whole file into a new buffer (free it). On failure returns NULL and writes the
+ * reason (strerror) into err. A trailing NUL is added (not counted in *len) so that text
+ * files can be parsed in place. */
+uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* `weft wast [--counts] SCRIPT.json`: argv[0] is "wast". Returns the exit status. */
+int cli_wast_main(int argc, char **argv);
+
+#endif /* WEFT_CLI_H */

@@ -1,0 +1,655 @@
+/*
+ * main.c - the weft command: dispatch to run, validate, wast, features, help.
+ *
+ * The CLI is the embedding API's first user: it includes weft.h only. The library never
+ * prints; this file decides what a user sees and which status the process exits with
+ * (see CLI_EXIT_* in cli.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files                                                                                      */
+
+uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break; /* end of file or an error, told apart below */
+        uint8_t *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (!buf) {
+        snprintf(err, errlen, "out of memory");
+    } else if (ferror(f)) {
+        snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));
+        free(buf);
+        buf = NULL;
+    } else {
+        buf[n] = '\0';
+        *len = n;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options of `weft run`: one row per option, so that a new one is a row and a setter.        */
+
+typedef struct cli_run_opts {
+    const char *invoke;
+    const char **env;   /* "KEY=VALUE" strings for the guest */
+    int envc;
+    weft_config cfg;
+} cli_run_opts;
+
+typedef struct cli_option {
+    const char *name;   /* "--invoke" */
+    const char *arg;    /* the value's placeholder in the help, NULL for a flag */
+    const char *help;
+    /* Returns NULL, or what is wrong with the value. */
+    const char *(*set)(cli_run_opts *o, const char *value);
+} cli_option;
+
+static const char *cli_set_invoke(cli_run_opts *o, const char *v)
+{
+    if (!*v)
+        return "needs a function name";
+    o->invoke = v;
+    return NULL;
+}
+
+static const char *cli_set_env(cli_run_opts *o, const char *v)
+{
+    if (!strchr(v, '=') || v[0] == '=')
+        return "must be KEY=VALUE";
+    const char **env = realloc(o->env, (size_t)(o->envc + 1) * sizeof *env);
+    if (!env)
+        return "out of memory";
+    env[o->envc++] = v;
+    o->env = env;
+    return NULL;
+}
+
+/* A decimal count with an optional K, M or G suffix (powers of 1024). */
+static bool cli_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return false;
+    int shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (*end == 'i' && shift)
+        end++;
+    if ((*end == 'b' || *end == 'B') && shift)
+        end++;
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+static const char *cli_set_max_memory(cli_run_opts *o, const char *v)
+{
+    uint64_t n;
+    if (!cli_parse_size(v, &n) || n == 0)
+        return "must be a size in bytes, like 65536, 64K, 256M or 4G";
+    o->cfg.max_memory_bytes = n;
+    return NULL;
+}
+
+static const char *cli_set_max_threads(cli_run_opts *o, const char *v)
+{
+    uint64_t n;
+    if (!cli_parse_size(v, &n) || n == 0 || n > UINT32_MAX)
+        return "must be a positive number";
+    o->cfg.max_threads = (uint32_t)n;
+    return NULL;
+}
+
+static const cli_option cli_run_options[] = {
+    {"--invoke", "NAME", "call the exported function NAME with ARGS and print its results,\n"
+                         "                       instead of running the WASI command (_start)",
+     cli_set_invoke},
+    {"--env", "KEY=VALUE", "add a variable to the guest's environment (repeatable; the\n"
+                           "                       environment is empty otherwise)",
+     cli_set_env},
+    {"--max-memory", "SIZE", "limit any one linear memory to SIZE bytes (K, M, G suffixes)",
+     cli_set_max_memory},
+    {"--max-threads", "N", "limit the threads a guest may spawn", cli_set_max_threads},
+};
+#define CLI_NRUN_OPTIONS (sizeof cli_run_options / sizeof cli_run_options[0])
+
+static void cli_run_usage(FILE *f)
+{
+    fprintf(f, "usage: weft run [OPTIONS] FILE.wasm [ARGS...]\n"
+               "  Runs a WASI command (argv is FILE.wasm then ARGS), or with --invoke calls one\n"
+               "  export with ARGS parsed by its parameter types (integers in decimal or 0x hex,\n"
+               "  floats in decimal, inf or nan). Options go before FILE; `--` ends them.\n"
+               "options:\n");
+    for (size_t i = 0; i < CLI_NRUN_OPTIONS; i++) {
+        const cli_option *o = &cli_run_options[i];
+        char head[48];
+        snprintf(head, sizeof head, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(f, "  %-20s %s\n", head, o->help);
+    }
+    fprintf(f, "  %-20s %s\n", "-h, --help", "show this help");
+}
+
+static const cli_option *cli_find_option(const char *arg, size_t namelen)
+{
+    for (size_t i = 0; i < CLI_NRUN_OPTIONS; i++)
+        if (strlen(cli_run_options[i].name) == namelen &&
+            strncmp(cli_run_options[i].name, arg, namelen) == 0)
+            return &cli_run_options[i];
+    return NULL;
+}
+
+/* Parses the options before FILE. Returns the index of FILE in argv, or -1 after printing
+ * a usage error, or 0 when help was asked for (and printed). Accepts `--opt value` and
+ * `--opt=value`. */
+static int cli_parse_run_options(int argc, char **argv, cli_run_opts *o)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return i + 1 < argc ? i + 1 : (fprintf(stderr, "weft run: FILE expected\n"), -1);
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_run_usage(stdout);
+            return 0;
+        }
+        const char *eq = strchr(a, '=');
+        size_t namelen = eq ? (size_t)(eq - a) : strlen(a);
+        const cli_option *opt = cli_find_option(a, namelen);
+        if (!opt) {
+            fprintf(stderr, "weft run: unknown option %.*s\n", (int)namelen, a);
+            return -1;
+        }
+        const char *value = eq ? eq + 1 : NULL;
+        if (opt->arg && !value) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "weft run: %s needs a value (%s)\n", opt->name, opt->arg);
+                return -1;
+            }
+            value = argv[++i];
+        } else if (!opt->arg && value) {
+            fprintf(stderr, "weft run: %s takes no value\n", opt->name);
+            return -1;
+        }
+        const char *bad = opt->set(o, value ? value : "");
+        if (bad) {
+            fprintf(stderr, "weft run: %s %s: %s\n", opt->name, value ? value : "", bad);
+            return -1;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "weft run: FILE expected\n");
+        return -1;
+    }
+    return i;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values on the command line                                                                 */
+
+/* An integer: optional sign, then decimal or 0x hex. Accepts the signed and the unsigned
+ * range of a `bits`-wide integer, so that -1 and 0xffffffff both mean all ones. */
+static bool cli_parse_int(const char *s, int bits, uint64_t *out)
+{
+    bool neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    int base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!*s)
+        return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        int d;
+        if (*s >= '0' && *s <= '9')
+            d = *s - '0';
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = *s - 'a' + 10;
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = *s - 'A' + 10;
+        else if (*s == '_')
+            continue;
+        else
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+            return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    uint64_t umax = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    uint64_t nmax = UINT64_C(1) << (bits - 1); /* magnitude of the most negative */
+    if (neg ? v > nmax : v > umax)
+        return false;
+    *out = neg ? (uint64_t)0 - v : v;
+    return true;
+}
+
+static bool cli_parse_arg(const char *s, uint8_t type, weft_val *out)
+{
+    uint64_t v;
+    char *end;
+    switch (type) {
+    case WEFT_I32:
+        if (!cli_parse_int(s, 32, &v))
+            return false;
+        *out = weft_val_i32((int32_t)(uint32_t)v);
+        return true;
+    case WEFT_I64:
+        if (!cli_parse_int(s, 64, &v))
+            return false;
+        *out = weft_val_i64((int64_t)v);
+        return true;
+    case WEFT_F32: {
+        /* strtof, not strtod then a cast: rounding twice can be off by one ulp. */
+        float f = strtof(s, &end);
+        if (!*s || *end)
+            return false;
+        *out = weft_val_f32(f);
+        return true;
+    }
+    case WEFT_F64: {
+        double d = strtod(s, &end);
+        if (!*s || *end)
+            return false;
+        *out = weft_val_f64(d);
+        return true;
+    }
+    case WEFT_EXTERNREF:
+    case WEFT_FUNCREF:
+        out->type = type;
+        out->of.i64 = 0;
+        if (strcmp(s, "null") == 0)
+            return true;
+        /* Host references are numbered as the spec runner does: N is pointer N+1. */
+        if (type == WEFT_EXTERNREF && cli_parse_int(s, 32, &v)) {
+            out->of.externref = (void *)(uintptr_t)((uint32_t)v + UINT64_C(1));
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+static void cli_print_float(double d, bool is_f32)
+{
+    if (isnan(d))
+        printf("%snan\n", signbit(d) ? "-" : "");
+    else if (isinf(d))
+        printf("%sinf\n", d < 0 ? "-" : "");
+    else
+        printf(is_f32 ? "%.9g\n" : "%.17g\n", d);
+}
+
+static void cli_print_val(weft_val v)
+{
+    switch (v.type) {
+    case WEFT_I32: printf("%" PRId32 "\n", v.of.i32); break;
+    case WEFT_I64: printf("%" PRId64 "\n", v.of.i64); break;
+    case WEFT_F32: cli_print_float((double)weft_val_as_f32(v), true); break;
+    case WEFT_F64: cli_print_float(weft_val_as_f64(v), false); break;
+    case WEFT_EXTERNREF:
+        if (v.of.externref)
+            printf("ref.extern %" PRIuPTR "\n", (uintptr_t)v.of.externref - 1);
+        else
+            printf("null\n");
+        break;
+    case WEFT_FUNCREF: printf(v.of.funcref ? "ref.func\n" : "null\n"); break;
+    default: printf("?\n"); break;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* weft run                                                                                   */
+
+/* Everything a run holds, released in one place whatever path the run ends on. */
+typedef struct cli_run {
+    const char *file;
+    uint8_t *bytes;
+    weft_engine *engine;
+    weft_module *module;
+    weft_store *store;
+    weft_linker *linker;
+    weft_wasi *wasi;
+    weft_instance *inst;
+    const char **argv; /* the guest's argv: FILE then ARGS */
+} cli_run;
+
+static void cli_run_free(cli_run *r)
+{
+    if (r->linker)
+        weft_linker_free(r->linker);
+    if (r->store)
+        weft_store_free(r->store);
+    if (r->wasi)
+        weft_wasi_free(r->wasi);
+    if (r->module)
+        weft_module_free(r->module);
+    if (r->engine)
+        weft_engine_free(r->engine);
+    free(r->bytes);
+    free(r->argv);
+}
+
+/* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr. */
+static void cli_print_trap(const weft_error *e)
+{
+    uint32_t index;
+    const char *name = NULL;
+    size_t off = weft_error_offset(e);
+    bool has_func = weft_error_func(e, &index, &name);
+    fprintf(stderr, "trap: %s", weft_error_message(e));
+    if (has_func && name)
+        fprintf(stderr, " (in function %s", name);
+    else if (has_func)
+        fprintf(stderr, " (in function %" PRIu32, index);
+    if (off != (size_t)-1)
+        fprintf(stderr, "%sat offset 0x%zx", has_func ? " " : " (", off);
+    if (has_func || off != (size_t)-1)
+        fputc(')', stderr);
+    fputc('\n', stderr);
+}
+
+/* Turns an error into what the user sees and the exit status; frees it. */
+static int cli_report(const cli_run *r, weft_error *e)
+{
+    int status;
+    switch (weft_error_kind_of(e)) {
+    case WEFT_ERR_TRAP:
+        fflush(stdout);
+        cli_print_trap(e);
+        status = CLI_EXIT_TRAP;
+        break;
+    case WEFT_ERR_EXIT:
+        status = weft_error_exit_code(e);
+        break;
+    default:
+        fprintf(stderr, "weft: %s: %s\n", r->file, weft_error_message(e));
+        status = CLI_EXIT_FAIL;
+    }
+    weft_error_free(e);
+    return status;
+}
+
+/* Reads, decodes and instantiates FILE with WASI defined. Returns -1 when ready, or the
+ * exit status after reporting the failure. */
+static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **args)
+{
+    char why[256];
+    size_t len;
+    r->bytes = cli_read_file(r->file, &len, why, sizeof why);
+    if (!r->bytes) {
+        fprintf(stderr, "weft: %s: %s\n", r->file, why);
+        return CLI_EXIT_FAIL;
+    }
+    r->argv = calloc((size_t)nargs + 2, sizeof *r->argv);
+    r->engine = r->argv ? weft_engine_new(&o->cfg) : NULL;
+    if (!r->engine) {
+        fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    weft_error *e = weft_module_new(r->engine, r->bytes, len, &r->module);
+    if (e)
+        return cli_report(r, e);
+    r->argv[0] = r->file;
+    for (int i = 0; i < nargs; i++)
+        r->argv[i + 1] = args[i];
+    weft_wasi_config wc;
+    memset(&wc, 0, sizeof wc);
+    wc.argc = nargs + 1;
+    wc.argv = r->argv;
+    wc.envc = o->envc;
+    wc.envp = o->env;
+    r->store = weft_store_new(r->engine);
+    r->wasi = weft_wasi_new(&wc);
+    r->linker = r->store ? weft_linker_new(r->store) : NULL;
+    if (!r->store || !r->wasi || !r->linker) {
+        fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    e = weft_wasi_define(r->wasi, r->linker);
+    if (!e)
+        e = weft_linker_instantiate(r->linker, r->module, &r->inst);
+    return e ? cli_report(r, e) : -1;
+}
+
+/* --invoke: call one export with the remaining arguments, print one result per line. */
+static int cli_invoke(cli_run *r, const char *name, int nargs, char **args)
+{
+    weft_func *f = weft_instance_func(r->inst, name);
+    if (!f) {
+        fprintf(stderr, "weft: %s: no exported function \"%s\"\n", r->file, name);
+        return CLI_EXIT_FAIL;
+    }
+    /* A reactor initialises itself before its exports are used. */
+    weft_func *init = weft_instance_func(r->inst, "_initialize");
+    if (init && f != init) {
+        weft_error *e = weft_call(r->store, init, NULL, 0, NULL, 0);
+        if (e)
+            return cli_report(r, e);
+    }
+    const weft_functype *t = weft_func_type(f);
+    uint32_t np = weft_functype_nparams(t), nr = weft_functype_nresults(t);
+    if ((uint32_t)nargs != np) {
+        fprintf(stderr, "weft: %s takes %" PRIu32 " argument%s, %d given\n", name, np,
+                np == 1 ? "" : "s", nargs);
+        return CLI_EXIT_USAGE;
+    }
+    weft_val *vals = calloc((size_t)np + nr + 1, sizeof *vals);
+    if (!vals) {
+        fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    for (uint32_t i = 0; i < np; i++) {
+        uint8_t ty = weft_functype_param(t, i);
+        if (!cli_parse_arg(args[i], ty, &vals[i])) {
+            fprintf(stderr, "weft: argument %" PRIu32 " of %s: \"%s\" is not a %s value\n",
+                    i + 1, name, args[i], ty == WEFT_V128 ? "supported" :
+                    ty == WEFT_I32 ? "i32" : ty == WEFT_I64 ? "i64" : ty == WEFT_F32 ? "f32" :
+                    ty == WEFT_F64 ? "f64" : "reference");
+            free(vals);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    weft_error *e = weft_call(r->store, f, vals, np, vals + np, nr);
+    if (!e)
+        for (uint32_t i = 0; i < nr; i++)
+            cli_print_val(vals[np + i]);
+    free(vals);
+    return e ? cli_report(r, e) : CLI_EXIT_OK;
+}
+
+static int cli_cmd_run(int argc, char **argv)
+{
+    cli_run_opts o;
+    memset(&o, 0, sizeof o);
+    int at = cli_parse_run_options(argc, argv, &o);
+    if (at <= 0) {
+        free(o.env);
+        if (at < 0)
+            fprintf(stderr, "usage: weft run [OPTIONS] FILE.wasm [ARGS...]"
+                            " (`weft run --help` lists the options)\n");
+        return at < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    cli_run r;
+    memset(&r, 0, sizeof r);
+    r.file = argv[at];
+    int nargs = argc - at - 1;
+    char **args = argv + at + 1;
+    int status = cli_run_setup(&r, &o, nargs, args);
+    if (status < 0 && o.invoke) {
+        status = cli_invoke(&r, o.invoke, nargs, args);
+    } else if (status < 0) {
+        weft_error *e = weft_wasi_run(r.wasi, r.store, r.inst);
+        status = e ? cli_report(&r, e) : CLI_EXIT_OK;
+    }
+    fflush(stdout);
+    cli_run_free(&r);
+    free(o.env);
+    return status;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* weft validate, features, help                                                              */
+
+static int cli_cmd_validate(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: weft validate FILE.wasm\n  Decodes and validates a module.\n");
+        return CLI_EXIT_OK;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "usage: weft validate FILE.wasm\n");
+        return CLI_EXIT_USAGE;
+    }
+    const char *file = argv[1];
+    char why[256];
+    size_t len;
+    uint8_t *bytes = cli_read_file(file, &len, why, sizeof why);
+    if (!bytes) {
+        fprintf(stderr, "weft: %s: %s\n", file, why);
+        return CLI_EXIT_FAIL;
+    }
+    weft_engine *engine = weft_engine_new(NULL);
+    if (!engine) {
+        free(bytes);
+        fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    weft_error *e = weft_module_validate(engine, bytes, len);
+    int status = CLI_EXIT_OK;
+    if (e) {
+        fprintf(stderr, "weft: %s: %s\n", file, weft_error_message(e));
+        weft_error_free(e);
+        status = CLI_EXIT_FAIL;
+    } else {
+        printf("%s: valid\n", file);
+    }
+    weft_engine_free(engine);
+    free(bytes);
+    return status;
+}
+
+static int cli_cmd_features(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("%s\n", weft_features());
+    return CLI_EXIT_OK;
+}
+
+static void cli_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: weft COMMAND [ARGS...]\n"
+            "commands:\n"
+            "  run [OPTIONS] FILE.wasm [ARGS...]  run a WASI command, or one export (--invoke)\n"
+            "  validate FILE.wasm                 decode and validate a module\n"
+            "  wast [--counts] SCRIPT.json        run a spec test script (wast2json output)\n"
+            "  features                           list what this build supports\n"
+            "  help [COMMAND]                     show this help, or a command's\n"
+            "  --version                          print the version\n"
+            "`weft COMMAND --help` lists a command's options.\n");
+}
+
+static int cli_cmd_help(int argc, char **argv);
+
+static const struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} cli_commands[] = {
+    {"run", cli_cmd_run},
+    {"validate", cli_cmd_validate},
+    {"wast", cli_wast_main},
+    {"features", cli_cmd_features},
+    {"help", cli_cmd_help},
+};
+
+static const struct cli_command *cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        if (strcmp(cli_commands[i].name, name) == 0)
+            return &cli_commands[i];
+    return NULL;
+}
+
+static int cli_cmd_help(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "help") != 0) {
+        const struct cli_command *c = cli_find_command(argv[1]);
+        if (c) {
+            static char help_opt[] = "--help";
+            char *help_argv[] = {argv[1], help_opt, NULL};
+            return c->run(2, help_argv);
+        }
+        fprintf(stderr, "weft: unknown command %s\n", argv[1]);
+        fprintf(stderr, "usage: weft help [COMMAND]\n");
+        return CLI_EXIT_USAGE;
+    }
+    cli_usage(stdout);
+    return CLI_EXIT_OK;
+}
+
+static void cli_short_usage(void)
+{
+    fprintf(stderr, "usage: weft COMMAND [ARGS...] (`weft help` lists the commands)\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_short_usage();
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
+        strcmp(cmd, "version") == 0) {
+        printf("weft %s\n", WEFT_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cli_cmd_help(1, argv + 1);
+    const struct cli_command *c = cli_find_command(cmd);
+    if (!c) {
+        fprintf(stderr, "weft: unknown command %s\n", cmd);
+        cli_short_usage();
+        return CLI_EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}

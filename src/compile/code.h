@@ -1,0 +1,151 @@
+/*
+ * code.h - the interpreter's internal code: the contract between the compiler (compile/) and
+ * the interpreter (exec/interp.c). Private to those two layers.
+ *
+ * A function is translated once, at load, into an array of 64-bit words. An instruction is a
+ * handler word (the address of its label inside the interpreter: direct threading) followed
+ * by operand words. Operands are frame slot numbers relative to fp (two 32-bit fields per
+ * word), immediates, relative branch offsets (in words, from the instruction's first word) or
+ * pointers. Nothing is decoded at run time: no LEB128, no searching for `end`, no runtime
+ * operand stack pointer.
+ *
+ * Frame layout: fp[0..nparams) parameters, fp[nparams..L) declared locals (zeroed on entry),
+ * fp[L + h] the operand stack entry at height h. A call's arguments are the caller's top
+ * slots and become the callee's fp[0..]; results come back in fp[0..nresults) of the callee,
+ * that is where the arguments were.
+ */
+#ifndef WEFT_CODE_H
+#define WEFT_CODE_H
+
+#include "../runtime/runtime.h"
+
+typedef union code_word {
+    const void *h;                /* handler address */
+    uint64_t u;                   /* 64-bit immediate */
+    const void *ptr;              /* code_func * or wm_functype * */
+    struct { uint32_t a, b; } p;  /* two 32-bit operands (slots, indices, offsets) */
+} code_word;
+
+/* A translated function. */
+typedef struct code_func {
+    code_word *code;
+    uint32_t ncode;
+    uint32_t funcidx;       /* in its module */
+    uint32_t nparams, nresults;
+    uint32_t nlocals;       /* declared locals, zeroed on entry */
+    uint32_t nslots;        /* frame size: params + locals + the highest operand stack */
+    uint32_t nmap;          /* entries of map */
+    uint32_t (*map)[2];     /* {code word index, module byte offset}, sorted; for traps */
+} code_func;
+
+/*
+ * The instruction set. Layouts use: h handler word, [x|y] one word with two 32-bit fields,
+ * [u64] one 64-bit word, [ptr] one pointer word. d = destination slot, s/a/b/c = source
+ * slots, off = relative branch offset, k = immediate.
+ *
+ * Integer binops that have an immediate form come in pairs: NAME [h][d|a][b|-] reads slot b,
+ * NAME_ri [h][d|a][k] (k: 32 bits in the low field for i32, the whole u64 for i64).
+ */
+#define CODE_OPS_RI(X)                                                                        \
+    X(i32_add) X(i32_sub) X(i32_mul) X(i32_and) X(i32_or) X(i32_xor) X(i32_shl) X(i32_shr_s)  \
+    X(i32_shr_u) X(i32_rotl) X(i32_rotr) X(i32_eq) X(i32_ne) X(i32_lt_s) X(i32_lt_u)          \
+    X(i32_gt_s) X(i32_gt_u) X(i32_le_s) X(i32_le_u) X(i32_ge_s) X(i32_ge_u)                   \
+    X(i64_add) X(i64_sub) X(i64_mul) X(i64_and) X(i64_or) X(i64_xor) X(i64_shl) X(i64_shr_s)  \
+    X(i64_shr_u) X(i64_rotl) X(i64_rotr) X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u)          \
+    X(i64_gt_s) X(i64_gt_u) X(i64_le_s) X(i64_le_u) X(i64_ge_s) X(i64_ge_u)
+
+#define CODE_OPS(X)                                                                           \
+    /* control */                                                                             \
+    X(unreachable)   /* [h] */                                                                \
+    X(br)            /* [h][off|-] */                                                         \
+    X(br_back)       /* [h][off|-]  backward: checks for an interrupt */                      \
+    X(br_if)         /* [h][c|off]  taken when c != 0 */                                      \
+    X(br_if_back)    /* [h][c|off] */                                                         \
+    X(br_unless)     /* [h][c|off]  taken when c == 0 */                                      \
+    X(br_table)      /* [h][i|n][off0|off1]...: n+1 offsets, the last the default */          \
+    X(ret)           /* [h] */                                                                \
+    X(call)          /* [h][base|-][ptr code_func]: a function of the same instance */        \
+    X(call_ext)      /* [h][base|funcidx]: through inst->funcs (imports) */                   \
+    X(call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                              \
+    /* moves and constants */                                                                 \
+    X(mov)           /* [h][d|s] */                                                           \
+    X(konst)         /* [h][d|-][u64] */                                                      \
+    X(select)        /* [h][d|c][a|b]  d = c ? a : b */                                       \
+    X(global_get)    /* [h][d|idx] */                                                         \
+    X(global_set)    /* [h][s|idx] */                                                         \
+    X(ref_func)      /* [h][d|funcidx] */                                                     \
+    X(ref_is_null)   /* [h][d|s] */                                                           \
+    /* integer binops without an immediate form: [h][d|a][b|-] */                             \
+    X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u)                                       \
+    X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u)                                       \
+    /* float binops: [h][d|a][b|-] */                                                         \
+    X(f32_eq) X(f32_ne) X(f32_lt) X(f32_gt) X(f32_le) X(f32_ge)                               \
+    X(f64_eq) X(f64_ne) X(f64_lt) X(f64_gt) X(f64_le) X(f64_ge)                               \
+    X(f32_add) X(f32_sub) X(f32_mul) X(f32_div) X(f32_min) X(f32_max) X(f32_copysign)         \
+    X(f64_add) X(f64_sub) X(f64_mul) X(f64_div) X(f64_min) X(f64_max) X(f64_copysign)         \
+    /* unops: [h][d|s] */                                                                     \
+    X(i32_eqz) X(i32_clz) X(i32_ctz) X(i32_popcnt)                                            \
+    X(i64_eqz) X(i64_clz) X(i64_ctz) X(i64_popcnt)                                            \
+    X(f32_abs) X(f32_neg) X(f32_ceil) X(f32_floor) X(f32_trunc) X(f32_nearest) X(f32_sqrt)    \
+    X(f64_abs) X(f64_neg) X(f64_ceil) X(f64_floor) X(f64_trunc) X(f64_nearest) X(f64_sqrt)    \
+    X(i32_wrap_i64)                                                                           \
+    X(i32_trunc_f32_s) X(i32_trunc_f32_u) X(i32_trunc_f64_s) X(i32_trunc_f64_u)               \
+    X(i64_extend_i32_s) X(i64_extend_i32_u)                                                   \
+    X(i64_trunc_f32_s) X(i64_trunc_f32_u) X(i64_trunc_f64_s) X(i64_trunc_f64_u)               \
+    X(f32_convert_i32_s) X(f32_convert_i32_u) X(f32_convert_i64_s) X(f32_convert_i64_u)       \
+    X(f32_demote_f64)                                                                         \
+    X(f64_convert_i32_s) X(f64_convert_i32_u) X(f64_convert_i64_s) X(f64_convert_i64_u)       \
+    X(f64_promote_f32)                                                                        \
+    X(i32_extend8_s) X(i32_extend16_s) X(i64_extend8_s) X(i64_extend16_s) X(i64_extend32_s)   \
+    X(i32_trunc_sat_f32_s) X(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s)                      \
+    X(i32_trunc_sat_f64_u) X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u)                      \
+    X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u)                                             \
+    /* memory 0: loads [h][d|addr][offset|-], stores [h][addr|s][offset|-] */                 \
+    X(ld8s32) X(ld16s32) X(ld8s64) X(ld16s64) X(ld32s64)                                      \
+    X(ld8u) X(ld16u) X(ld32u) X(ld64)                                                         \
+    X(st8) X(st16) X(st32) X(st64)                                                            \
+    X(memory_size)   /* [h][d|-] */                                                           \
+    X(memory_grow)   /* [h][d|delta] */                                                       \
+    X(memory_copy)   /* [h][d|s][n|-] */                                                      \
+    X(memory_fill)   /* [h][d|val][n|-] */                                                    \
+    X(memory_init)   /* [h][d|s][n|seg] */                                                    \
+    X(data_drop)     /* [h][seg|-] */                                                         \
+    /* tables */                                                                              \
+    X(table_get)     /* [h][d|i][table|-] */                                                  \
+    X(table_set)     /* [h][i|s][table|-] */                                                  \
+    X(table_size)    /* [h][d|table] */                                                       \
+    X(table_grow)    /* [h][d|init][n|table] */                                               \
+    X(table_fill)    /* [h][i|val][n|table] */                                                \
+    X(table_copy)    /* [h][d|s][n|dst table][src table|-] */                                 \
+    X(table_init)    /* [h][d|s][n|seg][table|-] */                                           \
+    X(elem_drop)     /* [h][seg|-] */                                                         \
+    /* threads: atomics on memory 0 (address checked in bounds, then aligned) */              \
+    X(atomic_ld8) X(atomic_ld16) X(atomic_ld32) X(atomic_ld64)   /* as loads */               \
+    X(atomic_st8) X(atomic_st16) X(atomic_st32) X(atomic_st64)   /* as stores */              \
+    /* read-modify-write: [h][d|addr][s|offset], d receives the old value (zero-extended) */  \
+    X(rmw8_add) X(rmw16_add) X(rmw32_add) X(rmw64_add)                                        \
+    X(rmw8_sub) X(rmw16_sub) X(rmw32_sub) X(rmw64_sub)                                        \
+    X(rmw8_and) X(rmw16_and) X(rmw32_and) X(rmw64_and)                                        \
+    X(rmw8_or) X(rmw16_or) X(rmw32_or) X(rmw64_or)                                            \
+    X(rmw8_xor) X(rmw16_xor) X(rmw32_xor) X(rmw64_xor)                                        \
+    X(rmw8_xchg) X(rmw16_xchg) X(rmw32_xchg) X(rmw64_xchg)                                    \
+    /* [h][d|addr][expected|replacement][offset|-] */                                         \
+    X(cmpxchg8) X(cmpxchg16) X(cmpxchg32) X(cmpxchg64)                                        \
+    X(atomic_wait32) X(atomic_wait64) /* [h][d|addr][expected|timeout][offset|-] */           \
+    X(atomic_notify) /* [h][d|addr][count|offset] */                                          \
+    X(atomic_fence)  /* [h] */
+
+#define CODE_ENUM_(n) OP_##n,
+#define CODE_ENUM_RI_(n) OP_##n, OP_##n##_ri,
+enum code_op {
+    CODE_OPS(CODE_ENUM_)
+    CODE_OPS_RI(CODE_ENUM_RI_)
+    OP_COUNT_
+};
+#undef CODE_ENUM_
+#undef CODE_ENUM_RI_
+
+/* exec/interp.c: the handler address of every op, indexed by enum code_op. */
+const void *const *interp_handlers(void);
+
+#endif

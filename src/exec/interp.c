@@ -1,0 +1,711 @@
+/*
+ * interp.c - the dispatch loop. Direct threading: every instruction word holds the address of
+ * its handler's label, so dispatch is one indirect jump (`goto *ip->h`). Operands are frame
+ * slots named by the instruction (register style), so no operand stack pointer is kept.
+ *
+ * The hot state lives in locals: ip, fp, the current function and instance, and memory 0's
+ * base. Memory 0's size is read with a relaxed atomic load on every access, because another
+ * thread may grow a shared memory; the base never moves.
+ *
+ * wasm -> wasm calls do not recurse in C: the caller's state goes to ctx->frames and the loop
+ * continues in the callee. Host functions are called through func_call_host and may re-enter
+ * exec_invoke on the same context.
+ */
+#include <math.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "interp.h"
+#include "numeric.h"
+
+size_t interp_offset(const code_func *fn, size_t pos)
+{
+    size_t lo = 0, hi = fn->nmap;
+    if (!fn->nmap || fn->map[0][0] > pos)
+        return WEFT_NO_OFFSET;
+    /* the last entry whose code index is <= pos */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fn->map[mid][0] <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return fn->map[lo][1];
+}
+
+/* Operand fields of the current instruction (see code.h for each op's layout). */
+#define A1 (ip[1].p.a)
+#define B1 (ip[1].p.b)
+#define A2 (ip[2].p.a)
+#define B2 (ip[2].p.b)
+#define U2 (ip[2].u)
+#define A3 (ip[3].p.a)
+#define NEXT() goto *ip->h
+#define TRAP(code)                                                                            \
+    do {                                                                                      \
+        trap = (code);                                                                        \
+        goto do_trap;                                                                         \
+    } while (0)
+#define MEMSIZE() atomic_load_explicit(&mem->size, memory_order_relaxed)
+#define INTERRUPTED() atomic_load_explicit(&ctx->interrupt, memory_order_relaxed)
+#define LOAD_INST()                                                                           \
+    do {                                                                                      \
+        mem = inst->module->nmems ? inst->mems[0] : NULL;                                     \
+        mbase = mem ? mem->base : NULL;                                                       \
+    } while (0)
+
+/* Integer binops: the register form and the immediate form. */
+#define BIN32(name, expr)                                                                     \
+    op_##name: {                                                                              \
+        uint32_t a = (uint32_t)fp[B1], b = (uint32_t)fp[A2];                                  \
+        fp[A1] = (uint32_t)(expr);                                                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }                                                                                         \
+    op_##name##_ri: {                                                                         \
+        uint32_t a = (uint32_t)fp[B1], b = (uint32_t)U2;                                      \
+        fp[A1] = (uint32_t)(expr);                                                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define BIN64(name, expr)                                                                     \
+    op_##name: {                                                                              \
+        uint64_t a = fp[B1], b = fp[A2];                                                      \
+        fp[A1] = (uint64_t)(expr);                                                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }                                                                                         \
+    op_##name##_ri: {                                                                         \
+        uint64_t a = fp[B1], b = U2;                                                          \
+        fp[A1] = (uint64_t)(expr);                                                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+/* Division and remainder: T the operands' type, W the slot's width. */
+#define DIVOP(name, T, W, overflow, expr)                                                     \
+    op_##name: {                                                                              \
+        T a = (T)fp[B1], b = (T)fp[A2];                                                       \
+        if (b == 0)                                                                           \
+            TRAP(WEFT_TRAP_DIV_ZERO);                                                         \
+        if (overflow)                                                                         \
+            TRAP(WEFT_TRAP_INT_OVERFLOW);                                                     \
+        fp[A1] = (W)(expr);                                                                   \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define FBIN32(name, expr)                                                                    \
+    op_##name: {                                                                              \
+        float a = num_f32(fp[B1]), b = num_f32(fp[A2]);                                       \
+        fp[A1] = (expr);                                                                      \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define FBIN64(name, expr)                                                                    \
+    op_##name: {                                                                              \
+        double a = num_f64(fp[B1]), b = num_f64(fp[A2]);                                      \
+        fp[A1] = (expr);                                                                      \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+/* Unops: x is the operand slot. */
+#define UN(name, expr)                                                                        \
+    op_##name: {                                                                              \
+        uint64_t x = fp[B1];                                                                  \
+        fp[A1] = (expr);                                                                      \
+        ip += 2;                                                                              \
+        NEXT();                                                                               \
+    }
+#define TRUNC(name, F, T, conv, wide)                                                         \
+    op_##name: {                                                                              \
+        T r;                                                                                  \
+        weft_trap_code t = num_##name(conv(fp[B1]), &r);                                      \
+        if (t != WEFT_TRAP_NONE)                                                              \
+            TRAP(t);                                                                          \
+        fp[A1] = (wide)r;                                                                     \
+        ip += 2;                                                                              \
+        NEXT();                                                                               \
+    }
+/* Memory: effective address in 64 bits, checked against the current size. */
+#define EA(addr_slot, n)                                                                      \
+    uint64_t ea = (uint64_t)(uint32_t)fp[addr_slot] + A2;                                     \
+    if (ea + (n) > MEMSIZE())                                                                 \
+        TRAP(WEFT_TRAP_MEMORY_OOB)
+#define LOAD(name, T, conv)                                                                   \
+    op_##name: {                                                                              \
+        T v;                                                                                  \
+        EA(B1, sizeof v);                                                                     \
+        memcpy(&v, mbase + ea, sizeof v);                                                     \
+        fp[A1] = (conv);                                                                      \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define STORE(name, T)                                                                        \
+    op_##name: {                                                                              \
+        T v = (T)fp[B1];                                                                      \
+        EA(A1, sizeof v);                                                                     \
+        memcpy(mbase + ea, &v, sizeof v);                                                     \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+/* Atomics: in bounds first, then naturally aligned. The offset is in B2 for RMW ops. */
+#define AEA(addr_slot, off, n)                                                                \
+    uint64_t ea = (uint64_t)(uint32_t)fp[addr_slot] + (off);                                  \
+    if (ea + (n) > MEMSIZE())                                                                 \
+        TRAP(WEFT_TRAP_MEMORY_OOB);                                                           \
+    if (ea & ((n) - 1))                                                                       \
+        TRAP(WEFT_TRAP_UNALIGNED_ATOMIC)
+#define ALOAD(name, T)                                                                        \
+    op_##name: {                                                                              \
+        AEA(B1, A2, sizeof(T));                                                               \
+        fp[A1] = atomic_load((_Atomic T *)(void *)(mbase + ea));                              \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define ASTORE(name, T)                                                                       \
+    op_##name: {                                                                              \
+        AEA(A1, A2, sizeof(T));                                                               \
+        atomic_store((_Atomic T *)(void *)(mbase + ea), (T)fp[B1]);                           \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define RMW(name, T, fn)                                                                      \
+    op_##name: {                                                                              \
+        AEA(B1, B2, sizeof(T));                                                               \
+        fp[A1] = fn((_Atomic T *)(void *)(mbase + ea), (T)fp[A2]);                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define RMW_ALL(op, fn)                                                                       \
+    RMW(rmw8_##op, uint8_t, fn) RMW(rmw16_##op, uint16_t, fn)                                 \
+    RMW(rmw32_##op, uint32_t, fn) RMW(rmw64_##op, uint64_t, fn)
+#define CMPXCHG(name, T)                                                                      \
+    op_##name: {                                                                              \
+        T expected = (T)fp[A2];                                                               \
+        AEA(B1, ip[3].p.a, sizeof(T));                                                        \
+        atomic_compare_exchange_strong((_Atomic T *)(void *)(mbase + ea), &expected,          \
+                                       (T)fp[B2]);                                            \
+        fp[A1] = expected;                                                                    \
+        ip += 4;                                                                              \
+        NEXT();                                                                               \
+    }
+
+#define CODE_LABEL_(n) &&op_##n,
+#define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
+
+static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
+                               uint64_t *fp, const void *const **handlers)
+{
+    static const void *const labels[OP_COUNT_] = {
+        CODE_OPS(CODE_LABEL_)
+        CODE_OPS_RI(CODE_LABEL_RI_)
+    };
+    const code_word *ip, *next_ip;
+    weft_memory *mem;
+    uint8_t *mbase;
+    uint32_t base_depth;
+    weft_trap_code trap;
+    weft_error *err;
+    weft_func *f;
+    uint64_t *nfp;
+
+    if (handlers) {
+        *handlers = labels;
+        return NULL;
+    }
+    base_depth = ctx->depth;
+    ip = fn->code;
+    LOAD_INST();
+    NEXT();
+
+    /* -------------------------------------------------------------------------------------- */
+    /* control */
+op_unreachable:
+    TRAP(WEFT_TRAP_UNREACHABLE);
+op_br:
+    ip += (int32_t)A1;
+    NEXT();
+op_br_back:
+    if (INTERRUPTED())
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    ip += (int32_t)A1;
+    NEXT();
+op_br_if:
+    ip += (uint32_t)fp[A1] ? (int32_t)B1 : 2;
+    NEXT();
+op_br_unless:
+    ip += (uint32_t)fp[A1] ? 2 : (int32_t)B1;
+    NEXT();
+op_br_if_back:
+    if ((uint32_t)fp[A1]) {
+        if (INTERRUPTED())
+            TRAP(WEFT_TRAP_INTERRUPTED);
+        ip += (int32_t)B1;
+    } else {
+        ip += 2;
+    }
+    NEXT();
+op_br_table: {
+    uint32_t i = (uint32_t)fp[A1], n = B1;
+    if (i > n)
+        i = n;
+    ip += (int32_t)((i & 1) ? ip[2 + i / 2].p.b : ip[2 + i / 2].p.a);
+    NEXT();
+}
+op_ret: {
+    const interp_frame *fr;
+    if (ctx->depth == base_depth)
+        return NULL;
+    fr = &ctx->frames[--ctx->depth];
+    ip = fr->ip;
+    fp = fr->fp;
+    fn = fr->fn;
+    if (fr->inst != inst) {
+        inst = fr->inst;
+        LOAD_INST();
+    }
+    NEXT();
+}
+op_call: {
+    const code_func *cf = ip[2].ptr;
+    interp_frame *fr;
+    nfp = fp + A1;
+    if (ctx->depth >= ctx->max_depth || cf->nslots > (size_t)(ctx->stack_end - nfp))
+        TRAP(WEFT_TRAP_STACK_EXHAUSTED);
+    if (INTERRUPTED())
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    fr = &ctx->frames[ctx->depth++];
+    fr->ip = ip + 3;
+    fr->fp = fp;
+    fr->fn = fn;
+    fr->inst = inst;
+    fp = nfp;
+    fn = cf;
+    memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+    ip = cf->code;
+    NEXT();
+}
+op_call_ext:
+    f = inst->funcs[B1];
+    nfp = fp + A1;
+    next_ip = ip + 2;
+    goto call_func;
+op_call_indirect: {
+    const weft_table *t = inst->tables[A2];
+    uint32_t i = (uint32_t)fp[B1];
+    if (i >= t->size)
+        TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);
+    f = (weft_func *)t->elems[i];
+    if (!f)
+        TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);
+    if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))
+        TRAP(WEFT_TRAP_INDIRECT_TYPE);
+    nfp = fp + A1;
+    next_ip = ip + 4;
+    goto call_func;
+}
+call_func:
+    if (INTERRUPTED())
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    if (!f->inst) {
+        /* a host function: a nested exec_invoke must start above its slots */
+        uint64_t *saved_top = ctx->top;
+        uint32_t n = f->type->nparams > f->type->nresults ? f->type->nparams
+                                                          : f->type->nresults;
+        ctx->top = nfp + n;
+        err = func_call_host(ctx, inst, f, nfp);
+        ctx->top = saved_top;
+        if (err)
+            goto do_error;
+        ip = next_ip;
+        NEXT();
+    } else {
+        const code_func *cf = f->def->code;
+        interp_frame *fr;
+        if (ctx->depth >= ctx->max_depth || cf->nslots > (size_t)(ctx->stack_end - nfp))
+            TRAP(WEFT_TRAP_STACK_EXHAUSTED);
+        fr = &ctx->frames[ctx->depth++];
+        fr->ip = next_ip;
+        fr->fp = fp;
+        fr->fn = fn;
+        fr->inst = inst;
+        if (f->inst != inst) {
+            inst = f->inst;
+            LOAD_INST();
+        }
+        fp = nfp;
+        fn = cf;
+        memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+        ip = cf->code;
+        NEXT();
+    }
+
+    /* -------------------------------------------------------------------------------------- */
+    /* moves, constants, variables, references */
+op_mov:
+    fp[A1] = fp[B1];
+    ip += 2;
+    NEXT();
+op_konst:
+    fp[A1] = U2;
+    ip += 3;
+    NEXT();
+op_select:
+    fp[A1] = (uint32_t)fp[B1] ? fp[A2] : fp[B2];
+    ip += 3;
+    NEXT();
+op_global_get:
+    fp[A1] = inst->globals[B1]->val;
+    ip += 2;
+    NEXT();
+op_global_set:
+    inst->globals[B1]->val = fp[A1];
+    ip += 2;
+    NEXT();
+op_ref_func:
+    fp[A1] = (uintptr_t)inst->funcs[B1];
+    ip += 2;
+    NEXT();
+    UN(ref_is_null, x == 0)
+
+    /* -------------------------------------------------------------------------------------- */
+    /* integer arithmetic */
+    BIN32(i32_add, a + b)
+    BIN32(i32_sub, a - b)
+    BIN32(i32_mul, a * b)
+    BIN32(i32_and, a & b)
+    BIN32(i32_or, a | b)
+    BIN32(i32_xor, a ^ b)
+    BIN32(i32_shl, a << (b & 31))
+    BIN32(i32_shr_s, num_shr_s32(a, b))
+    BIN32(i32_shr_u, a >> (b & 31))
+    BIN32(i32_rotl, num_rotl32(a, b))
+    BIN32(i32_rotr, num_rotr32(a, b))
+    BIN32(i32_eq, a == b)
+    BIN32(i32_ne, a != b)
+    BIN32(i32_lt_s, (int32_t)a < (int32_t)b)
+    BIN32(i32_lt_u, a < b)
+    BIN32(i32_gt_s, (int32_t)a > (int32_t)b)
+    BIN32(i32_gt_u, a > b)
+    BIN32(i32_le_s, (int32_t)a <= (int32_t)b)
+    BIN32(i32_le_u, a <= b)
+    BIN32(i32_ge_s, (int32_t)a >= (int32_t)b)
+    BIN32(i32_ge_u, a >= b)
+    BIN64(i64_add, a + b)
+    BIN64(i64_sub, a - b)
+    BIN64(i64_mul, a * b)
+    BIN64(i64_and, a & b)
+    BIN64(i64_or, a | b)
+    BIN64(i64_xor, a ^ b)
+    BIN64(i64_shl, a << (b & 63))
+    BIN64(i64_shr_s, num_shr_s64(a, b))
+    BIN64(i64_shr_u, a >> (b & 63))
+    BIN64(i64_rotl, num_rotl64(a, b))
+    BIN64(i64_rotr, num_rotr64(a, b))
+    BIN64(i64_eq, a == b)
+    BIN64(i64_ne, a != b)
+    BIN64(i64_lt_s, (int64_t)a < (int64_t)b)
+    BIN64(i64_lt_u, a < b)
+    BIN64(i64_gt_s, (int64_t)a > (int64_t)b)
+    BIN64(i64_gt_u, a > b)
+    BIN64(i64_le_s, (int64_t)a <= (int64_t)b)
+    BIN64(i64_le_u, a <= b)
+    BIN64(i64_ge_s, (int64_t)a >= (int64_t)b)
+    BIN64(i64_ge_u, a >= b)
+
+    DIVOP(i32_div_s, int32_t, uint32_t, a == INT32_MIN && b == -1, a / b)
+    DIVOP(i32_div_u, uint32_t, uint32_t, false, a / b)
+    DIVOP(i32_rem_s, int32_t, uint32_t, false, b == -1 ? 0 : a % b) /* INT_MIN % -1 is UB in C */
+    DIVOP(i32_rem_u, uint32_t, uint32_t, false, a % b)
+    DIVOP(i64_div_s, int64_t, uint64_t, a == INT64_MIN && b == -1, a / b)
+    DIVOP(i64_div_u, uint64_t, uint64_t, false, a / b)
+    DIVOP(i64_rem_s, int64_t, uint64_t, false, b == -1 ? 0 : a % b)
+    DIVOP(i64_rem_u, uint64_t, uint64_t, false, a % b)
+
+    UN(i32_eqz, (uint32_t)x == 0)
+    UN(i32_clz, num_clz32((uint32_t)x))
+    UN(i32_ctz, num_ctz32((uint32_t)x))
+    UN(i32_popcnt, (uint64_t)__builtin_popcount((uint32_t)x))
+    UN(i64_eqz, x == 0)
+    UN(i64_clz, num_clz64(x))
+    UN(i64_ctz, num_ctz64(x))
+    UN(i64_popcnt, (uint64_t)__builtin_popcountll(x))
+
+    /* -------------------------------------------------------------------------------------- */
+    /* floats: arithmetic by C (IEEE), sign operations on the bits */
+    FBIN32(f32_eq, a == b)
+    FBIN32(f32_ne, a != b)
+    FBIN32(f32_lt, a < b)
+    FBIN32(f32_gt, a > b)
+    FBIN32(f32_le, a <= b)
+    FBIN32(f32_ge, a >= b)
+    FBIN64(f64_eq, a == b)
+    FBIN64(f64_ne, a != b)
+    FBIN64(f64_lt, a < b)
+    FBIN64(f64_gt, a > b)
+    FBIN64(f64_le, a <= b)
+    FBIN64(f64_ge, a >= b)
+    FBIN32(f32_add, num_of_f32(a + b))
+    FBIN32(f32_sub, num_of_f32(a - b))
+    FBIN32(f32_mul, num_of_f32(a * b))
+    FBIN32(f32_div, num_of_f32(a / b))
+    FBIN32(f32_min, num_of_f32(num_f32_min(a, b)))
+    FBIN32(f32_max, num_of_f32(num_f32_max(a, b)))
+    FBIN64(f64_add, num_of_f64(a + b))
+    FBIN64(f64_sub, num_of_f64(a - b))
+    FBIN64(f64_mul, num_of_f64(a * b))
+    FBIN64(f64_div, num_of_f64(a / b))
+    FBIN64(f64_min, num_of_f64(num_f64_min(a, b)))
+    FBIN64(f64_max, num_of_f64(num_f64_max(a, b)))
+op_f32_copysign:
+    fp[A1] = ((uint32_t)fp[B1] & 0x7FFFFFFFu) | ((uint32_t)fp[A2] & 0x80000000u);
+    ip += 3;
+    NEXT();
+op_f64_copysign:
+    fp[A1] = (fp[B1] & 0x7FFFFFFFFFFFFFFFull) | (fp[A2] & 0x8000000000000000ull);
+    ip += 3;
+    NEXT();
+
+    UN(f32_abs, (uint32_t)x & 0x7FFFFFFFu)
+    UN(f32_neg, (uint32_t)x ^ 0x80000000u)
+    UN(f32_ceil, num_quiet32(num_of_f32(ceilf(num_f32(x)))))
+    UN(f32_floor, num_quiet32(num_of_f32(floorf(num_f32(x)))))
+    UN(f32_trunc, num_quiet32(num_of_f32(truncf(num_f32(x)))))
+    UN(f32_nearest, num_quiet32(num_of_f32(nearbyintf(num_f32(x)))))
+    UN(f32_sqrt, num_of_f32(sqrtf(num_f32(x))))
+    UN(f64_abs, x & 0x7FFFFFFFFFFFFFFFull)
+    UN(f64_neg, x ^ 0x8000000000000000ull)
+    UN(f64_ceil, num_quiet64(num_of_f64(ceil(num_f64(x)))))
+    UN(f64_floor, num_quiet64(num_of_f64(floor(num_f64(x)))))
+    UN(f64_trunc, num_quiet64(num_of_f64(trunc(num_f64(x)))))
+    UN(f64_nearest, num_quiet64(num_of_f64(nearbyint(num_f64(x)))))
+    UN(f64_sqrt, num_of_f64(sqrt(num_f64(x))))
+
+    /* -------------------------------------------------------------------------------------- */
+    /* conversions */
+    UN(i32_wrap_i64, (uint32_t)x)
+    TRUNC(i32_trunc_f32_s, float, int32_t, num_f32, uint32_t)
+    TRUNC(i32_trunc_f32_u, float, uint32_t, num_f32, uint32_t)
+    TRUNC(i32_trunc_f64_s, double, int32_t, num_f64, uint32_t)
+    TRUNC(i32_trunc_f64_u, double, uint32_t, num_f64, uint32_t)
+    UN(i64_extend_i32_s, (uint64_t)(int64_t)(int32_t)x)
+    UN(i64_extend_i32_u, (uint32_t)x)
+    TRUNC(i64_trunc_f32_s, float, int64_t, num_f32, uint64_t)
+    TRUNC(i64_trunc_f32_u, float, uint64_t, num_f32, uint64_t)
+    TRUNC(i64_trunc_f64_s, double, int64_t, num_f64, uint64_t)
+    TRUNC(i64_trunc_f64_u, double, uint64_t, num_f64, uint64_t)
+    UN(f32_convert_i32_s, num_of_f32((float)(int32_t)x))
+    UN(f32_convert_i32_u, num_of_f32((float)(uint32_t)x))
+    UN(f32_convert_i64_s, num_of_f32((float)(int64_t)x))
+    UN(f32_convert_i64_u, num_of_f32((float)x))
+    UN(f32_demote_f64, num_of_f32((float)num_f64(x)))
+    UN(f64_convert_i32_s, num_of_f64((double)(int32_t)x))
+    UN(f64_convert_i32_u, num_of_f64((double)(uint32_t)x))
+    UN(f64_convert_i64_s, num_of_f64((double)(int64_t)x))
+    UN(f64_convert_i64_u, num_of_f64((double)x))
+    UN(f64_promote_f32, num_of_f64((double)num_f32(x)))
+    UN(i32_extend8_s, (uint32_t)(int32_t)(int8_t)x)
+    UN(i32_extend16_s, (uint32_t)(int32_t)(int16_t)x)
+    UN(i64_extend8_s, (uint64_t)(int64_t)(int8_t)x)
+    UN(i64_extend16_s, (uint64_t)(int64_t)(int16_t)x)
+    UN(i64_extend32_s, (uint64_t)(int64_t)(int32_t)x)
+    UN(i32_trunc_sat_f32_s, (uint32_t)num_i32_sat_f32_s(num_f32(x)))
+    UN(i32_trunc_sat_f32_u, num_i32_sat_f32_u(num_f32(x)))
+    UN(i32_trunc_sat_f64_s, (uint32_t)num_i32_sat_f64_s(num_f64(x)))
+    UN(i32_trunc_sat_f64_u, num_i32_sat_f64_u(num_f64(x)))
+    UN(i64_trunc_sat_f32_s, (uint64_t)num_i64_sat_f32_s(num_f32(x)))
+    UN(i64_trunc_sat_f32_u, num_i64_sat_f32_u(num_f32(x)))
+    UN(i64_trunc_sat_f64_s, (uint64_t)num_i64_sat_f64_s(num_f64(x)))
+    UN(i64_trunc_sat_f64_u, num_i64_sat_f64_u(num_f64(x)))
+
+    /* -------------------------------------------------------------------------------------- */
+    /* memory */
+    LOAD(ld8s32, int8_t, (uint32_t)(int32_t)v)
+    LOAD(ld16s32, int16_t, (uint32_t)(int32_t)v)
+    LOAD(ld8s64, int8_t, (uint64_t)(int64_t)v)
+    LOAD(ld16s64, int16_t, (uint64_t)(int64_t)v)
+    LOAD(ld32s64, int32_t, (uint64_t)(int64_t)v)
+    LOAD(ld8u, uint8_t, v)
+    LOAD(ld16u, uint16_t, v)
+    LOAD(ld32u, uint32_t, v)
+    LOAD(ld64, uint64_t, v)
+    STORE(st8, uint8_t)
+    STORE(st16, uint16_t)
+    STORE(st32, uint32_t)
+    STORE(st64, uint64_t)
+op_memory_size:
+    fp[A1] = (uint32_t)(MEMSIZE() / WM_PAGE_SIZE);
+    ip += 2;
+    NEXT();
+op_memory_grow:
+    fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1]);
+    ip += 2;
+    NEXT();
+op_memory_copy: {
+    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2], size = MEMSIZE();
+    if (d + n > size || s + n > size)
+        TRAP(WEFT_TRAP_MEMORY_OOB);
+    memmove(mbase + d, mbase + s, n);
+    ip += 3;
+    NEXT();
+}
+op_memory_fill: {
+    uint64_t d = (uint32_t)fp[A1], n = (uint32_t)fp[A2];
+    if (d + n > MEMSIZE())
+        TRAP(WEFT_TRAP_MEMORY_OOB);
+    memset(mbase + d, (int)(uint8_t)fp[B1], n);
+    ip += 3;
+    NEXT();
+}
+op_memory_init: {
+    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
+    const rt_data *seg = &inst->datas[B2];
+    if (s + n > seg->len || d + n > MEMSIZE())
+        TRAP(WEFT_TRAP_MEMORY_OOB);
+    if (n)
+        memcpy(mbase + d, seg->bytes + s, n);
+    ip += 3;
+    NEXT();
+}
+op_data_drop:
+    inst->datas[A1].len = 0;
+    ip += 2;
+    NEXT();
+
+    /* -------------------------------------------------------------------------------------- */
+    /* tables */
+op_table_get: {
+    const weft_table *t = inst->tables[A2];
+    uint32_t i = (uint32_t)fp[B1];
+    if (i >= t->size)
+        TRAP(WEFT_TRAP_TABLE_OOB);
+    fp[A1] = t->elems[i];
+    ip += 3;
+    NEXT();
+}
+op_table_set: {
+    weft_table *t = inst->tables[A2];
+    uint32_t i = (uint32_t)fp[A1];
+    if (i >= t->size)
+        TRAP(WEFT_TRAP_TABLE_OOB);
+    t->elems[i] = (uintptr_t)fp[B1];
+    ip += 3;
+    NEXT();
+}
+op_table_size:
+    fp[A1] = inst->tables[B1]->size;
+    ip += 2;
+    NEXT();
+op_table_grow:
+    fp[A1] = (uint32_t)(int32_t)table_grow(inst->tables[B2], (uint32_t)fp[A2],
+                                           (uintptr_t)fp[B1]);
+    ip += 3;
+    NEXT();
+op_table_fill: {
+    weft_table *t = inst->tables[B2];
+    uint64_t i = (uint32_t)fp[A1], n = (uint32_t)fp[A2];
+    uintptr_t v = (uintptr_t)fp[B1];
+    if (i + n > t->size)
+        TRAP(WEFT_TRAP_TABLE_OOB);
+    for (uint64_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+    ip += 3;
+    NEXT();
+}
+op_table_copy: {
+    weft_table *dt = inst->tables[B2];
+    const weft_table *st = inst->tables[A3];
+    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
+    if (d + n > dt->size || s + n > st->size)
+        TRAP(WEFT_TRAP_TABLE_OOB);
+    if (n)
+        memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
+    ip += 4;
+    NEXT();
+}
+op_table_init: {
+    weft_table *t = inst->tables[A3];
+    const rt_elem *seg = &inst->elems[B2];
+    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
+    if (s + n > seg->len || d + n > t->size)
+        TRAP(WEFT_TRAP_TABLE_OOB);
+    if (n)
+        memcpy(t->elems + d, seg->items + s, n * sizeof *t->elems);
+    ip += 4;
+    NEXT();
+}
+op_elem_drop:
+    inst->elems[A1].len = 0;
+    ip += 2;
+    NEXT();
+
+    /* -------------------------------------------------------------------------------------- */
+    /* threads: sequentially consistent atomics straight on guest memory */
+    ALOAD(atomic_ld8, uint8_t)
+    ALOAD(atomic_ld16, uint16_t)
+    ALOAD(atomic_ld32, uint32_t)
+    ALOAD(atomic_ld64, uint64_t)
+    ASTORE(atomic_st8, uint8_t)
+    ASTORE(atomic_st16, uint16_t)
+    ASTORE(atomic_st32, uint32_t)
+    ASTORE(atomic_st64, uint64_t)
+    RMW_ALL(add, atomic_fetch_add)
+    RMW_ALL(sub, atomic_fetch_sub)
+    RMW_ALL(and, atomic_fetch_and)
+    RMW_ALL(or, atomic_fetch_or)
+    RMW_ALL(xor, atomic_fetch_xor)
+    RMW_ALL(xchg, atomic_exchange)
+    CMPXCHG(cmpxchg8, uint8_t)
+    CMPXCHG(cmpxchg16, uint16_t)
+    CMPXCHG(cmpxchg32, uint32_t)
+    CMPXCHG(cmpxchg64, uint64_t)
+op_atomic_wait32:
+op_atomic_wait64: {
+    bool w64 = ip->h == labels[OP_atomic_wait64];
+    uint64_t n = w64 ? 8 : 4;
+    uint64_t expected = w64 ? fp[A2] : (uint32_t)fp[A2];
+    int64_t timeout = (int64_t)fp[B2];
+    int32_t r;
+    AEA(B1, ip[3].p.a, n);
+    trap = WEFT_TRAP_NONE;
+    r = thr_wait(mem, ea, expected, (int)n, timeout, &ctx->cancel, &trap);
+    if (r < 0)
+        TRAP(trap != WEFT_TRAP_NONE ? trap : WEFT_TRAP_EXPECTED_SHARED);
+    fp[A1] = (uint32_t)r;
+    ip += 4;
+    NEXT();
+}
+op_atomic_notify: {
+    AEA(B1, B2, 4);
+    fp[A1] = thr_notify(mem, ea, (uint32_t)fp[A2]);
+    ip += 3;
+    NEXT();
+}
+op_atomic_fence:
+    atomic_thread_fence(memory_order_seq_cst);
+    ip += 1;
+    NEXT();
+
+    /* -------------------------------------------------------------------------------------- */
+do_trap:
+    if (trap == WEFT_TRAP_INTERRUPTED) {
+        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
+        atomic_store(&ctx->cancel.flag, 0);
+    }
+    err = rt_trap(trap, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
+do_error:
+    ctx->depth = base_depth;
+    return err;
+}
+
+weft_error *interp_run(exec_ctx *ctx, weft_instance *inst, const code_func *fn, uint64_t *fp)
+{
+    return interp_loop(ctx, inst, fn, fp, NULL);
+}
+
+const void *const *interp_handlers(void)
+{
+    const void *const *h = NULL;
+    interp_loop(NULL, NULL, NULL, NULL, &h);
+    return h;
+}

@@ -1,0 +1,43 @@
+/*
+ * interp.h - the execution context, private to exec/ (ctx.c builds it, interp.c runs on it).
+ */
+#ifndef WEFT_INTERP_H
+#define WEFT_INTERP_H
+
+#include <stdatomic.h>
+
+#include "exec.h"
+#include "../compile/code.h"
+#include "../threads/threads.h"
+
+/* What a call saves to return to its caller. Kept in the context, not on the C stack, so
+ * that wasm recursion depth is bounded by the engine's limit and never by the host stack. */
+typedef struct interp_frame {
+    const code_word *ip;   /* where to continue in the caller */
+    uint64_t *fp;
+    const code_func *fn;
+    weft_instance *inst;
+} interp_frame;
+
+/* Nested exec_invoke (host -> wasm -> host ...) uses the C stack; bound it separately. */
+#define EXEC_MAX_REENTRY 1000
+
+struct exec_ctx {
+    weft_engine *engine;
+    uint64_t *stack, *stack_end; /* value slots */
+    uint64_t *top;               /* first slot free for a nested exec_invoke */
+    interp_frame *frames;
+    uint32_t depth, max_depth;   /* active wasm frames, and the limit */
+    uint32_t reentry;            /* nested exec_invoke calls */
+    atomic_bool interrupt;
+    thr_cancel cancel;           /* lets another thread cancel an atomic wait of ours */
+};
+
+/* Run fn (whose frame is set up at fp: parameters in place, locals zeroed) in inst until it
+ * returns; depth counts its frame already. */
+weft_error *interp_run(exec_ctx *ctx, weft_instance *inst, const code_func *fn, uint64_t *fp);
+
+/* The module byte offset of the instruction at code word index pos of fn. */
+size_t interp_offset(const code_func *fn, size_t pos);
+
+#endif

@@ -1,0 +1,910 @@
+/*
+ * decode.c - the WebAssembly 2.0 binary format (plus the threads proposal) into a weft_module.
+ *
+ * Like the reference interpreter, sections are read from a reader that runs to the end of the
+ * module and their declared size is checked afterwards ("section size mismatch"); lengths are
+ * checked against the bytes left in the module ("length out of bounds"). That makes our errors
+ * the ones the spec testsuite expects. Function bodies are scanned instruction by instruction
+ * (wi_read) so that every malformed encoding is a DECODE error found in module order; typing is
+ * left to the validator. The few VALIDATE errors seen here (non-constant constant expressions)
+ * are held back until the whole module is known not to be malformed, since a malformed module
+ * must be reported as such.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "instr.h"
+#include "module.h"
+
+/* Declared locals per function. The spec allows 2^32-1, but the local types are stored one
+ * byte each, so a five-byte entry could otherwise demand gigabytes; engines cap this the same
+ * way (50000 is the limit of V8 and wasmtime). */
+#define DECODE_MAX_LOCALS 50000u
+
+typedef struct decoder {
+    weft_module *m;
+    wr_reader r;          /* over the whole module */
+    weft_error *pending;  /* the first VALIDATE error, returned if nothing is malformed */
+    wi_targets targets;   /* br_table scratch for the body scan */
+    uint8_t *ifs;         /* per open block: 1 while it is an `if` that has not seen `else` */
+    size_t cap_ifs;
+    size_t cap_ftypes, cap_tables, cap_mems, cap_globals, cap_customs;
+    uint32_t nfunc_decls; /* entries of the function section */
+    size_t data_use;      /* offset of the first memory.init/data.drop, or WEFT_NO_OFFSET */
+    bool has_code;
+} decoder;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small readers */
+
+/* A name's byte length (and a section's size): it cannot exceed the bytes left. */
+static bool decode_len(wr_reader *r, uint32_t *n)
+{
+    size_t at = wr_offset(r);
+    if (!wr_u32(r, n))
+        return false;
+    if (*n > wr_left(r))
+        return wr_fail_at(r, at, "length out of bounds");
+    return true;
+}
+
+/* A vector count. It is not checked against the bytes left: like the reference we read until
+ * the bytes run out ("unexpected end"). Every item takes at least one byte, though, so storage
+ * for more than left+1 items is never needed: *cap gets the number of items to allocate, and
+ * loops stop at it (a read has failed by then). */
+static bool decode_count(wr_reader *r, uint32_t *n, uint32_t *cap)
+{
+    if (!wr_u32(r, n))
+        return false;
+    *cap = *n <= wr_left(r) ? *n : (uint32_t)wr_left(r) + 1;
+    return true;
+}
+
+static bool decode_name(wr_reader *r, char **out, uint32_t *len)
+{
+    uint32_t n;
+    const uint8_t *b;
+    size_t at;
+    if (!decode_len(r, &n))
+        return false;
+    at = wr_offset(r);
+    if (!wr_bytes(r, n, &b))
+        return false;
+    if (!utf8_valid(b, n))
+        return wr_fail_at(r, at, "malformed UTF-8 encoding");
+    *out = xstrndup((const char *)b, n);
+    if (!*out)
+        return wr_fail(r, "out of memory");
+    if (len)
+        *len = n;
+    return true;
+}
+
+static bool decode_is_valtype(uint8_t t)
+{
+    return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
+           t == WEFT_FUNCREF || t == WEFT_EXTERNREF;
+}
+
+static bool decode_check_valtype(wr_reader *r, uint8_t t, size_t at)
+{
+    if (decode_is_valtype(t))
+        return true;
+    if (t == WEFT_V128)
+        return wr_fail_at(r, at, "SIMD is not supported");
+    return wr_fail_at(r, at, "malformed value type");
+}
+
+static bool decode_valtype(wr_reader *r, uint8_t *t)
+{
+    size_t at = wr_offset(r);
+    return wr_u8(r, t) && decode_check_valtype(r, *t, at);
+}
+
+static bool decode_reftype(wr_reader *r, uint8_t *t)
+{
+    size_t at = wr_offset(r);
+    if (!wr_u8(r, t))
+        return false;
+    if (*t != WEFT_FUNCREF && *t != WEFT_EXTERNREF)
+        return wr_fail_at(r, at, "malformed reference type");
+    return true;
+}
+
+/* Limits. Flags: 0 min, 1 min+max, 2 shared min (the validator rejects shared memories
+ * without a maximum), 3 shared min+max. Tables cannot be shared. */
+static bool decode_limits(wr_reader *r, wm_limits *lim, bool memory)
+{
+    uint8_t flags;
+    uint32_t v;
+    size_t at = wr_offset(r);
+    if (!wr_u8(r, &flags))
+        return false;
+    /* the flags are a LEB128 number of one byte, as the reference reads them */
+    if (flags & 0x80)
+        return wr_fail_at(r, at, "integer representation too long");
+    if (flags > (memory ? 3 : 1))
+        return wr_fail_at(r, at, "integer too large");
+    lim->shared = (flags & 2) != 0;
+    lim->has_max = (flags & 1) != 0;
+    if (!wr_u32(r, &v))
+        return false;
+    lim->min = v;
+    lim->max = 0;
+    if (lim->has_max) {
+        if (!wr_u32(r, &v))
+            return false;
+        lim->max = v;
+    }
+    return true;
+}
+
+static bool decode_tabletype(wr_reader *r, wm_tabletype *t)
+{
+    return decode_reftype(r, &t->reftype) && decode_limits(r, &t->lim, false);
+}
+
+static bool decode_globaltype(wr_reader *r, wm_globaltype *g)
+{
+    uint8_t mut;
+    size_t at;
+    if (!decode_valtype(r, &g->type))
+        return false;
+    at = wr_offset(r);
+    if (!wr_u8(r, &mut))
+        return false;
+    if (mut > 1)
+        return wr_fail_at(r, at, "malformed mutability");
+    g->mut = mut == 1;
+    return true;
+}
+
+/* Keep the first validation error; a later malformed one still wins (see the top). */
+static void decode_invalid(decoder *d, size_t at, const char *msg)
+{
+    if (!d->pending)
+        d->pending = err_new(WEFT_ERR_VALIDATE, at, "%s at byte 0x%zx", msg, at);
+}
+
+/* Block nesting for a scan of instructions that ends at the `end` matching depth 1. An `else`
+ * belongs only directly in an `if`, once; anywhere else the binary grammar wants an `end`. */
+static bool decode_nest(decoder *d, const wi_instr *in, uint32_t *depth)
+{
+    switch (in->op) {
+    case 0x02: case 0x03: case 0x04:
+        if (!xgrow((void **)&d->ifs, &d->cap_ifs, (size_t)*depth + 1, 1))
+            return wr_fail(&d->r, "out of memory");
+        d->ifs[*depth] = in->op == 0x04;
+        (*depth)++;
+        return true;
+    case 0x05:
+        if (*depth < 2 || !d->ifs[*depth - 1])
+            return wr_fail_at(&d->r, in->offset, "END opcode expected");
+        d->ifs[*depth - 1] = 0;
+        return true;
+    case 0x0B:
+        (*depth)--;
+        return true;
+    default:
+        return true;
+    }
+}
+
+static bool decode_is_const_op(uint32_t op)
+{
+    return op == 0x41 || op == 0x42 || op == 0x43 || op == 0x44 || op == 0xD0 || op == 0xD2 ||
+           op == 0x23;
+}
+
+/* A constant expression: one constant instruction, then `end`. The whole expression up to its
+ * `end` is read (it may be malformed further on); a non-constant shape is a validation error. */
+static bool decode_constexpr(decoder *d, wm_constexpr *ce)
+{
+    wr_reader *r = &d->r;
+    wi_instr in;
+    uint32_t depth = 1, count = 0;
+    bool nonconst = false;
+    size_t nonconst_at = 0;
+
+    memset(ce, 0, sizeof *ce);
+    ce->offset = wr_offset(r);
+    for (;;) {
+        if (!wi_read(r, &in, &d->targets) || !decode_nest(d, &in, &depth))
+            return false;
+        if (depth == 0)
+            break;
+        if (count++ > 0) {
+            if (!decode_is_const_op(in.op) && !nonconst) {
+                nonconst = true;
+                nonconst_at = in.offset;
+            }
+            continue;
+        }
+        switch (in.op) {
+        case 0x41: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I32; ce->bits = (uint32_t)in.imm; break;
+        case 0x42: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I64; ce->bits = in.imm; break;
+        case 0x43: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F32; ce->bits = in.imm; break;
+        case 0x44: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F64; ce->bits = in.imm; break;
+        case 0xD0: ce->kind = WM_CONST_REF_NULL; ce->type = (uint8_t)in.a; break;
+        case 0xD2: ce->kind = WM_CONST_REF_FUNC; ce->type = WEFT_FUNCREF; ce->index = in.a; break;
+        case 0x23: ce->kind = WM_CONST_GLOBAL_GET; ce->index = in.a; break;
+        default:
+            if (!nonconst) {
+                nonconst = true;
+                nonconst_at = in.offset;
+            }
+        }
+    }
+    if (nonconst)
+        decode_invalid(d, nonconst_at, "constant expression required");
+    else if (count != 1)
+        decode_invalid(d, count ? in.offset : ce->offset, "type mismatch");
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sections */
+
+static bool decode_types(decoder *d)
+{
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    if (!decode_count(r, &n, &cap))
+        return false;
+    m->types = xcalloc(cap, sizeof *m->types);
+    m->type_canon = xcalloc(cap, sizeof *m->type_canon);
+    if (!m->types || !m->type_canon)
+        return wr_fail(r, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        wm_functype *t = &m->types[i];
+        if (i >= cap)
+            return wr_fail(r, "unexpected end");
+        const uint8_t *params, *results;
+        uint32_t np, nr;
+        uint8_t form;
+        size_t at = wr_offset(r);
+        if (!wr_u8(r, &form))
+            return false;
+        if (form & 0x80)
+            return wr_fail_at(r, at, "integer representation too long");
+        if (form != 0x60)
+            return wr_fail_at(r, at, "malformed function type");
+        if (!wr_u32(r, &np))
+            return false;
+        at = wr_offset(r);
+        if (!wr_bytes(r, np, &params))
+            return false;
+        for (uint32_t k = 0; k < np; k++)
+            if (!decode_check_valtype(r, params[k], at + k))
+                return false;
+        if (!wr_u32(r, &nr))
+            return false;
+        at = wr_offset(r);
+        if (!wr_bytes(r, nr, &results))
+            return false;
+        for (uint32_t k = 0; k < nr; k++)
+            if (!decode_check_valtype(r, results[k], at + k))
+                return false;
+        t->types = xcalloc((size_t)np + nr, 1);
+        if (!t->types)
+            return wr_fail(r, "out of memory");
+        memcpy(t->types, params, np);
+        memcpy(t->types + np, results, nr);
+        t->nparams = np;
+        t->nresults = nr;
+        m->ntypes = i + 1;
+        /* canonical index: the first identical type */
+        m->type_canon[i] = i;
+        for (uint32_t j = 0; j < i; j++)
+            if (m->type_canon[j] == j && wm_functype_eq(&m->types[j], t)) {
+                m->type_canon[i] = j;
+                break;
+            }
+    }
+    return true;
+}
+
+/* Appending to the index spaces, imports first (the import section precedes the others). */
+static bool decode_push_func(decoder *d, uint32_t typeidx)
+{
+    weft_module *m = d->m;
+    if (m->nfuncs == UINT32_MAX ||
+        !xgrow((void **)&m->func_types, &d->cap_ftypes, (size_t)m->nfuncs + 1, sizeof(uint32_t)))
+        return wr_fail(&d->r, "out of memory");
+    m->func_types[m->nfuncs++] = typeidx;
+    return true;
+}
+
+static wm_tabletype *decode_push_table(decoder *d)
+{
+    weft_module *m = d->m;
+    if (!xgrow((void **)&m->tables, &d->cap_tables, (size_t)m->ntables + 1, sizeof *m->tables)) {
+        wr_fail(&d->r, "out of memory");
+        return NULL;
+    }
+    memset(&m->tables[m->ntables], 0, sizeof *m->tables);
+    return &m->tables[m->ntables++];
+}
+
+static wm_limits *decode_push_mem(decoder *d)
+{
+    weft_module *m = d->m;
+    if (!xgrow((void **)&m->mems, &d->cap_mems, (size_t)m->nmems + 1, sizeof *m->mems)) {
+        wr_fail(&d->r, "out of memory");
+        return NULL;
+    }
+    memset(&m->mems[m->nmems], 0, sizeof *m->mems);
+    return &m->mems[m->nmems++];
+}
+
+static wm_globaltype *decode_push_global(decoder *d)
+{
+    weft_module *m = d->m;
+    if (!xgrow((void **)&m->globals, &d->cap_globals, (size_t)m->nglobals + 1,
+               sizeof *m->globals)) {
+        wr_fail(&d->r, "out of memory");
+        return NULL;
+    }
+    memset(&m->globals[m->nglobals], 0, sizeof *m->globals);
+    return &m->globals[m->nglobals++];
+}
+
+static bool decode_import_desc(decoder *d, wm_import *im)
+{
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    size_t at = wr_offset(r);
+    if (!wr_u8(r, &im->kind))
+        return false;
+    switch (im->kind) {
+    case WEFT_EXTERN_FUNC:
+        if (!wr_u32(r, &im->desc.typeidx) || !decode_push_func(d, im->desc.typeidx))
+            return false;
+        m->nfunc_imports++;
+        return true;
+    case WEFT_EXTERN_TABLE: {
+        wm_tabletype *t;
+        if (!decode_tabletype(r, &im->desc.table) || !(t = decode_push_table(d)))
+            return false;
+        *t = im->desc.table;
+        m->ntable_imports++;
+        return true;
+    }
+    case WEFT_EXTERN_MEMORY: {
+        wm_limits *l;
+        if (!decode_limits(r, &im->desc.mem, true) || !(l = decode_push_mem(d)))
+            return false;
+        *l = im->desc.mem;
+        m->nmem_imports++;
+        return true;
+    }
+    case WEFT_EXTERN_GLOBAL: {
+        wm_globaltype *g;
+        if (!decode_globaltype(r, &im->desc.global) || !(g = decode_push_global(d)))
+            return false;
+        *g = im->desc.global;
+        m->nglobal_imports++;
+        return true;
+    }
+    default:
+        return wr_fail_at(r, at, "malformed import kind");
+    }
+}
+
+static bool decode_imports(decoder *d)
+{
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    if (!decode_count(r, &n, &cap))
+        return false;
+    m->imports = xcalloc(cap, sizeof *m->imports);
+    if (!m->imports)
+        return wr_fail(r, "out of memory");
+    m->nimports = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        wm_import *im = &m->imports[i];
+        if (i >= cap)
+            return wr_fail(r, "unexpected end");
+        if (!decode_name(r, &im->module, &im->module_len) ||
+            !decode_name(r, &im->name, &im->name_len) || !decode_import_desc(d, im))
+            return false;
+    }
+    return true;
+}
+
+static bool decode_functions(decoder *d)
+{
+    uint32_t n, t;
+    if (!wr_u32(&d->r, &n))
+        return false;
+    d->nfunc_decls = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (!wr_u32(&d->r, &t) || !decode_push_func(d, t))
+            return false;
+    d->m->funcs = xcalloc(n, sizeof *d->m->funcs);
+    if (!d->m->funcs)
+        return wr_fail(&d->r, "out of memory");
+    for (uint32_t i = 0; i < n; i++)
+        d->m->funcs[i].typeidx = d->m->func_types[d->m->nfunc_imports + i];
+    return true;
+}
+
+static bool decode_tables(decoder *d)
+{
+    uint32_t n;
+    wm_tabletype *t;
+    if (!wr_u32(&d->r, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(t = decode_push_table(d)) || !decode_tabletype(&d->r, t))
+            return false;
+    return true;
+}
+
+static bool decode_memories(decoder *d)
+{
+    uint32_t n;
+    wm_limits *l;
+    if (!wr_u32(&d->r, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(l = decode_push_mem(d)) || !decode_limits(&d->r, l, true))
+            return false;
+    return true;
+}
+
+static bool decode_globals(decoder *d)
+{
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    wm_globaltype *g;
+    if (!decode_count(&d->r, &n, &cap))
+        return false;
+    m->global_init = xcalloc(cap, sizeof *m->global_init);
+    if (!m->global_init)
+        return wr_fail(&d->r, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        if (i >= cap)
+            return wr_fail(&d->r, "unexpected end");
+        if (!(g = decode_push_global(d)) || !decode_globaltype(&d->r, g) ||
+            !decode_constexpr(d, &m->global_init[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool decode_exports(decoder *d)
+{
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    if (!decode_count(r, &n, &cap))
+        return false;
+    m->exports = xcalloc(cap, sizeof *m->exports);
+    if (!m->exports)
+        return wr_fail(r, "out of memory");
+    m->nexports = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        wm_export *ex = &m->exports[i];
+        size_t at;
+        if (i >= cap)
+            return wr_fail(r, "unexpected end");
+        if (!decode_name(r, &ex->name, &ex->name_len))
+            return false;
+        at = wr_offset(r);
+        if (!wr_u8(r, &ex->kind))
+            return false;
+        if (ex->kind > WEFT_EXTERN_GLOBAL)
+            return wr_fail_at(r, at, "malformed export kind");
+        if (!wr_u32(r, &ex->index))
+            return false;
+    }
+    return true;
+}
+
+static bool decode_start(decoder *d)
+{
+    d->m->has_start = true;
+    return wr_u32(&d->r, &d->m->start);
+}
+
+/* The items of an element segment: function indices (flags 0-3) or expressions (4-7). */
+static bool decode_elem_items(decoder *d, wm_elem *e, bool exprs)
+{
+    wr_reader *r = &d->r;
+    uint32_t n, cap;
+    if (!decode_count(r, &n, &cap))
+        return false;
+    e->items = xcalloc(cap, sizeof *e->items);
+    if (!e->items)
+        return wr_fail(r, "out of memory");
+    e->count = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        wm_constexpr *it = &e->items[i];
+        if (i >= cap)
+            return wr_fail(r, "unexpected end");
+        if (exprs) {
+            if (!decode_constexpr(d, it))
+                return false;
+            continue;
+        }
+        it->offset = wr_offset(r);
+        it->kind = WM_CONST_REF_FUNC;
+        it->type = WEFT_FUNCREF;
+        if (!wr_u32(r, &it->index))
+            return false;
+    }
+    return true;
+}
+
+/* Element segment flags: bit 0 passive/declarative, bit 1 explicit table (active) or
+ * declarative (otherwise), bit 2 expressions instead of function indices. */
+static bool decode_elem(decoder *d, wm_elem *e)
+{
+    wr_reader *r = &d->r;
+    uint32_t flags;
+    size_t at = wr_offset(r);
+    bool exprs;
+    if (!wr_u32(r, &flags))
+        return false;
+    if (flags > 7)
+        return wr_fail_at(r, at, "malformed elements segment kind");
+    exprs = (flags & 4) != 0;
+    e->reftype = WEFT_FUNCREF;
+    if (flags & 1) {
+        e->mode = (flags & 2) ? WM_SEG_DECLARATIVE : WM_SEG_PASSIVE;
+    } else {
+        e->mode = WM_SEG_ACTIVE;
+        if ((flags & 2) && !wr_u32(r, &e->table))
+            return false;
+        if (!decode_constexpr(d, &e->offset))
+            return false;
+    }
+    /* an element kind / reference type is present unless the flags are 0 or 4 */
+    if (flags & 3) {
+        if (exprs) {
+            if (!decode_reftype(r, &e->reftype))
+                return false;
+        } else {
+            uint8_t kind;
+            at = wr_offset(r);
+            if (!wr_u8(r, &kind))
+                return false;
+            if (kind != 0x00)
+                return wr_fail_at(r, at, "malformed element kind");
+        }
+    }
+    return decode_elem_items(d, e, exprs);
+}
+
+static bool decode_elems(decoder *d)
+{
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    if (!decode_count(&d->r, &n, &cap))
+        return false;
+    m->elems = xcalloc(cap, sizeof *m->elems);
+    if (!m->elems)
+        return wr_fail(&d->r, "out of memory");
+    m->nelems = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i >= cap)
+            return wr_fail(&d->r, "unexpected end");
+        if (!decode_elem(d, &m->elems[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool decode_datacount(decoder *d)
+{
+    d->m->has_datacount = true;
+    return wr_u32(&d->r, &d->m->datacount);
+}
+
+static bool decode_data(decoder *d, wm_data *s)
+{
+    wr_reader *r = &d->r;
+    uint32_t flags;
+    size_t at = wr_offset(r);
+    if (!wr_u32(r, &flags))
+        return false;
+    if (flags > 2)
+        return wr_fail_at(r, at, "malformed data segment kind");
+    s->mode = flags == 1 ? WM_SEG_PASSIVE : WM_SEG_ACTIVE;
+    if (flags == 2 && !wr_u32(r, &s->memory))
+        return false;
+    if (flags != 1 && !decode_constexpr(d, &s->offset))
+        return false;
+    return wr_u32(r, &s->len) && wr_bytes(r, s->len, &s->bytes);
+}
+
+static bool decode_datas(decoder *d)
+{
+    weft_module *m = d->m;
+    uint32_t n, cap;
+    if (!decode_count(&d->r, &n, &cap))
+        return false;
+    m->datas = xcalloc(cap, sizeof *m->datas);
+    if (!m->datas)
+        return wr_fail(&d->r, "out of memory");
+    m->ndatas = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i >= cap)
+            return wr_fail(&d->r, "unexpected end");
+        if (!decode_data(d, &m->datas[i]))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Code */
+
+static bool decode_locals(decoder *d, wm_func *f)
+{
+    wr_reader *r = &d->r;
+    uint32_t ngroups, count;
+    uint64_t total = 0;
+    uint8_t t;
+    const uint8_t *start;
+    size_t at = wr_offset(r);
+
+    if (!wr_u32(r, &ngroups))
+        return false;
+    /* first pass: check and count, so that we allocate only what the input justifies */
+    start = r->p;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        at = wr_offset(r);
+        if (!wr_u32(r, &count) || !decode_valtype(r, &t))
+            return false;
+        total += count;
+        if (total > UINT32_MAX)
+            return wr_fail_at(r, at, "too many locals");
+    }
+    if (total > DECODE_MAX_LOCALS)
+        return wr_fail_at(r, at, "too many locals");
+    f->local_types = xcalloc((size_t)total, 1);
+    if (!f->local_types)
+        return wr_fail(r, "out of memory");
+    f->nlocals = (uint32_t)total;
+    /* second pass over the same, already checked, bytes */
+    {
+        wr_reader again;
+        size_t k = 0;
+        wr_init(&again, start, (size_t)(r->p - start), 0);
+        for (uint32_t i = 0; i < ngroups; i++) {
+            wr_u32(&again, &count);
+            wr_u8(&again, &t);
+            memset(f->local_types + k, t, count);
+            k += count;
+        }
+    }
+    return true;
+}
+
+/* Scan a body to its final `end`: malformed instructions are found here, in module order. */
+static bool decode_body(decoder *d)
+{
+    wr_reader *r = &d->r;
+    wi_instr in;
+    uint32_t depth = 1;
+    while (depth > 0) {
+        if (!wi_read(r, &in, &d->targets) || !decode_nest(d, &in, &depth))
+            return false;
+        if ((in.op == WI_FC(8) || in.op == WI_FC(9)) && d->data_use == WEFT_NO_OFFSET)
+            d->data_use = in.offset;
+    }
+    return true;
+}
+
+static bool decode_code(decoder *d)
+{
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    uint32_t n;
+    size_t at = wr_offset(r);
+    if (!wr_u32(r, &n))
+        return false;
+    if (n != d->nfunc_decls)
+        return wr_fail_at(r, at, "function and code section have inconsistent lengths");
+    d->has_code = true;
+    for (uint32_t i = 0; i < n; i++) {
+        wm_func *f = &m->funcs[i];
+        uint32_t size;
+        size_t end;
+        f->code_offset = wr_offset(r);
+        if (!decode_len(r, &size))
+            return false;
+        end = wr_offset(r) + size;
+        if (!decode_locals(d, f))
+            return false;
+        f->body_offset = wr_offset(r);
+        f->body_end = end;
+        if (!decode_body(d))
+            return false;
+        if (wr_offset(r) != end)
+            return wr_fail(r, "section size mismatch");
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Custom sections and the module */
+
+/* A custom section: its name, then opaque bytes. Read within the section's own bounds. */
+static bool decode_custom(decoder *d, size_t size)
+{
+    weft_module *m = d->m;
+    wr_reader sub;
+    wm_custom *c;
+    wr_init(&sub, d->r.p, size, wr_offset(&d->r));
+    if (!xgrow((void **)&m->customs, &d->cap_customs, (size_t)m->ncustoms + 1, sizeof *c))
+        return wr_fail(&d->r, "out of memory");
+    c = &m->customs[m->ncustoms];
+    memset(c, 0, sizeof *c);
+    if (!decode_name(&sub, &c->name, NULL)) {
+        d->r.err = sub.err;
+        d->r.p = d->r.end;
+        return false;
+    }
+    m->ncustoms++;
+    c->data = sub.p;
+    c->len = wr_left(&sub);
+    d->r.p += size;
+    return true;
+}
+
+/* The order of the known sections: data count (12) sits between element (9) and code (10). */
+static int decode_rank(uint8_t id)
+{
+    static const int rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+    return id <= 12 ? rank[id] : -1;
+}
+
+static bool decode_section_body(decoder *d, uint8_t id)
+{
+    switch (id) {
+    case 1: return decode_types(d);
+    case 2: return decode_imports(d);
+    case 3: return decode_functions(d);
+    case 4: return decode_tables(d);
+    case 5: return decode_memories(d);
+    case 6: return decode_globals(d);
+    case 7: return decode_exports(d);
+    case 8: return decode_start(d);
+    case 9: return decode_elems(d);
+    case 10: return decode_code(d);
+    case 11: return decode_datas(d);
+    case 12: return decode_datacount(d);
+    default: return wr_fail(&d->r, "malformed section id");
+    }
+}
+
+/* Inside a section, running out of bytes gets the spec's wording. */
+static void decode_reword_end(wr_reader *r)
+{
+    static const char prefix[] = "unexpected end at ";
+    if (r->err && strncmp(r->err->msg, prefix, sizeof prefix - 1) == 0) {
+        char rest[64];
+        snprintf(rest, sizeof rest, "%s", r->err->msg + sizeof prefix - 1);
+        snprintf(r->err->msg, sizeof r->err->msg, "unexpected end of section or function at %s",
+                 rest);
+    }
+}
+
+static bool decode_sections(decoder *d)
+{
+    wr_reader *r = &d->r;
+    int last = 0;
+    while (!wr_eof(r)) {
+        uint8_t id;
+        uint32_t size;
+        size_t at = wr_offset(r), end;
+        bool ok;
+        wr_u8(r, &id);
+        if (decode_rank(id) < 0)
+            return wr_fail_at(r, at, "malformed section id");
+        if (!decode_len(r, &size))
+            return false;
+        end = wr_offset(r) + size;
+        if (id == 0) {
+            if (!decode_custom(d, size))
+                return false;
+            continue;
+        }
+        if (decode_rank(id) <= last)
+            return wr_fail_at(r, at, "unexpected content after last section");
+        last = decode_rank(id);
+        ok = decode_section_body(d, id);
+        decode_reword_end(r);
+        if (!ok)
+            return false;
+        if (wr_offset(r) != end)
+            return wr_fail(r, "section size mismatch");
+    }
+    return true;
+}
+
+static bool decode_header(wr_reader *r)
+{
+    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6D};
+    const uint8_t *b;
+    uint32_t version;
+    if (!wr_bytes(r, 4, &b))
+        return false;
+    if (memcmp(b, magic, 4) != 0)
+        return wr_fail_at(r, 0, "magic header not detected");
+    if (!wr_bytes(r, 4, &b))
+        return false;
+    version = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    if (version != 1)
+        return wr_fail_at(r, 4, "unknown binary version");
+    return true;
+}
+
+/* Checks that need the whole module. */
+static bool decode_finish(decoder *d)
+{
+    weft_module *m = d->m;
+    if (!d->has_code && d->nfunc_decls != 0)
+        return wr_fail(&d->r, "function and code section have inconsistent lengths");
+    if (m->has_datacount && m->datacount != m->ndatas)
+        return wr_fail(&d->r, "data count and data section have inconsistent lengths");
+    /* Data indices in code need the data count section. Without any data segment the index
+     * is out of range anyway: that is left to the validator ("unknown data segment"), which
+     * is what the spec tests expect of modules from text where no data count is emitted. */
+    if (d->data_use != WEFT_NO_OFFSET && !m->has_datacount && m->ndatas > 0)
+        return wr_fail_at(&d->r, d->data_use, "data count section required");
+    for (uint32_t i = 0; i < m->ncustoms; i++)
+        if (strcmp(m->customs[i].name, "name") == 0) {
+            decode_names(m, m->customs[i].data, m->customs[i].len);
+            break;
+        }
+    return true;
+}
+
+weft_error *decode_module(const uint8_t *bytes, size_t len, weft_module **out)
+{
+    decoder d;
+    weft_module *m;
+    bool ok;
+
+    *out = NULL;
+    if (!bytes && len)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "no module bytes");
+    memset(&d, 0, sizeof d);
+    d.data_use = WEFT_NO_OFFSET;
+    m = xcalloc(1, sizeof *m);
+    if (!m)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    atomic_init(&m->refs, 1);
+    m->bytes = xcalloc(len, 1);
+    if (!m->bytes) {
+        free(m);
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    }
+    if (len)
+        memcpy(m->bytes, bytes, len);
+    m->len = len;
+    d.m = m;
+    wr_init(&d.r, m->bytes, len, 0);
+    ok = decode_header(&d.r) && decode_sections(&d) && decode_finish(&d);
+    wi_targets_free(&d.targets);
+    free(d.ifs);
+    if (!ok || d.pending) {
+        weft_error *e = ok ? d.pending : d.r.err;
+        if (!ok)
+            weft_error_free(d.pending);
+        if (!e)
+            e = err_new(WEFT_ERR_DECODE, WEFT_NO_OFFSET, "malformed module");
+        else if (e->kind != WEFT_ERR_RESOURCE && strncmp(e->msg, "out of memory", 13) == 0)
+            e->kind = WEFT_ERR_RESOURCE;
+        module_free(m);
+        return e;
+    }
+    *out = m;
+    return NULL;
+}

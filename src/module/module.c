@@ -1,0 +1,84 @@
+/* module.c - the module's lifetime and small queries over its index spaces. */
+#include <string.h>
+
+#include "../exec/exec.h"
+#include "module.h"
+
+bool wm_functype_eq(const wm_functype *a, const wm_functype *b)
+{
+    if (a == b)
+        return true;
+    if (a->nparams != b->nparams || a->nresults != b->nresults)
+        return false;
+    return memcmp(a->types, b->types, (size_t)a->nparams + a->nresults) == 0;
+}
+
+const wm_functype *module_func_type(const weft_module *m, uint32_t funcidx)
+{
+    uint32_t t;
+    if (!m || funcidx >= m->nfuncs)
+        return NULL;
+    t = m->func_types[funcidx];
+    return t < m->ntypes ? &m->types[t] : NULL;
+}
+
+const char *module_func_name(const weft_module *m, uint32_t funcidx)
+{
+    if (!m || !m->func_names || funcidx >= m->nfuncs)
+        return NULL;
+    return m->func_names[funcidx];
+}
+
+static void module_free_funcs(weft_module *m)
+{
+    uint32_t ndefs = m->nfuncs - m->nfunc_imports;
+    if (!m->funcs)
+        return;
+    for (uint32_t i = 0; i < ndefs; i++) {
+        free(m->funcs[i].local_types);
+        if (m->funcs[i].code)
+            compile_free_func(m->funcs[i].code);
+    }
+    free(m->funcs);
+}
+
+/* Frees a module in any state of construction: counts always describe initialised entries,
+ * and every array was zero-filled when allocated. */
+void module_free(weft_module *m)
+{
+    if (!m)
+        return;
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        free(m->types[i].types);
+    free(m->types);
+    free(m->type_canon);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        free(m->imports[i].module);
+        free(m->imports[i].name);
+    }
+    free(m->imports);
+    module_free_funcs(m);
+    free(m->func_types);
+    free(m->tables);
+    free(m->mems);
+    free(m->globals);
+    free(m->global_init);
+    for (uint32_t i = 0; i < m->nexports; i++)
+        free(m->exports[i].name);
+    free(m->exports);
+    for (uint32_t i = 0; i < m->nelems; i++)
+        free(m->elems[i].items);
+    free(m->elems);
+    free(m->datas);
+    for (uint32_t i = 0; i < m->ncustoms; i++)
+        free(m->customs[i].name);
+    free(m->customs);
+    if (m->func_names)
+        for (uint32_t i = 0; i < m->nfuncs; i++)
+            free(m->func_names[i]);
+    free(m->func_names);
+    free(m->module_name);
+    free(m->func_declared);
+    free(m->bytes);
+    free(m);
+}

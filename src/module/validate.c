@@ -1,0 +1,1030 @@
+/*
+ * validate.c - module-level validation (WebAssembly 2.0 + threads): types of the index
+ * spaces, limits, constant expressions, segments, start, exports, the set C.refs of
+ * functions that ref.func may name, then every function body with the spec's algorithm
+ * (appendix "Validation Algorithm"): a stack of operand types and a stack of control frames.
+ *
+ * Messages follow the spec testsuite's wording ("type mismatch", "unknown global 1", ...)
+ * so that a script runner can match them by prefix; " at byte 0x.." follows when the
+ * offending byte is known.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "instr.h"
+
+/* The bottom type of the spec's algorithm: the operand of unreachable code, which matches
+ * any type. No value type is encoded as 0. */
+#define VALID_UNKNOWN 0
+
+static weft_error *valid_error(size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static weft_error *valid_error(size_t offset, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (offset == WEFT_NO_OFFSET)
+        return err_new(WEFT_ERR_VALIDATE, offset, "%s", msg);
+    return err_new(WEFT_ERR_VALIDATE, offset, "%s at byte 0x%zx", msg, offset);
+}
+
+static const char *valid_type_name(uint8_t t)
+{
+    switch (t) {
+    case WEFT_I32: return "i32";
+    case WEFT_I64: return "i64";
+    case WEFT_F32: return "f32";
+    case WEFT_F64: return "f64";
+    case WEFT_V128: return "v128";
+    case WEFT_FUNCREF: return "funcref";
+    case WEFT_EXTERNREF: return "externref";
+    case VALID_UNKNOWN: return "any";
+    default: return "?";
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Limits */
+
+static weft_error *valid_table_limits(const wm_tabletype *t)
+{
+    if (t->reftype != WEFT_FUNCREF && t->reftype != WEFT_EXTERNREF)
+        return valid_error(WEFT_NO_OFFSET, "malformed reference type");
+    if (t->lim.has_max && t->lim.min > t->lim.max)
+        return valid_error(WEFT_NO_OFFSET, "size minimum must not be greater than maximum");
+    if (t->lim.min > UINT32_MAX || (t->lim.has_max && t->lim.max > UINT32_MAX))
+        return valid_error(WEFT_NO_OFFSET, "table size must be at most 2^32-1");
+    return NULL;
+}
+
+static weft_error *valid_mem_limits(const wm_limits *l)
+{
+    if (l->min > WM_MAX_PAGES || (l->has_max && l->max > WM_MAX_PAGES))
+        return valid_error(WEFT_NO_OFFSET, "memory size must be at most 65536 pages (4GiB)");
+    if (l->has_max && l->min > l->max)
+        return valid_error(WEFT_NO_OFFSET, "size minimum must not be greater than maximum");
+    if (l->shared && !l->has_max)
+        return valid_error(WEFT_NO_OFFSET, "shared memory must have maximum");
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Constant expressions. The decoder has already checked their shape (one instruction and
+ * `end`); here they get their types. In 2.0, global.get may only name an imported global,
+ * and it must be immutable, since a constant must not depend on anything that can change. */
+
+static weft_error *valid_const(const weft_module *m, const wm_constexpr *e, uint8_t want)
+{
+    uint8_t got;
+    switch (e->kind) {
+    case WM_CONST_VALUE:
+    case WM_CONST_REF_NULL:
+        got = e->type;
+        break;
+    case WM_CONST_REF_FUNC:
+        if (e->index >= m->nfuncs)
+            return valid_error(e->offset, "unknown function %u", e->index);
+        got = WEFT_FUNCREF;
+        break;
+    case WM_CONST_GLOBAL_GET:
+        if (e->index >= m->nglobal_imports || e->index >= m->nglobals)
+            return valid_error(e->offset, "unknown global %u", e->index);
+        if (m->globals[e->index].mut)
+            return valid_error(e->offset, "constant expression required");
+        got = m->globals[e->index].type;
+        break;
+    default:
+        return valid_error(e->offset, "constant expression required");
+    }
+    if (got != want)
+        return valid_error(e->offset, "type mismatch: expected %s, got %s",
+                           valid_type_name(want), valid_type_name(got));
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The sections, in the order of the spec's module rule. */
+
+static weft_error *valid_func_types(const weft_module *m)
+{
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        if (m->func_types[i] >= m->ntypes)
+            return valid_error(WEFT_NO_OFFSET, "unknown type %u", m->func_types[i]);
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+        if (m->funcs[i].typeidx >= m->ntypes)
+            return valid_error(m->funcs[i].code_offset, "unknown type %u", m->funcs[i].typeidx);
+    return NULL;
+}
+
+static weft_error *valid_tables_mems(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = 0; i < m->ntables; i++)
+        if ((e = valid_table_limits(&m->tables[i])))
+            return e;
+    for (uint32_t i = 0; i < m->nmems; i++)
+        if ((e = valid_mem_limits(&m->mems[i])))
+            return e;
+    if (m->nmems > 1)
+        return valid_error(WEFT_NO_OFFSET, "multiple memories");
+    return NULL;
+}
+
+static weft_error *valid_globals(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+        if ((e = valid_const(m, &m->global_init[i - m->nglobal_imports], m->globals[i].type)))
+            return e;
+    return NULL;
+}
+
+static weft_error *valid_elems(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const wm_elem *el = &m->elems[i];
+        if (el->reftype != WEFT_FUNCREF && el->reftype != WEFT_EXTERNREF)
+            return valid_error(WEFT_NO_OFFSET, "malformed reference type");
+        if (el->mode == WM_SEG_ACTIVE) {
+            if (el->table >= m->ntables)
+                return valid_error(el->offset.offset, "unknown table %u", el->table);
+            if (m->tables[el->table].reftype != el->reftype)
+                return valid_error(el->offset.offset, "type mismatch: segment of %s for a table "
+                                   "of %s", valid_type_name(el->reftype),
+                                   valid_type_name(m->tables[el->table].reftype));
+            if ((e = valid_const(m, &el->offset, WEFT_I32)))
+                return e;
+        }
+        for (uint32_t j = 0; j < el->count; j++)
+            if ((e = valid_const(m, &el->items[j], el->reftype)))
+                return e;
+    }
+    return NULL;
+}
+
+static weft_error *valid_datas(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const wm_data *d = &m->datas[i];
+        if (d->mode != WM_SEG_ACTIVE)
+            continue;
+        if (d->memory >= m->nmems)
+            return valid_error(d->offset.offset, "unknown memory %u", d->memory);
+        if ((e = valid_const(m, &d->offset, WEFT_I32)))
+            return e;
+    }
+    return NULL;
+}
+
+static weft_error *valid_start(const weft_module *m)
+{
+    if (!m->has_start)
+        return NULL;
+    if (m->start >= m->nfuncs)
+        return valid_error(WEFT_NO_OFFSET, "unknown function %u", m->start);
+    const wm_functype *t = &m->types[m->func_types[m->start]];
+    if (t->nparams != 0 || t->nresults != 0)
+        return valid_error(WEFT_NO_OFFSET, "start function must have type [] -> []");
+    return NULL;
+}
+
+static weft_error *valid_export_index(const weft_module *m, const wm_export *x)
+{
+    static const char *const what[4] = {"function", "table", "memory", "global"};
+    uint32_t n;
+    switch (x->kind) {
+    case WEFT_EXTERN_FUNC: n = m->nfuncs; break;
+    case WEFT_EXTERN_TABLE: n = m->ntables; break;
+    case WEFT_EXTERN_MEMORY: n = m->nmems; break;
+    case WEFT_EXTERN_GLOBAL: n = m->nglobals; break;
+    default: return valid_error(WEFT_NO_OFFSET, "malformed export kind");
+    }
+    if (x->index >= n)
+        return valid_error(WEFT_NO_OFFSET, "unknown %s %u", what[x->kind], x->index);
+    return NULL;
+}
+
+/* Orders exports by name (length first, then bytes), so that duplicates become neighbours:
+ * n log n, where comparing every pair would be quadratic on modules with many exports. */
+static int valid_export_cmp(const void *pa, const void *pb)
+{
+    const wm_export *a = *(const wm_export *const *)pa, *b = *(const wm_export *const *)pb;
+    if (a->name_len != b->name_len)
+        return a->name_len < b->name_len ? -1 : 1;
+    return a->name_len ? memcmp(a->name, b->name, a->name_len) : 0;
+}
+
+static weft_error *valid_exports(const weft_module *m)
+{
+    weft_error *e;
+    const wm_export **sorted;
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if ((e = valid_export_index(m, &m->exports[i])))
+            return e;
+    if (m->nexports < 2)
+        return NULL;
+    sorted = xcalloc(m->nexports, sizeof *sorted);
+    if (!sorted)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    for (uint32_t i = 0; i < m->nexports; i++)
+        sorted[i] = &m->exports[i];
+    qsort(sorted, m->nexports, sizeof *sorted, valid_export_cmp);
+    e = NULL;
+    for (uint32_t i = 1; i < m->nexports && !e; i++)
+        if (valid_export_cmp(&sorted[i - 1], &sorted[i]) == 0)
+            e = valid_error(WEFT_NO_OFFSET, "duplicate export name \"%s\"", sorted[i]->name);
+    free(sorted);
+    return e;
+}
+
+/* C.refs: the functions named outside function bodies (element segments, global
+ * initialisers, exports). Only those may be taken by ref.func inside a body, so that an
+ * engine knows up front which functions can escape as references. */
+static weft_error *valid_declared(weft_module *m)
+{
+    free(m->func_declared);
+    m->func_declared = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
+    if (!m->func_declared)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    for (uint32_t i = 0; i < m->nelems; i++)
+        for (uint32_t j = 0; j < m->elems[i].count; j++) {
+            const wm_constexpr *c = &m->elems[i].items[j];
+            if (c->kind == WM_CONST_REF_FUNC && c->index < m->nfuncs)
+                m->func_declared[c->index] = 1;
+        }
+    for (uint32_t i = 0; i + m->nglobal_imports < m->nglobals; i++) {
+        const wm_constexpr *c = &m->global_init[i];
+        if (c->kind == WM_CONST_REF_FUNC && c->index < m->nfuncs)
+            m->func_declared[c->index] = 1;
+    }
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == WEFT_EXTERN_FUNC && m->exports[i].index < m->nfuncs)
+            m->func_declared[m->exports[i].index] = 1;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Function bodies. One context serves every function of the module, so its stacks are
+ * allocated once and reused. */
+
+typedef struct valid_frame {
+    uint32_t op; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 the function itself */
+    uint32_t nparams, nresults;
+    const uint8_t *params, *results;
+    size_t height;    /* operand stack height at entry */
+    bool unreachable; /* after br, return, unreachable...: the stack is polymorphic */
+} valid_frame;
+
+typedef struct valid_ctx {
+    weft_module *m;
+    uint8_t *vals; /* operand types */
+    size_t nvals, capvals;
+    valid_frame *ctrls;
+    size_t nctrls, capctrls;
+    uint8_t *locals; /* parameters, then declared locals */
+    size_t nlocals, caplocals;
+    uint8_t *scratch; /* br_table: the types popped for one target, pushed back after */
+    size_t capscratch;
+    wi_targets targets;
+    size_t at; /* offset of the instruction being checked */
+    weft_error *err;
+} valid_ctx;
+
+/* Types that may appear in a block type or a typed select; v128 is absent since weft has no
+ * SIMD. The block types point into this table. */
+static const uint8_t valid_valtypes[] = {WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64,
+                                         WEFT_FUNCREF, WEFT_EXTERNREF};
+
+static const uint8_t *valid_find_type(uint8_t t)
+{
+    for (size_t i = 0; i < sizeof valid_valtypes; i++)
+        if (valid_valtypes[i] == t)
+            return &valid_valtypes[i];
+    return NULL;
+}
+
+static bool valid_is_num(uint8_t t)
+{
+    return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
+           t == VALID_UNKNOWN;
+}
+
+static bool valid_is_ref(uint8_t t)
+{
+    return t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == VALID_UNKNOWN;
+}
+
+static bool valid_fail(valid_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool valid_fail(valid_ctx *c, const char *fmt, ...)
+{
+    if (!c->err) {
+        char msg[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        c->err = valid_error(c->at, "%s", msg);
+    }
+    return false;
+}
+
+static bool valid_oom(valid_ctx *c)
+{
+    if (!c->err)
+        c->err = err_new(WEFT_ERR_RESOURCE, c->at, "out of memory");
+    return false;
+}
+
+/* ---- the operand stack ---- */
+
+static bool valid_push(valid_ctx *c, uint8_t t)
+{
+    if (c->nvals == c->capvals &&
+        !xgrow((void **)&c->vals, &c->capvals, c->nvals + 1, sizeof *c->vals))
+        return valid_oom(c);
+    c->vals[c->nvals++] = t;
+    return true;
+}
+
+static bool valid_push_n(valid_ctx *c, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!valid_push(c, types[i]))
+            return false;
+    return true;
+}
+
+/* Pops one operand that must be `want` (or anything when want is VALID_UNKNOWN); *got is the
+ * type actually popped, VALID_UNKNOWN below the base of an unreachable frame. */
+static bool valid_pop_as(valid_ctx *c, uint8_t want, uint8_t *got)
+{
+    const valid_frame *f = &c->ctrls[c->nctrls - 1];
+    uint8_t t;
+    if (c->nvals == f->height) {
+        if (!f->unreachable)
+            return valid_fail(c, "type mismatch: expected %s but the stack is empty",
+                              want == VALID_UNKNOWN ? "a value" : valid_type_name(want));
+        t = VALID_UNKNOWN;
+    } else {
+        t = c->vals[--c->nvals];
+    }
+    if (t != want && t != VALID_UNKNOWN && want != VALID_UNKNOWN)
+        return valid_fail(c, "type mismatch: expected %s, got %s", valid_type_name(want),
+                          valid_type_name(t));
+    if (got)
+        *got = t;
+    return true;
+}
+
+static bool valid_pop(valid_ctx *c, uint8_t want) { return valid_pop_as(c, want, NULL); }
+
+static bool valid_pop_n(valid_ctx *c, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = n; i-- > 0;)
+        if (!valid_pop(c, types[i]))
+            return false;
+    return true;
+}
+
+/* ---- the control stack ---- */
+
+static bool valid_push_ctrl(valid_ctx *c, uint32_t op, const uint8_t *params, uint32_t np,
+                            const uint8_t *results, uint32_t nr)
+{
+    valid_frame *f;
+    if (c->nctrls == c->capctrls &&
+        !xgrow((void **)&c->ctrls, &c->capctrls, c->nctrls + 1, sizeof *c->ctrls))
+        return valid_oom(c);
+    f = &c->ctrls[c->nctrls++];
+    f->op = op;
+    f->params = params;
+    f->nparams = np;
+    f->results = results;
+    f->nresults = nr;
+    f->height = c->nvals;
+    f->unreachable = false;
+    return valid_push_n(c, params, np);
+}
+
+static bool valid_pop_ctrl(valid_ctx *c, valid_frame *out)
+{
+    const valid_frame *f = &c->ctrls[c->nctrls - 1];
+    if (!valid_pop_n(c, f->results, f->nresults))
+        return false;
+    if (c->nvals != f->height)
+        return valid_fail(c, "type mismatch: %zu value(s) left on the stack at the end of the "
+                          "block", c->nvals - f->height);
+    *out = *f;
+    c->nctrls--;
+    return true;
+}
+
+static void valid_unreachable(valid_ctx *c)
+{
+    valid_frame *f = &c->ctrls[c->nctrls - 1];
+    c->nvals = f->height;
+    f->unreachable = true;
+}
+
+/* The label of depth l: NULL (and an error) when there is no such label. */
+static const valid_frame *valid_label(valid_ctx *c, uint32_t l)
+{
+    if (l >= c->nctrls) {
+        valid_fail(c, "unknown label %u", l);
+        return NULL;
+    }
+    return &c->ctrls[c->nctrls - 1 - l];
+}
+
+/* A branch to a loop carries the loop's parameters, to anything else its results. */
+static uint32_t valid_label_arity(const valid_frame *f)
+{
+    return f->op == 0x03 ? f->nparams : f->nresults;
+}
+
+static const uint8_t *valid_label_types(const valid_frame *f)
+{
+    return f->op == 0x03 ? f->params : f->results;
+}
+
+static bool valid_types_eq(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na) == 0);
+}
+
+/* ---- control instructions ---- */
+
+static bool valid_blocktype(valid_ctx *c, int64_t bt, valid_frame *f)
+{
+    f->params = f->results = NULL;
+    f->nparams = f->nresults = 0;
+    if (bt == WI_BT_EMPTY)
+        return true;
+    if (bt < 0) {
+        const uint8_t *t = valid_find_type(wi_bt_valtype(bt));
+        if (!t)
+            return valid_fail(c, "invalid block type");
+        f->results = t;
+        f->nresults = 1;
+        return true;
+    }
+    if ((uint64_t)bt >= c->m->ntypes)
+        return valid_fail(c, "unknown type %lld", (long long)bt);
+    const wm_functype *ft = &c->m->types[bt];
+    f->params = wm_params(ft);
+    f->nparams = ft->nparams;
+    f->results = wm_results(ft);
+    f->nresults = ft->nresults;
+    return true;
+}
+
+static bool valid_block(valid_ctx *c, const wi_instr *in)
+{
+    valid_frame bt;
+    if (!valid_blocktype(c, in->blocktype, &bt))
+        return false;
+    if (in->op == 0x04 && !valid_pop(c, WEFT_I32))
+        return false;
+    return valid_pop_n(c, bt.params, bt.nparams) &&
+           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+}
+
+static bool valid_else(valid_ctx *c)
+{
+    valid_frame f;
+    if (c->ctrls[c->nctrls - 1].op != 0x04)
+        return valid_fail(c, "else without if");
+    return valid_pop_ctrl(c, &f) &&
+           valid_push_ctrl(c, 0x05, f.params, f.nparams, f.results, f.nresults);
+}
+
+static bool valid_end(valid_ctx *c)
+{
+    valid_frame f;
+    if (!valid_pop_ctrl(c, &f))
+        return false;
+    /* An if without else has an empty else branch, which must turn the parameters into
+     * the results: possible only when they are the same types. */
+    if (f.op == 0x04 && !valid_types_eq(f.params, f.nparams, f.results, f.nresults))
+        return valid_fail(c, "type mismatch: if without else must have equal parameters and "
+                          "results");
+    return c->nctrls == 0 || valid_push_n(c, f.results, f.nresults);
+}
+
+static bool valid_br(valid_ctx *c, uint32_t l, bool conditional)
+{
+    const valid_frame *f;
+    if (conditional && !valid_pop(c, WEFT_I32))
+        return false;
+    if (!(f = valid_label(c, l)))
+        return false;
+    if (!valid_pop_n(c, valid_label_types(f), valid_label_arity(f)))
+        return false;
+    if (conditional)
+        return valid_push_n(c, valid_label_types(f), valid_label_arity(f));
+    valid_unreachable(c);
+    return true;
+}
+
+/* Checks the operands against one br_table target and puts back what was popped, so that
+ * operands of unknown type stay unknown for the next target. */
+static bool valid_br_table_target(valid_ctx *c, const valid_frame *f)
+{
+    uint32_t n = valid_label_arity(f);
+    const uint8_t *types = valid_label_types(f);
+    if (!xgrow((void **)&c->scratch, &c->capscratch, (size_t)n + 1, 1))
+        return valid_oom(c);
+    for (uint32_t i = n; i-- > 0;)
+        if (!valid_pop_as(c, types[i], &c->scratch[i]))
+            return false;
+    return valid_push_n(c, c->scratch, n);
+}
+
+static bool valid_br_table(valid_ctx *c, const wi_instr *in)
+{
+    const uint32_t *t = c->targets.v;
+    const valid_frame *def;
+    if (!valid_pop(c, WEFT_I32))
+        return false;
+    if (!(def = valid_label(c, t[in->a])))
+        return false;
+    for (uint32_t i = 0; i < in->a; i++) {
+        const valid_frame *f = valid_label(c, t[i]);
+        if (!f)
+            return false;
+        if (valid_label_arity(f) != valid_label_arity(def))
+            return valid_fail(c, "type mismatch: br_table targets have different arities");
+        if (!valid_br_table_target(c, f))
+            return false;
+    }
+    return valid_br(c, t[in->a], false);
+}
+
+static bool valid_return(valid_ctx *c)
+{
+    if (!valid_pop_n(c, c->ctrls[0].results, c->ctrls[0].nresults))
+        return false;
+    valid_unreachable(c);
+    return true;
+}
+
+static bool valid_call_type(valid_ctx *c, const wm_functype *t)
+{
+    return valid_pop_n(c, wm_params(t), t->nparams) &&
+           valid_push_n(c, wm_results(t), t->nresults);
+}
+
+static bool valid_call(valid_ctx *c, uint32_t f)
+{
+    if (f >= c->m->nfuncs)
+        return valid_fail(c, "unknown function %u", f);
+    return valid_call_type(c, &c->m->types[c->m->func_types[f]]);
+}
+
+static bool valid_call_indirect(valid_ctx *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    if (in->b >= m->ntables)
+        return valid_fail(c, "unknown table %u", in->b);
+    if (in->a >= m->ntypes)
+        return valid_fail(c, "unknown type %u", in->a);
+    if (m->tables[in->b].reftype != WEFT_FUNCREF)
+        return valid_fail(c, "type mismatch: call_indirect needs a table of funcref");
+    return valid_pop(c, WEFT_I32) && valid_call_type(c, &m->types[in->a]);
+}
+
+/* ---- parametric and variable instructions ---- */
+
+static bool valid_select(valid_ctx *c, const wi_instr *in)
+{
+    uint8_t t1 = 0, t2 = 0;
+    if (in->op == 0x1C) {
+        const uint8_t *t;
+        if (in->a != 1)
+            return valid_fail(c, "invalid result arity");
+        if (!(t = valid_find_type((uint8_t)in->b)))
+            return valid_fail(c, "invalid value type");
+        return valid_pop(c, WEFT_I32) && valid_pop(c, *t) && valid_pop(c, *t) &&
+               valid_push(c, *t);
+    }
+    /* Untyped select: only numeric operands, so that an engine needs no type annotation to
+     * know the size of what it copies. */
+    if (!valid_pop(c, WEFT_I32) || !valid_pop_as(c, VALID_UNKNOWN, &t1) ||
+        !valid_pop_as(c, VALID_UNKNOWN, &t2))
+        return false;
+    if (!valid_is_num(t1) || !valid_is_num(t2))
+        return valid_fail(c, "type mismatch: select without type needs numeric operands");
+    if (t1 != t2 && t1 != VALID_UNKNOWN && t2 != VALID_UNKNOWN)
+        return valid_fail(c, "type mismatch: select operands %s and %s", valid_type_name(t2),
+                          valid_type_name(t1));
+    return valid_push(c, t1 == VALID_UNKNOWN ? t2 : t1);
+}
+
+static bool valid_local(valid_ctx *c, const wi_instr *in)
+{
+    uint8_t t;
+    if (in->a >= c->nlocals)
+        return valid_fail(c, "unknown local %u", in->a);
+    t = c->locals[in->a];
+    switch (in->op) {
+    case 0x20: return valid_push(c, t);
+    case 0x21: return valid_pop(c, t);
+    default: return valid_pop(c, t) && valid_push(c, t);
+    }
+}
+
+static bool valid_global(valid_ctx *c, const wi_instr *in)
+{
+    const wm_globaltype *g;
+    if (in->a >= c->m->nglobals)
+        return valid_fail(c, "unknown global %u", in->a);
+    g = &c->m->globals[in->a];
+    if (in->op == 0x23)
+        return valid_push(c, g->type);
+    if (!g->mut)
+        return valid_fail(c, "global is immutable");
+    return valid_pop(c, g->type);
+}
+
+/* ---- tables ---- */
+
+static bool valid_table(valid_ctx *c, uint32_t x, uint8_t *reftype)
+{
+    if (x >= c->m->ntables)
+        return valid_fail(c, "unknown table %u", x);
+    *reftype = c->m->tables[x].reftype;
+    return true;
+}
+
+static bool valid_elem(valid_ctx *c, uint32_t x, uint8_t *reftype)
+{
+    if (x >= c->m->nelems)
+        return valid_fail(c, "unknown elem segment %u", x);
+    *reftype = c->m->elems[x].reftype;
+    return true;
+}
+
+static bool valid_pop3_i32(valid_ctx *c)
+{
+    return valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32);
+}
+
+static bool valid_table_op(valid_ctx *c, const wi_instr *in)
+{
+    uint8_t rt = 0, rt2 = 0;
+    switch (in->op) {
+    case 0x25: /* table.get */
+        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_push(c, rt);
+    case 0x26: /* table.set */
+        return valid_table(c, in->a, &rt) && valid_pop(c, rt) && valid_pop(c, WEFT_I32);
+    case WI_FC(12): /* table.init elem table */
+        if (!valid_table(c, in->b, &rt) || !valid_elem(c, in->a, &rt2))
+            return false;
+        if (rt != rt2)
+            return valid_fail(c, "type mismatch: segment of %s for a table of %s",
+                              valid_type_name(rt2), valid_type_name(rt));
+        return valid_pop3_i32(c);
+    case WI_FC(13): /* elem.drop */
+        return valid_elem(c, in->a, &rt);
+    case WI_FC(14): /* table.copy dst src */
+        if (!valid_table(c, in->a, &rt) || !valid_table(c, in->b, &rt2))
+            return false;
+        if (rt != rt2)
+            return valid_fail(c, "type mismatch: copy from a table of %s to a table of %s",
+                              valid_type_name(rt2), valid_type_name(rt));
+        return valid_pop3_i32(c);
+    case WI_FC(15): /* table.grow */
+        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_pop(c, rt) &&
+               valid_push(c, WEFT_I32);
+    case WI_FC(16): /* table.size */
+        return valid_table(c, in->a, &rt) && valid_push(c, WEFT_I32);
+    default: /* table.fill */
+        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_pop(c, rt) &&
+               valid_pop(c, WEFT_I32);
+    }
+}
+
+/* ---- memory ---- */
+
+static bool valid_memory(valid_ctx *c)
+{
+    return c->m->nmems > 0 ? true : valid_fail(c, "unknown memory 0");
+}
+
+/* Plain accesses may be less aligned than natural (a hint); atomic ones must be exact. */
+static bool valid_memarg(valid_ctx *c, const wi_instr *in, uint32_t natural, bool atomic)
+{
+    if (!valid_memory(c))
+        return false;
+    if (atomic && in->a != natural)
+        return valid_fail(c, "atomic alignment must be natural");
+    if (in->a > natural)
+        return valid_fail(c, "alignment must not be larger than natural");
+    return true;
+}
+
+/* 0x28..0x35 loads, 0x36..0x3E stores: value type and log2 of the access size. */
+static const uint8_t valid_mem_type[0x3F - 0x28] = {
+    WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32, WEFT_I32,
+    WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64,
+    WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64};
+static const uint8_t valid_mem_align[0x3F - 0x28] = {
+    2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2,
+    2, 3, 2, 3, 0, 1, 0, 1, 2};
+
+static bool valid_load_store(valid_ctx *c, const wi_instr *in)
+{
+    uint8_t t = valid_mem_type[in->op - 0x28];
+    if (!valid_memarg(c, in, valid_mem_align[in->op - 0x28], false))
+        return false;
+    if (in->op <= 0x35)
+        return valid_pop(c, WEFT_I32) && valid_push(c, t);
+    return valid_pop(c, t) && valid_pop(c, WEFT_I32);
+}
+
+/* The data count section must precede the code when a body names data segments, so that a
+ * one-pass compiler knows their number. It is checked after the index itself because text
+ * tools omit the section when there are no segments, and the spec's tests then expect
+ * "unknown data segment". */
+static bool valid_data_index(valid_ctx *c, uint32_t x)
+{
+    if (x >= c->m->ndatas)
+        return valid_fail(c, "unknown data segment %u", x);
+    if (!c->m->has_datacount) {
+        if (!c->err)
+            c->err = err_new(WEFT_ERR_DECODE, c->at, "data count section required at byte 0x%zx",
+                             c->at);
+        return false;
+    }
+    return true;
+}
+
+static bool valid_memory_op(valid_ctx *c, const wi_instr *in)
+{
+    switch (in->op) {
+    case 0x3F: /* memory.size */
+        return valid_memory(c) && valid_push(c, WEFT_I32);
+    case 0x40: /* memory.grow */
+        return valid_memory(c) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+    case WI_FC(8): /* memory.init */
+        return valid_memory(c) && valid_data_index(c, in->a) && valid_pop3_i32(c);
+    case WI_FC(9): /* data.drop */
+        return valid_data_index(c, in->a);
+    default: /* memory.copy, memory.fill */
+        return valid_memory(c) && valid_pop3_i32(c);
+    }
+}
+
+/* ---- atomics (threads proposal, prefix 0xFE) ---- */
+
+/* The shapes of the loads (0x10..), stores (0x17..) and each group of seven read-modify-write
+ * instructions (0x1E.., 0x25.., ... 0x48 cmpxchg): i32, i64, then the narrow ones. */
+static const uint8_t valid_atomic_type[7] = {WEFT_I32, WEFT_I64, WEFT_I32, WEFT_I32,
+                                             WEFT_I64, WEFT_I64, WEFT_I64};
+static const uint8_t valid_atomic_align[7] = {2, 3, 0, 1, 0, 1, 2};
+
+static bool valid_atomic(valid_ctx *c, const wi_instr *in)
+{
+    uint32_t sub = in->op & 0xFFFFu, k;
+    uint8_t t;
+    switch (sub) {
+    case 0x00: /* memory.atomic.notify */
+        return valid_memarg(c, in, 2, true) && valid_pop(c, WEFT_I32) &&
+               valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+    case 0x01: /* memory.atomic.wait32 */
+        return valid_memarg(c, in, 2, true) && valid_pop(c, WEFT_I64) &&
+               valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+    case 0x02: /* memory.atomic.wait64 */
+        return valid_memarg(c, in, 3, true) && valid_pop(c, WEFT_I64) &&
+               valid_pop(c, WEFT_I64) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+    case 0x03: /* atomic.fence */
+        return true;
+    }
+    if (sub < 0x10 || sub > 0x4E)
+        return valid_fail(c, "unsupported instruction %s", wi_name(in->op));
+    k = sub < 0x17 ? sub - 0x10 : sub < 0x1E ? sub - 0x17 : (sub - 0x1E) % 7;
+    t = valid_atomic_type[k];
+    if (!valid_memarg(c, in, valid_atomic_align[k], true))
+        return false;
+    if (sub < 0x17) /* load */
+        return valid_pop(c, WEFT_I32) && valid_push(c, t);
+    if (sub < 0x1E) /* store */
+        return valid_pop(c, t) && valid_pop(c, WEFT_I32);
+    if (sub >= 0x48 && !valid_pop(c, t)) /* cmpxchg: expected, replacement */
+        return false;
+    return valid_pop(c, t) && valid_pop(c, WEFT_I32) && valid_push(c, t);
+}
+
+/* ---- numeric instructions ---- */
+
+/* Conversions 0xA7..0xBF: operand and result types. */
+static const uint8_t valid_cvt[0xC0 - 0xA7][2] = {
+    {WEFT_I64, WEFT_I32}, {WEFT_F32, WEFT_I32}, {WEFT_F32, WEFT_I32}, {WEFT_F64, WEFT_I32},
+    {WEFT_F64, WEFT_I32}, {WEFT_I32, WEFT_I64}, {WEFT_I32, WEFT_I64}, {WEFT_F32, WEFT_I64},
+    {WEFT_F32, WEFT_I64}, {WEFT_F64, WEFT_I64}, {WEFT_F64, WEFT_I64}, {WEFT_I32, WEFT_F32},
+    {WEFT_I32, WEFT_F32}, {WEFT_I64, WEFT_F32}, {WEFT_I64, WEFT_F32}, {WEFT_F64, WEFT_F32},
+    {WEFT_I32, WEFT_F64}, {WEFT_I32, WEFT_F64}, {WEFT_I64, WEFT_F64}, {WEFT_I64, WEFT_F64},
+    {WEFT_F32, WEFT_F64}, {WEFT_F32, WEFT_I32}, {WEFT_F64, WEFT_I64}, {WEFT_I32, WEFT_F32},
+    {WEFT_I64, WEFT_F64}};
+
+/* The signature of a numeric opcode (0x45..0xC4 and the saturating truncations): operand
+ * type a, second operand b (0 for unary), result r. False when op is not numeric. */
+static bool valid_numeric_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r)
+{
+    static const struct { uint32_t lo, hi; uint8_t a, b, r; } ranges[] = {
+        {0x45, 0x45, WEFT_I32, 0, WEFT_I32},        {0x46, 0x4F, WEFT_I32, WEFT_I32, WEFT_I32},
+        {0x50, 0x50, WEFT_I64, 0, WEFT_I32},        {0x51, 0x5A, WEFT_I64, WEFT_I64, WEFT_I32},
+        {0x5B, 0x60, WEFT_F32, WEFT_F32, WEFT_I32}, {0x61, 0x66, WEFT_F64, WEFT_F64, WEFT_I32},
+        {0x67, 0x69, WEFT_I32, 0, WEFT_I32},        {0x6A, 0x78, WEFT_I32, WEFT_I32, WEFT_I32},
+        {0x79, 0x7B, WEFT_I64, 0, WEFT_I64},        {0x7C, 0x8A, WEFT_I64, WEFT_I64, WEFT_I64},
+        {0x8B, 0x91, WEFT_F32, 0, WEFT_F32},        {0x92, 0x98, WEFT_F32, WEFT_F32, WEFT_F32},
+        {0x99, 0x9F, WEFT_F64, 0, WEFT_F64},        {0xA0, 0xA6, WEFT_F64, WEFT_F64, WEFT_F64},
+        {0xC0, 0xC1, WEFT_I32, 0, WEFT_I32},        {0xC2, 0xC4, WEFT_I64, 0, WEFT_I64},
+        {WI_FC(0), WI_FC(1), WEFT_F32, 0, WEFT_I32}, {WI_FC(2), WI_FC(3), WEFT_F64, 0, WEFT_I32},
+        {WI_FC(4), WI_FC(5), WEFT_F32, 0, WEFT_I64}, {WI_FC(6), WI_FC(7), WEFT_F64, 0, WEFT_I64},
+    };
+    if (op >= 0xA7 && op <= 0xBF) {
+        *a = valid_cvt[op - 0xA7][0];
+        *b = 0;
+        *r = valid_cvt[op - 0xA7][1];
+        return true;
+    }
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (op >= ranges[i].lo && op <= ranges[i].hi) {
+            *a = ranges[i].a;
+            *b = ranges[i].b;
+            *r = ranges[i].r;
+            return true;
+        }
+    return false;
+}
+
+static bool valid_numeric(valid_ctx *c, uint32_t op)
+{
+    uint8_t a, b, r;
+    if (!valid_numeric_sig(op, &a, &b, &r))
+        return valid_fail(c, "unsupported instruction %s", wi_name(op));
+    if (b && !valid_pop(c, b))
+        return false;
+    return valid_pop(c, a) && valid_push(c, r);
+}
+
+/* ---- references ---- */
+
+static bool valid_ref(valid_ctx *c, const wi_instr *in)
+{
+    uint8_t t = 0;
+    switch (in->op) {
+    case 0xD0: /* ref.null */
+        if (!valid_is_ref((uint8_t)in->a) || in->a == VALID_UNKNOWN)
+            return valid_fail(c, "malformed reference type");
+        return valid_push(c, (uint8_t)in->a);
+    case 0xD1: /* ref.is_null */
+        if (!valid_pop_as(c, VALID_UNKNOWN, &t))
+            return false;
+        if (!valid_is_ref(t))
+            return valid_fail(c, "type mismatch: ref.is_null needs a reference, got %s",
+                              valid_type_name(t));
+        return valid_push(c, WEFT_I32);
+    default: /* ref.func */
+        if (in->a >= c->m->nfuncs)
+            return valid_fail(c, "unknown function %u", in->a);
+        if (!c->m->func_declared[in->a])
+            return valid_fail(c, "undeclared function reference");
+        return valid_push(c, WEFT_FUNCREF);
+    }
+}
+
+/* ---- one instruction ---- */
+
+static bool valid_instr(valid_ctx *c, const wi_instr *in)
+{
+    uint32_t op = in->op;
+    switch (op) {
+    case 0x00: valid_unreachable(c); return true;
+    case 0x01: return true;
+    case 0x02: case 0x03: case 0x04: return valid_block(c, in);
+    case 0x05: return valid_else(c);
+    case 0x0B: return valid_end(c);
+    case 0x0C: return valid_br(c, in->a, false);
+    case 0x0D: return valid_br(c, in->a, true);
+    case 0x0E: return valid_br_table(c, in);
+    case 0x0F: return valid_return(c);
+    case 0x10: return valid_call(c, in->a);
+    case 0x11: return valid_call_indirect(c, in);
+    case 0x1A: return valid_pop(c, VALID_UNKNOWN);
+    case 0x1B: case 0x1C: return valid_select(c, in);
+    case 0x20: case 0x21: case 0x22: return valid_local(c, in);
+    case 0x23: case 0x24: return valid_global(c, in);
+    case 0x25: case 0x26: return valid_table_op(c, in);
+    case 0x3F: case 0x40: return valid_memory_op(c, in);
+    case 0x41: return valid_push(c, WEFT_I32);
+    case 0x42: return valid_push(c, WEFT_I64);
+    case 0x43: return valid_push(c, WEFT_F32);
+    case 0x44: return valid_push(c, WEFT_F64);
+    case 0xD0: case 0xD1: case 0xD2: return valid_ref(c, in);
+    case WI_FC(8): case WI_FC(9): case WI_FC(10): case WI_FC(11):
+        return valid_memory_op(c, in);
+    case WI_FC(12): case WI_FC(13): case WI_FC(14): case WI_FC(15): case WI_FC(16):
+    case WI_FC(17):
+        return valid_table_op(c, in);
+    }
+    if (op >= 0x28 && op <= 0x3E)
+        return valid_load_store(c, in);
+    if ((op >> 16) == 0xFE)
+        return valid_atomic(c, in);
+    return valid_numeric(c, op);
+}
+
+/* ---- one function ---- */
+
+/* A body that ends before its final `end`. The reference interpreter reads on past the
+ * function's size and reports what it then meets; the spec tests expect its messages. */
+static weft_error *valid_missing_end(const weft_module *m, size_t at)
+{
+    const char *msg = at >= m->len              ? "unexpected end of section or function"
+                      : m->bytes[at] == 0x0B    ? "section size mismatch"
+                                                : "END opcode expected";
+    return err_new(WEFT_ERR_DECODE, at, "%s at byte 0x%zx", msg, at);
+}
+
+static bool valid_locals(valid_ctx *c, const wm_functype *t, const wm_func *f)
+{
+    size_t n = (size_t)t->nparams + f->nlocals;
+    if (!xgrow((void **)&c->locals, &c->caplocals, n + 1, 1))
+        return valid_oom(c);
+    if (t->nparams)
+        memcpy(c->locals, wm_params(t), t->nparams);
+    if (f->nlocals)
+        memcpy(c->locals + t->nparams, f->local_types, f->nlocals);
+    c->nlocals = n;
+    return true;
+}
+
+static weft_error *valid_body(valid_ctx *c, uint32_t defidx)
+{
+    const weft_module *m = c->m;
+    const wm_func *f = &m->funcs[defidx];
+    const wm_functype *t = &m->types[m->func_types[m->nfunc_imports + defidx]];
+    wr_reader r;
+    wi_instr in;
+
+    c->nvals = c->nctrls = 0;
+    c->at = f->body_offset;
+    if (f->body_offset > f->body_end || f->body_end > m->len)
+        return err_new(WEFT_ERR_DECODE, f->code_offset, "function body out of bounds");
+    if (!valid_locals(c, t, f) ||
+        !valid_push_ctrl(c, 0, NULL, 0, wm_results(t), t->nresults))
+        return c->err;
+    wr_init(&r, m->bytes + f->body_offset, f->body_end - f->body_offset, f->body_offset);
+    while (c->nctrls > 0) {
+        if (wr_eof(&r))
+            return valid_missing_end(m, f->body_end);
+        if (!wi_read(&r, &in, &c->targets))
+            return r.err;
+        c->at = in.offset;
+        if (!valid_instr(c, &in))
+            return c->err;
+    }
+    if (!wr_eof(&r))
+        return err_new(WEFT_ERR_DECODE, wr_offset(&r), "section size mismatch at byte 0x%zx",
+                       wr_offset(&r));
+    return NULL;
+}
+
+static weft_error *valid_code(weft_module *m)
+{
+    valid_ctx c;
+    weft_error *e = NULL;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports && !e; i++) {
+        c.err = NULL;
+        e = valid_body(&c, i);
+        if (e) {
+            uint32_t fi = m->nfunc_imports + i;
+            err_set_func(e, fi, m->func_names ? m->func_names[fi] : NULL);
+        }
+    }
+    free(c.vals);
+    free(c.ctrls);
+    free(c.locals);
+    free(c.scratch);
+    wi_targets_free(&c.targets);
+    return e;
+}
+
+weft_error *validate_module(weft_module *m)
+{
+    weft_error *e;
+    if ((e = valid_func_types(m)) || (e = valid_tables_mems(m)) || (e = valid_globals(m)) ||
+        (e = valid_elems(m)) || (e = valid_datas(m)) || (e = valid_start(m)) ||
+        (e = valid_exports(m)) || (e = valid_declared(m)))
+        return e;
+    return valid_code(m);
+}

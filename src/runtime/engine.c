@@ -1,0 +1,93 @@
+/* engine.c - the engine (configuration with defaults), the feature list, and the small value
+ * helpers of the public API. */
+#include <string.h>
+
+#include "runtime.h"
+
+weft_engine *weft_engine_new(const weft_config *cfg)
+{
+    weft_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    if (cfg)
+        e->cfg = *cfg;
+    /* Zero means "the default" for every field, so a zeroed config is a valid one. */
+    if (e->cfg.max_memory_bytes == 0)
+        e->cfg.max_memory_bytes = (uint64_t)WM_MAX_PAGES * WM_PAGE_SIZE;
+    if (e->cfg.max_call_depth == 0)
+        e->cfg.max_call_depth = 10000;
+    if (e->cfg.stack_slots == 0)
+        e->cfg.stack_slots = 1u << 20;
+    if (e->cfg.max_threads == 0)
+        e->cfg.max_threads = 64;
+    return e;
+}
+
+void weft_engine_free(weft_engine *engine) { free(engine); }
+
+const char *weft_features(void)
+{
+    return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
+           "bulk-memory reference-types threads shared-memory atomics";
+}
+
+/* Floats travel as bits (NaN payloads must survive), so these go through memcpy. */
+weft_val weft_val_f32(float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    return weft_val_f32_bits(b);
+}
+
+weft_val weft_val_f64(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return weft_val_f64_bits(b);
+}
+
+float weft_val_as_f32(weft_val v)
+{
+    float f;
+    memcpy(&f, &v.of.f32_bits, sizeof f);
+    return f;
+}
+
+double weft_val_as_f64(weft_val v)
+{
+    double d;
+    memcpy(&d, &v.of.f64_bits, sizeof d);
+    return d;
+}
+
+/* Slots: i32 and f32 live in the low 32 bits (we zero the upper half so that slots compare
+ * equal when values do), references are pointers. */
+uint64_t rt_val_to_slot(weft_val v)
+{
+    switch (v.type) {
+    case WEFT_I32: return (uint32_t)v.of.i32;
+    case WEFT_F32: return v.of.f32_bits;
+    case WEFT_I64: return (uint64_t)v.of.i64;
+    case WEFT_F64: return v.of.f64_bits;
+    case WEFT_FUNCREF: return (uint64_t)(uintptr_t)v.of.funcref;
+    case WEFT_EXTERNREF: return (uint64_t)(uintptr_t)v.of.externref;
+    default: return 0;
+    }
+}
+
+weft_val rt_slot_to_val(uint64_t slot, uint8_t type)
+{
+    weft_val v;
+    v.type = type;
+    v.of.i64 = 0;
+    switch (type) {
+    case WEFT_I32: v.of.i32 = (int32_t)(uint32_t)slot; break;
+    case WEFT_F32: v.of.f32_bits = (uint32_t)slot; break;
+    case WEFT_I64: v.of.i64 = (int64_t)slot; break;
+    case WEFT_F64: v.of.f64_bits = slot; break;
+    case WEFT_FUNCREF: v.of.funcref = (weft_func *)(uintptr_t)slot; break;
+    case WEFT_EXTERNREF: v.of.externref = (void *)(uintptr_t)slot; break;
+    default: break;
+    }
+    return v;
+}

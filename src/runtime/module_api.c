@@ -1,0 +1,124 @@
+/* module_api.c - loading modules (decode, validate, translate) and describing them to the
+ * embedder. A module is immutable once returned and shared by threads, so its reference
+ * count is atomic. */
+#include <string.h>
+
+#include "runtime.h"
+#include "../exec/exec.h"
+
+/* Decode and validate; on success *out is the new module, on failure NULL. */
+static weft_error *modapi_load(weft_engine *engine, const uint8_t *bytes, size_t len,
+                               weft_module **out)
+{
+    *out = NULL;
+    if (!engine)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "engine is NULL");
+    if (!bytes && len)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "module bytes are NULL");
+    weft_module *m = NULL;
+    weft_error *e = decode_module(bytes ? bytes : (const uint8_t *)"", len, &m);
+    if (!e)
+        e = validate_module(m);
+    if (e) {
+        if (m)
+            module_free(m);
+        return e;
+    }
+    *out = m;
+    return NULL;
+}
+
+weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t len,
+                            weft_module **module)
+{
+    if (!module)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_module_new: module is NULL");
+    *module = NULL;
+    weft_module *m;
+    weft_error *e = modapi_load(engine, bytes, len, &m);
+    if (e)
+        return e;
+    if ((e = compile_module(m)) != NULL) {
+        module_free(m);
+        return e;
+    }
+    m->engine = engine;
+    atomic_store_explicit(&m->refs, 1, memory_order_relaxed);
+    *module = m;
+    return NULL;
+}
+
+weft_error *weft_module_validate(weft_engine *engine, const uint8_t *bytes, size_t len)
+{
+    weft_module *m;
+    weft_error *e = modapi_load(engine, bytes, len, &m);
+    if (m)
+        module_free(m);
+    return e;
+}
+
+weft_module *weft_module_ref(weft_module *m)
+{
+    if (m)
+        atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+    return m;
+}
+
+void weft_module_free(weft_module *m)
+{
+    if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
+        module_free(m);
+}
+
+uint32_t weft_module_import_count(const weft_module *m) { return m->nimports; }
+
+void weft_module_import(const weft_module *m, uint32_t i, weft_import_desc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (i >= m->nimports)
+        return;
+    const wm_import *im = &m->imports[i];
+    out->module = im->module;
+    out->name = im->name;
+    out->kind = (weft_extern_kind)im->kind;
+    switch (im->kind) {
+    case WEFT_EXTERN_FUNC:
+        out->functype = im->desc.typeidx < m->ntypes ? &m->types[im->desc.typeidx] : NULL;
+        break;
+    case WEFT_EXTERN_TABLE:
+        out->table_reftype = im->desc.table.reftype;
+        out->min = im->desc.table.lim.min;
+        out->max = im->desc.table.lim.max;
+        out->has_max = im->desc.table.lim.has_max;
+        break;
+    case WEFT_EXTERN_MEMORY:
+        out->min = im->desc.mem.min;
+        out->max = im->desc.mem.max;
+        out->has_max = im->desc.mem.has_max;
+        out->shared = im->desc.mem.shared;
+        break;
+    case WEFT_EXTERN_GLOBAL:
+        out->global_type = im->desc.global.type;
+        out->global_mutable = im->desc.global.mut;
+        break;
+    }
+}
+
+uint32_t weft_module_export_count(const weft_module *m) { return m->nexports; }
+
+void weft_module_export(const weft_module *m, uint32_t i, weft_export_desc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (i >= m->nexports)
+        return;
+    out->name = m->exports[i].name;
+    out->kind = (weft_extern_kind)m->exports[i].kind;
+    out->index = m->exports[i].index;
+}
+
+const char *weft_module_func_name(const weft_module *m, uint32_t funcidx)
+{
+    if (!m || funcidx >= m->nfuncs)
+        return NULL;
+    return module_func_name(m, funcidx);
+}

@@ -1,0 +1,291 @@
+/*
+ * wasi_threads.c - `wasi` `thread-spawn`: an OS thread per guest thread, each with its own
+ * store and instance on one shared memory; the first trap or exit ends the whole program.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../exec/exec.h"
+#include "wasi_threads.h"
+
+/* wasi-threads thread ids are positive and below 2^29 */
+#define WT_MAX_TID 0x1FFFFFFF
+#define WT_STACK_SIZE (1u << 20) /* the interpreter does not recurse for wasm calls */
+
+typedef struct wt_thread {
+    wt_group *g;
+    int32_t tid;
+    int32_t arg;
+    weft_store *store;      /* set by the thread itself; read under g->lock */
+    struct wt_thread *next; /* g->running */
+} wt_thread;
+
+struct wt_group {
+    weft_engine *engine;
+    weft_module *module;
+    weft_wasi *wasi;
+    weft_memory *memory;       /* the shared memory, or NULL */
+    char *mem_module, *mem_name;
+    uint32_t max_threads;
+
+    pthread_mutex_t lock;
+    pthread_cond_t all_done;
+    wt_thread *running;        /* spawned threads not yet ended */
+    uint32_t live;             /* spawned threads not yet ended */
+    uint32_t spawned;
+    int32_t next_tid;
+    bool ending;               /* no more spawns; everyone is being cancelled */
+    weft_error *outcome;       /* first exit or trap */
+    weft_store *main_store;
+};
+
+static void wt_cancel_store(weft_store *s)
+{
+    if (s && s->ctx)
+        exec_interrupt(s->ctx);
+}
+
+/* Record the program's outcome (first one wins) and cancel everyone. Takes ownership. */
+static void wt_end_program(wt_group *g, weft_error *e)
+{
+    pthread_mutex_lock(&g->lock);
+    if (e && !g->outcome)
+        g->outcome = e;
+    else
+        weft_error_free(e);
+    if (!g->ending) {
+        g->ending = true;
+        for (wt_thread *t = g->running; t; t = t->next)
+            wt_cancel_store(t->store);
+        wt_cancel_store(g->main_store);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+static bool wt_is_cancellation(const weft_error *e)
+{
+    return weft_error_kind_of(e) == WEFT_ERR_TRAP && weft_error_trap(e) == WEFT_TRAP_INTERRUPTED;
+}
+
+/* Instantiate the module for this thread and call wasi_thread_start(tid, arg). */
+static weft_error *wt_thread_run(wt_thread *t)
+{
+    wt_group *g = t->g;
+    weft_linker *l = weft_linker_new(t->store);
+    weft_instance *inst = NULL;
+    weft_error *err;
+    if (!l)
+        return weft_trap_new("thread %d: out of memory", t->tid);
+    err = weft_wasi_define(g->wasi, l);
+    if (!err)
+        err = wt_group_define(g, l);
+    if (!err)
+        err = weft_linker_instantiate(l, g->module, &inst);
+    weft_linker_free(l);
+    if (err)
+        return err;
+    weft_func *start = weft_instance_func(inst, "wasi_thread_start");
+    if (!start)
+        return weft_trap_new("thread %d: the module exports no wasi_thread_start", t->tid);
+    weft_val args[2] = {weft_val_i32(t->tid), weft_val_i32(t->arg)};
+    return weft_call(t->store, start, args, 2, NULL, 0);
+}
+
+static void wt_unlink(wt_group *g, wt_thread *t)
+{
+    for (wt_thread **pp = &g->running; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            return;
+        }
+}
+
+static void *wt_thread_main(void *arg)
+{
+    wt_thread *t = arg;
+    wt_group *g = t->g;
+    weft_store *s = weft_store_new(g->engine);
+    weft_error *err;
+
+    pthread_mutex_lock(&g->lock);
+    t->store = s;
+    /* the execution context must exist before anyone can interrupt it */
+    if (s && !s->ctx)
+        s->ctx = exec_ctx_new(g->engine);
+    bool cancelled = g->ending;
+    pthread_mutex_unlock(&g->lock);
+
+    if (!s || !s->ctx)
+        err = weft_trap_new("thread %d: out of memory", t->tid);
+    else if (cancelled)
+        err = NULL;
+    else
+        err = wt_thread_run(t);
+
+    if (err && !wt_is_cancellation(err))
+        wt_end_program(g, err); /* a trap or an exit ends every thread */
+    else
+        weft_error_free(err);
+
+    pthread_mutex_lock(&g->lock);
+    wt_unlink(g, t);
+    t->store = NULL;
+    pthread_mutex_unlock(&g->lock);
+    weft_store_free(s);
+
+    pthread_mutex_lock(&g->lock);
+    if (--g->live == 0)
+        pthread_cond_broadcast(&g->all_done);
+    pthread_mutex_unlock(&g->lock);
+    free(t);
+    return NULL;
+}
+
+/* `wasi` `thread-spawn` (i32 start_arg) -> i32: a new thread id, or a negative number. */
+static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args,
+                            weft_val *results)
+{
+    wt_group *g = env;
+    (void)caller;
+    results[0] = weft_val_i32(-6); /* EAGAIN, as the proposal's reference libc expects < 0 */
+
+    wt_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    pthread_mutex_lock(&g->lock);
+    if (g->ending || g->live >= g->max_threads || g->next_tid > WT_MAX_TID) {
+        pthread_mutex_unlock(&g->lock);
+        free(t);
+        return NULL;
+    }
+    t->g = g;
+    t->tid = g->next_tid++;
+    t->arg = args[0].of.i32;
+    t->next = g->running;
+    g->running = t;
+    g->live++;
+    g->spawned++;
+
+    pthread_attr_t attr;
+    pthread_t th;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, WT_STACK_SIZE);
+    int rc = pthread_create(&th, &attr, wt_thread_main, t);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        wt_unlink(g, t);
+        g->live--;
+        g->spawned--;
+        pthread_mutex_unlock(&g->lock);
+        free(t);
+        return NULL;
+    }
+    results[0] = weft_val_i32(t->tid);
+    pthread_mutex_unlock(&g->lock);
+    return NULL;
+}
+
+weft_error *wt_group_new(weft_engine *e, weft_module *m, weft_wasi *w, uint32_t max_threads,
+                         wt_group **out)
+{
+    wt_group *g = calloc(1, sizeof *g);
+    *out = NULL;
+    if (!g)
+        return weft_trap_new("out of memory");
+    g->engine = e;
+    g->module = weft_module_ref(m);
+    g->wasi = w;
+    g->max_threads = max_threads ? max_threads : e->cfg.max_threads;
+    g->next_tid = 1;
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->all_done, NULL);
+
+    for (uint32_t i = 0; i < weft_module_import_count(m); i++) {
+        weft_import_desc d;
+        weft_module_import(m, i, &d);
+        if (d.kind != WEFT_EXTERN_MEMORY)
+            continue;
+        weft_error *err = NULL;
+        if (!d.shared)
+            err = err_new(WEFT_ERR_LINK, WEFT_NO_OFFSET,
+                          "a threaded module must import a shared memory: \"%s\" \"%s\" is not shared",
+                          d.module, d.name);
+        if (!err)
+            err = weft_memory_new(e, d.min, d.max, d.has_max, true, &g->memory);
+        if (!err && (!(g->mem_module = xstrdup(d.module)) || !(g->mem_name = xstrdup(d.name))))
+            err = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+        if (err) {
+            wt_group_free(g);
+            return err;
+        }
+        break;
+    }
+    *out = g;
+    return NULL;
+}
+
+weft_error *wt_group_define(wt_group *g, weft_linker *l)
+{
+    static const uint8_t i32 = WEFT_I32;
+    weft_functype *ft = weft_functype_new(&i32, 1, &i32, 1);
+    if (!ft)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    weft_error *err = weft_linker_define_func(l, "wasi", "thread-spawn", ft, wt_spawn, g, NULL);
+    weft_functype_free(ft);
+    if (!err && g->memory) {
+        weft_extern ext = {.kind = WEFT_EXTERN_MEMORY, .of.memory = g->memory};
+        err = weft_linker_define(l, g->mem_module, g->mem_name, ext);
+    }
+    return err;
+}
+
+void wt_group_enter_main(wt_group *g, weft_store *main_store)
+{
+    pthread_mutex_lock(&g->lock);
+    if (!main_store->ctx)
+        main_store->ctx = exec_ctx_new(g->engine);
+    g->main_store = main_store;
+    if (g->ending)
+        wt_cancel_store(main_store);
+    pthread_mutex_unlock(&g->lock);
+}
+
+weft_error *wt_group_finish(wt_group *g, weft_error *main_result)
+{
+    /* The main thread's own cancellation is not an outcome: the cause is recorded already. */
+    if (main_result && wt_is_cancellation(main_result) && g->ending) {
+        weft_error_free(main_result);
+        main_result = NULL;
+    }
+    /* Main returning ends the program too (as returning from main does in C). */
+    wt_end_program(g, main_result);
+    pthread_mutex_lock(&g->lock);
+    while (g->live > 0)
+        pthread_cond_wait(&g->all_done, &g->lock);
+    weft_error *outcome = g->outcome;
+    g->outcome = NULL;
+    g->main_store = NULL;
+    pthread_mutex_unlock(&g->lock);
+    return outcome;
+}
+
+uint32_t wt_group_spawned(const wt_group *g) { return g->spawned; }
+
+void wt_group_free(wt_group *g)
+{
+    if (!g)
+        return;
+    /* wt_group_finish must have run if any thread was spawned */
+    weft_error_free(g->outcome);
+    if (g->memory)
+        weft_memory_free(g->memory);
+    weft_module_free(g->module);
+    free(g->mem_module);
+    free(g->mem_name);
+    pthread_mutex_destroy(&g->lock);
+    pthread_cond_destroy(&g->all_done);
+    free(g);
+}

@@ -1,0 +1,289 @@
+/*
+ * wasi.c - WASI preview1: the weft_wasi object, the table of every preview1 function with
+ * its signature, guest memory helpers and errno mapping.
+ *
+ * Every preview1 function is defined, so any WASI program links; those not implemented yet
+ * answer ENOSYS (wasi_enosys) with the right signature, and the guest's libc reports it
+ * like any other error.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "wasi.h"
+
+#define WASI_MODULE "wasi_snapshot_preview1"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Guest memory */
+
+bool wasi_mem_of(weft_caller *caller, wasi_mem *m)
+{
+    weft_memory *mem = weft_caller_memory(caller, 0);
+    if (!mem) {
+        m->base = NULL;
+        m->size = 0;
+        return false;
+    }
+    m->base = weft_memory_data(mem);
+    m->size = weft_memory_size(mem);
+    return m->base != NULL || m->size == 0;
+}
+
+uint8_t *wasi_mem_range(const wasi_mem *m, uint32_t ptr, uint64_t len)
+{
+    /* ptr < 2^32 and len is bounded by the caller's arithmetic in 64 bits, so the sum
+     * cannot wrap. */
+    if (!m->base || (uint64_t)ptr > m->size || len > m->size - ptr)
+        return NULL;
+    return m->base + ptr;
+}
+
+bool wasi_mem_get32(const wasi_mem *m, uint32_t ptr, uint32_t *out)
+{
+    const uint8_t *p = wasi_mem_range(m, ptr, 4);
+    if (!p)
+        return false;
+    *out = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return true;
+}
+
+bool wasi_mem_get64(const wasi_mem *m, uint32_t ptr, uint64_t *out)
+{
+    const uint8_t *p = wasi_mem_range(m, ptr, 8);
+    if (!p)
+        return false;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    *out = v;
+    return true;
+}
+
+static bool wasi_mem_put(const wasi_mem *m, uint32_t ptr, uint64_t v, unsigned n)
+{
+    uint8_t *p = wasi_mem_range(m, ptr, n);
+    if (!p)
+        return false;
+    for (unsigned i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+    return true;
+}
+
+bool wasi_mem_put8(const wasi_mem *m, uint32_t ptr, uint8_t v) { return wasi_mem_put(m, ptr, v, 1); }
+bool wasi_mem_put16(const wasi_mem *m, uint32_t ptr, uint16_t v) { return wasi_mem_put(m, ptr, v, 2); }
+bool wasi_mem_put32(const wasi_mem *m, uint32_t ptr, uint32_t v) { return wasi_mem_put(m, ptr, v, 4); }
+bool wasi_mem_put64(const wasi_mem *m, uint32_t ptr, uint64_t v) { return wasi_mem_put(m, ptr, v, 8); }
+
+int32_t wasi_errno_from_host(int e)
+{
+    switch (e) {
+    case 0: return WASI_ESUCCESS;
+    case E2BIG: return WASI_E2BIG;
+    case EACCES: return WASI_EACCES;
+    case EAGAIN: return WASI_EAGAIN;
+    case EBADF: return WASI_EBADF;
+    case EEXIST: return WASI_EEXIST;
+    case EFAULT: return WASI_EFAULT;
+    case EFBIG: return WASI_EFBIG;
+    case EINTR: return WASI_EINTR;
+    case EINVAL: return WASI_EINVAL;
+    case EISDIR: return WASI_EISDIR;
+    case ELOOP: return WASI_ELOOP;
+    case EMFILE: return WASI_EMFILE;
+    case ENAMETOOLONG: return WASI_ENAMETOOLONG;
+    case ENOENT: return WASI_ENOENT;
+    case ENOMEM: return WASI_ENOMEM;
+    case ENOSPC: return WASI_ENOSPC;
+    case ENOSYS: return WASI_ENOSYS;
+    case ENOTDIR: return WASI_ENOTDIR;
+    case ENOTEMPTY: return WASI_ENOTEMPTY;
+    case ENOTSUP: return WASI_ENOTSUP;
+    case ENOTTY: return WASI_ENOTTY;
+    case EOVERFLOW: return WASI_EOVERFLOW;
+    case EPERM: return WASI_EPERM;
+    case EPIPE: return WASI_EPIPE;
+    case EROFS: return WASI_EROFS;
+    case ESPIPE: return WASI_ESPIPE;
+    case EXDEV: return WASI_EXDEV;
+    default: return WASI_EIO;
+    }
+}
+
+WASI_HOSTFN(wasi_enosys)
+{
+    WEFT_UNUSED(caller);
+    WEFT_UNUSED(env);
+    WEFT_UNUSED(args);
+    return wasi_ret(results, WASI_ENOSYS);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The weft_wasi object */
+
+/* Pack n strings into one buffer of NUL-terminated strings. false when out of memory or
+ * when the total does not fit the guest's 32-bit sizes. */
+static bool wasi_pack(int n, const char *const *strs, char **buf, uint32_t *len, uint32_t *count)
+{
+    size_t total = 0;
+    *buf = NULL;
+    *len = *count = 0;
+    if (n <= 0 || !strs)
+        return true;
+    for (int i = 0; i < n; i++) {
+        total += strlen(strs[i] ? strs[i] : "") + 1;
+        if (total > UINT32_MAX / 2)
+            return false;
+    }
+    char *p = malloc(total);
+    if (!p)
+        return false;
+    *buf = p;
+    for (int i = 0; i < n; i++) {
+        const char *s = strs[i] ? strs[i] : "";
+        size_t l = strlen(s) + 1;
+        memcpy(p, s, l);
+        p += l;
+    }
+    *len = (uint32_t)total;
+    *count = (uint32_t)n;
+    return true;
+}
+
+weft_wasi *weft_wasi_new(const weft_wasi_config *cfg)
+{
+    weft_wasi_config def = {0};
+    if (!cfg)
+        cfg = &def;
+    weft_wasi *w = xcalloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        free(w);
+        return NULL;
+    }
+    int in = cfg->stdin_fd, out = cfg->stdout_fd, err = cfg->stderr_fd;
+    if (in == 0 && out == 0 && err == 0)
+        out = 1, err = 2;
+    if (!wasi_pack(cfg->argc, cfg->argv, &w->argbuf, &w->argbuf_len, &w->argc) ||
+        !wasi_pack(cfg->envc, cfg->envp, &w->envbuf, &w->envbuf_len, &w->envc) ||
+        !wasi_fds_init(w, in, out, err)) {
+        weft_wasi_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void weft_wasi_free(weft_wasi *w)
+{
+    if (!w)
+        return;
+    wasi_fds_free(w);
+    pthread_mutex_destroy(&w->lock);
+    free(w->argbuf);
+    free(w->envbuf);
+    free(w);
+}
+
+/* Every preview1 function: its name, signature ('i' i32, 'I' i64; results after ':') and
+ * implementation. The order is the witx file's. */
+static const struct wasi_def {
+    const char *name, *sig;
+    weft_host_fn fn;
+} wasi_defs[] = {
+    {"args_get", "ii:i", wasi_args_get},
+    {"args_sizes_get", "ii:i", wasi_args_sizes_get},
+    {"environ_get", "ii:i", wasi_environ_get},
+    {"environ_sizes_get", "ii:i", wasi_environ_sizes_get},
+    {"clock_res_get", "ii:i", wasi_clock_res_get},
+    {"clock_time_get", "iIi:i", wasi_clock_time_get},
+    {"fd_advise", "iIIi:i", wasi_enosys},
+    {"fd_allocate", "iII:i", wasi_enosys},
+    {"fd_close", "i:i", wasi_fd_close},
+    {"fd_datasync", "i:i", wasi_enosys},
+    {"fd_fdstat_get", "ii:i", wasi_fd_fdstat_get},
+    {"fd_fdstat_set_flags", "ii:i", wasi_enosys},
+    {"fd_fdstat_set_rights", "iII:i", wasi_enosys},
+    {"fd_filestat_get", "ii:i", wasi_fd_filestat_get},
+    {"fd_filestat_set_size", "iI:i", wasi_enosys},
+    {"fd_filestat_set_times", "iIIi:i", wasi_enosys},
+    {"fd_pread", "iiiIi:i", wasi_enosys},
+    {"fd_prestat_get", "ii:i", wasi_fd_prestat_get},
+    {"fd_prestat_dir_name", "iii:i", wasi_fd_prestat_dir_name},
+    {"fd_pwrite", "iiiIi:i", wasi_enosys},
+    {"fd_read", "iiii:i", wasi_fd_read},
+    {"fd_readdir", "iiiIi:i", wasi_enosys},
+    {"fd_renumber", "ii:i", wasi_enosys},
+    {"fd_seek", "iIii:i", wasi_fd_seek},
+    {"fd_sync", "i:i", wasi_enosys},
+    {"fd_tell", "ii:i", wasi_fd_tell},
+    {"fd_write", "iiii:i", wasi_fd_write},
+    {"path_create_directory", "iii:i", wasi_enosys},
+    {"path_filestat_get", "iiiii:i", wasi_enosys},
+    {"path_filestat_set_times", "iiiiIIi:i", wasi_enosys},
+    {"path_link", "iiiiiii:i", wasi_enosys},
+    {"path_open", "iiiiiIIii:i", wasi_enosys},
+    {"path_readlink", "iiiiii:i", wasi_enosys},
+    {"path_remove_directory", "iii:i", wasi_enosys},
+    {"path_rename", "iiiiii:i", wasi_enosys},
+    {"path_symlink", "iiiii:i", wasi_enosys},
+    {"path_unlink_file", "iii:i", wasi_enosys},
+    {"poll_oneoff", "iiii:i", wasi_poll_oneoff},
+    {"proc_exit", "i:", wasi_proc_exit},
+    {"proc_raise", "i:i", wasi_enosys},
+    {"sched_yield", ":i", wasi_sched_yield},
+    {"random_get", "ii:i", wasi_random_get},
+    {"sock_accept", "iii:i", wasi_enosys},
+    {"sock_recv", "iiiiii:i", wasi_enosys},
+    {"sock_send", "iiiii:i", wasi_enosys},
+    {"sock_shutdown", "ii:i", wasi_enosys},
+};
+
+/* A functype from a signature string like "iIi:i". */
+static weft_functype *wasi_functype(const char *sig)
+{
+    uint8_t params[16], results[2];
+    uint32_t np = 0, nr = 0;
+    bool after = false;
+    for (const char *c = sig; *c; c++) {
+        if (*c == ':') {
+            after = true;
+            continue;
+        }
+        uint8_t t = *c == 'I' ? WEFT_I64 : WEFT_I32;
+        if (after)
+            results[nr++] = t;
+        else
+            params[np++] = t;
+    }
+    return weft_functype_new(params, np, results, nr);
+}
+
+weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l)
+{
+    if (!w || !l)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_wasi_define: NULL argument");
+    for (size_t i = 0; i < sizeof wasi_defs / sizeof wasi_defs[0]; i++) {
+        const struct wasi_def *d = &wasi_defs[i];
+        weft_functype *t = wasi_functype(d->sig);
+        if (!t)
+            return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+        weft_error *e = weft_linker_define_func(l, WASI_MODULE, d->name, t, d->fn, w, NULL);
+        weft_functype_free(t);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+weft_error *weft_wasi_run(weft_wasi *w, weft_store *store, weft_instance *inst)
+{
+    if (!w || !store || !inst)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_wasi_run: NULL argument");
+    weft_func *start = weft_instance_func(inst, "_start");
+    if (!start)
+        return err_new(WEFT_ERR_LINK, WEFT_NO_OFFSET, "the module exports no _start function");
+    const weft_functype *t = weft_func_type(start);
+    if (weft_functype_nparams(t) != 0 || weft_functype_nresults(t) != 0)
+        return err_new(WEFT_ERR_LINK, WEFT_NO_OFFSET, "_start must have type [] -> []");
+    return weft_call(store, start, NULL, 0, NULL, 0);
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# setup.sh - install what the tests need, when it is missing; silent when all is present.
+#   wast2json, wat2wasm     (wabt)                  convert the spec scripts, build test modules
+#   wasi-libc               (wasi-libc)             /usr/lib/wasm32-wasi/libc.a for guest programs
+#   clang's wasm32 runtime  (libclang-rt-N-dev-wasm32)  libclang_rt.builtins-wasm32.a
+#   clang, wasm-ld          (clang, lld)            compile C guests to wasm32-wasi
+# Needs root to install (apt-get); otherwise prints the command to run and fails.
+
+missing=""
+need() { # need PACKAGE: add it once to the list of packages to install
+    case " $missing " in *" $1 "*) ;; *) missing="${missing:+$missing }$1" ;; esac
+}
+
+command -v wast2json >/dev/null 2>&1 || need wabt
+command -v wat2wasm >/dev/null 2>&1 || need wabt
+command -v clang >/dev/null 2>&1 || need clang
+command -v wasm-ld >/dev/null 2>&1 || need lld
+[ -f /usr/lib/wasm32-wasi/libc.a ] || need wasi-libc
+
+# The runtime library's package is versioned like clang; 14 is Debian 12's.
+clang_major=14
+if command -v clang >/dev/null 2>&1; then
+    v=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+    case "$v" in ''|*[!0-9]*) ;; *) clang_major=$v ;; esac
+    rt=$(clang --target=wasm32-wasi -print-libgcc-file-name 2>/dev/null)
+    [ -n "$rt" ] && [ -f "$rt" ] || need "libclang-rt-$clang_major-dev-wasm32"
+else
+    need "libclang-rt-$clang_major-dev-wasm32"
+fi
+
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get update && apt-get install -y $missing"
+if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing test tools; as root run:" >&2
+    echo "    $cmd" >&2
+    exit 1
+fi
+echo "setup: installing $missing"
+apt-get update -qq >/dev/null || { echo "setup: apt-get update failed" >&2; exit 1; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null ||
+    { echo "setup: could not install: $missing (run: $cmd)" >&2; exit 1; }

@@ -1,0 +1,113 @@
+#!/bin/sh
+# spec.sh - the official spec test scripts, converted by `wast2json --enable-threads` and
+# run by `weft wast --counts`, two files at a time.
+#   default          every top-level non-SIMD ../shared/spec-testsuite/*.wast
+#   SPEC_SET=threads ../shared/spec-testsuite/proposals/threads/*.wast
+# Converted scripts are cached in $BUILD/spec/ and converted again only when the .wast is
+# newer. Prints a line per failing file, the summed counts per assertion kind and the total;
+# fails if any assertion failed or any file could not be run.
+
+root=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$root/$BUILD" ;; esac
+WEFT=${WEFT:-$BUILD/weft}
+case "$WEFT" in /*) ;; *) WEFT="$root/$WEFT" ;; esac
+export BUILD WEFT
+
+# Worker mode: convert (if needed) and run one script; the results go to CACHE/NAME.out
+# and CACHE/NAME.status.
+if [ "$1" = "--one" ]; then
+    wast=$2 cache=$3
+    name=$(basename "$wast" .wast)
+    dir="$cache/$name"
+    json="$dir/$name.json"
+    if [ ! -f "$json" ] || [ "$wast" -nt "$json" ]; then
+        rm -rf "$dir" && mkdir -p "$dir"
+        if ! wast2json --enable-threads "$wast" -o "$json" >"$cache/$name.out" 2>&1; then
+            rm -f "$json"
+            echo "wast2json failed" >>"$cache/$name.out"
+            echo 1 >"$cache/$name.status"
+            exit 0
+        fi
+    fi
+    limit=""
+    command -v timeout >/dev/null 2>&1 && limit="timeout 600"
+    $limit "$WEFT" wast --counts "$json" >"$cache/$name.out" 2>&1
+    echo $? >"$cache/$name.status"
+    exit 0
+fi
+
+spec=${SPEC_DIR:-$root/../shared/spec-testsuite}
+if [ "${SPEC_SET:-}" = "threads" ]; then
+    src="$spec/proposals/threads"
+    cache="$BUILD/spec/threads"
+else
+    src="$spec"
+    cache="$BUILD/spec/core"
+fi
+if [ ! -d "$src" ]; then
+    echo "spec: no spec test suite at $src (expected the official testsuite checked out there)"
+    exit 1
+fi
+command -v wast2json >/dev/null 2>&1 || { echo "spec: wast2json not found (run: make setup)"; exit 1; }
+[ -x "$WEFT" ] || { echo "spec: $WEFT not built"; exit 1; }
+mkdir -p "$cache" || exit 1
+
+list="$cache/files.txt"
+: >"$list"
+for f in "$src"/*.wast; do
+    [ -f "$f" ] || continue
+    case "$(basename "$f")" in simd*) continue ;; esac
+    echo "$f" >>"$list"
+done
+nfiles=$(wc -l <"$list" | tr -d ' ')
+if [ "$nfiles" -eq 0 ]; then
+    echo "spec: no .wast files in $src"
+    exit 1
+fi
+
+jobs=${SPEC_JOBS:-2}
+xargs -P "$jobs" -I{} sh "$0" --one {} "$cache" <"$list"
+
+# Sum the `counts` lines, report each failing file.
+bad_files=0
+while read -r f; do
+    name=$(basename "$f" .wast)
+    out="$cache/$name.out"
+    status=$(cat "$cache/$name.status" 2>/dev/null || echo "?")
+    last=$(tail -n 1 "$out" 2>/dev/null)
+    if [ "$status" = 0 ]; then continue; fi
+    bad_files=$((bad_files + 1))
+    case "$last" in
+    *" passed, "*" failed, "*" skipped") echo "FAIL $name.wast: $last" ;;
+    *) echo "FAIL $name.wast: weft exited with status $status: $last" ;;
+    esac
+    grep -v '^counts \|passed' "$out" | head -n "${SPEC_SHOW:-5}" | sed 's/^/    /'
+done <"$list"
+
+while read -r f; do
+    name=$(basename "$f" .wast)
+    grep '^counts ' "$cache/$name.out" 2>/dev/null
+done <"$list" | awk -v files="$nfiles" -v bad="$bad_files" '
+{
+    for (i = 2; i <= NF; i++) {
+        split($i, kv, "=")
+        if (!(kv[1] in sum)) order[n++] = kv[1]
+        sum[kv[1]] += kv[2]
+    }
+}
+END {
+    passed = 0
+    for (i = 0; i < n; i++) {
+        k = order[i]
+        if (k == "failed" || k == "skipped" || k ~ /^skipped_/) continue
+        if (k == "other" && sum[k] == 0) continue
+        printf "  %-24s %d\n", k, sum[k]
+        passed += sum[k]
+    }
+    for (i = 0; i < n; i++)
+        if (order[i] ~ /^skipped_/) printf "  %-24s %d\n", order[i], sum[order[i]]
+    printf "spec: %d files, %d failing; %d passed, %d failed, %d skipped\n",
+        files, bad, passed, sum["failed"], sum["skipped"]
+}'
+[ "$bad_files" -eq 0 ]

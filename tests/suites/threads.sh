@@ -1,0 +1,57 @@
+#!/bin/sh
+# Threads: WAT guests on wasi-threads run by `weft run`: atomics under contention, 100,000
+# wait/notify hand-offs, wait timeouts, a trap and a proc_exit in a thread while main is
+# blocked, shared-memory growth seen across threads, spawning past --max-threads.
+# Every run has a timeout: a lost wake-up or a thread that outlives the program fails here.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+WEFT=${WEFT:-$BUILD/weft}
+case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+OUT="$BUILD/threads"
+mkdir -p "$OUT"
+pass=0
+fail=0
+
+# run NAME EXPECTED_STATUS STDERR_PATTERN [weft run options...]
+run() {
+    name=$1 want=$2 pattern=$3
+    shift 3
+    wasm="$OUT/$name.wasm"
+    if ! wat2wasm --enable-threads "$ROOT/tests/threads/$name.wat" -o "$wasm"; then
+        echo "FAIL $name: wat2wasm"
+        fail=$((fail + 1))
+        return
+    fi
+    timeout 60 "$WEFT" run "$@" "$wasm" >"$OUT/$name.out" 2>"$OUT/$name.err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: exit status $got, expected $want"
+        sed 's/^/    /' "$OUT/$name.err" | head -5
+        fail=$((fail + 1))
+    elif [ -n "$pattern" ] && ! grep -q "$pattern" "$OUT/$name.err"; then
+        echo "FAIL $name: stderr lacks '$pattern'"
+        sed 's/^/    /' "$OUT/$name.err" | head -5
+        fail=$((fail + 1))
+    else
+        echo "ok   $name (status $got)"
+        pass=$((pass + 1))
+    fi
+}
+
+run atomic_counter 0 ""
+run pingpong 0 ""
+run wait_timeout 0 ""
+run grow_shared 0 ""
+run spawn_limit 0 "" --max-threads 8
+# ending a program from another thread, repeated to shake out races
+i=0
+while [ $i -lt 10 ]; do
+    run trap_in_thread 134 "unreachable"
+    run exit_in_thread 42 ""
+    i=$((i + 1))
+done
+
+echo "threads: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,10 @@
+;; a spawned thread calls proc_exit(42) while main is blocked forever: exit status 42.
+(module
+  (import "env" "memory" (memory 1 1 shared))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (func (export "wasi_thread_start") (param i32 i32) (call $exit (i32.const 42)))
+  (func (export "_start")
+    (if (i32.le_s (call $spawn (i32.const 0)) (i32.const 0)) (then (call $exit (i32.const 10))))
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+    (call $exit (i32.const 3))))
