@@ -326,6 +326,40 @@ weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l);
 weft_error *weft_wasi_run(weft_wasi *w, weft_store *store, weft_instance *inst);
 
 /* ------------------------------------------------------------------------------------------ */
+/* wasi-threads: pthreads programs with real OS threads                                       */
+
+/* A threaded program: `wasi` `thread-spawn` starts an OS thread running a new instance of the
+ * module (in a store of its own) on the same shared memory, with the same WASI context, and
+ * calls its export `wasi_thread_start(tid, arg)`. The first trap or proc_exit in any thread
+ * ends every thread (including ones blocked in memory.atomic.wait) and is the program's
+ * outcome. A spawn beyond max_threads running threads (0: the engine's limit) returns a
+ * negative number to the guest.
+ *
+ *   weft_threads *t; weft_threads_new(engine, module, wasi, 0, &t);
+ *   weft_wasi_define(wasi, linker); weft_threads_define(t, linker);  // memory + thread-spawn
+ *   weft_linker_instantiate(linker, module, &inst);
+ *   err = weft_threads_run(t, store, inst);    // _start, then waits for every thread
+ *   weft_threads_free(t);
+ */
+typedef struct weft_threads weft_threads;
+
+/* If the module imports a memory, it must be shared; it is created from the import's type. */
+weft_error *weft_threads_new(weft_engine *engine, weft_module *module, weft_wasi *wasi,
+                             uint32_t max_threads, weft_threads **out);
+/* Define `wasi` `thread-spawn` and the shared memory (under the import's names). */
+weft_error *weft_threads_define(weft_threads *t, weft_linker *l);
+/* Run `_start` on the calling thread as the program's main thread, then end and wait for
+ * every other thread. Returns NULL, or the program's outcome (WEFT_ERR_EXIT or a trap). */
+weft_error *weft_threads_run(weft_threads *t, weft_store *store, weft_instance *inst);
+/* The shared memory (NULL if the module imports none). */
+weft_memory *weft_threads_memory(weft_threads *t);
+/* Threads spawned so far. */
+uint32_t weft_threads_spawned(const weft_threads *t);
+void weft_threads_free(weft_threads *t);
+/* Whether a module uses wasi-threads (imports `wasi` `thread-spawn`). */
+bool weft_module_uses_threads(const weft_module *m);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Features                                                                                   */
 
 /* A space-separated list of what this build supports, e.g. "mvp bulk-memory ...". */

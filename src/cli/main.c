@@ -348,6 +348,7 @@ typedef struct cli_run {
     weft_store *store;
     weft_linker *linker;
     weft_wasi *wasi;
+    weft_threads *threads; /* wasi-threads programs only */
     weft_instance *inst;
     const char **argv; /* the guest's argv: FILE then ARGS */
 } cli_run;
@@ -358,6 +359,8 @@ static void cli_run_free(cli_run *r)
         weft_linker_free(r->linker);
     if (r->store)
         weft_store_free(r->store);
+    if (r->threads)
+        weft_threads_free(r->threads);
     if (r->wasi)
         weft_wasi_free(r->wasi);
     if (r->module)
@@ -408,7 +411,22 @@ static int cli_report(const cli_run *r, weft_error *e)
     return status;
 }
 
-/* Reads, decodes and instantiates FILE with WASI defined. Returns -1 when ready, or the
+/* A wasi-threads program spawns threads, or at least shares its imported memory with
+ * them: either way the host creates that memory and the threads machinery runs it. */
+static bool cli_wants_threads(const weft_module *m)
+{
+    if (weft_module_uses_threads(m))
+        return true;
+    for (uint32_t i = 0; i < weft_module_import_count(m); i++) {
+        weft_import_desc d;
+        weft_module_import(m, i, &d);
+        if (d.kind == WEFT_EXTERN_MEMORY && d.shared)
+            return true;
+    }
+    return false;
+}
+
+/* Reads, decodes and instantiates FILE with WASI (and wasi-threads) defined. Returns -1 when ready, or the
  * exit status after reporting the failure. */
 static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **args)
 {
@@ -445,6 +463,11 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
         return CLI_EXIT_FAIL;
     }
     e = weft_wasi_define(r->wasi, r->linker);
+    if (!e && cli_wants_threads(r->module)) {
+        e = weft_threads_new(r->engine, r->module, r->wasi, o->cfg.max_threads, &r->threads);
+        if (!e)
+            e = weft_threads_define(r->threads, r->linker);
+    }
     if (!e)
         e = weft_linker_instantiate(r->linker, r->module, &r->inst);
     return e ? cli_report(r, e) : -1;
@@ -480,8 +503,8 @@ static int cli_invoke(cli_run *r, const char *name, int nargs, char **args)
     for (uint32_t i = 0; i < np; i++) {
         uint8_t ty = weft_functype_param(t, i);
         if (!cli_parse_arg(args[i], ty, &vals[i])) {
-            fprintf(stderr, "weft: argument %" PRIu32 " of %s: \"%s\" is not a %s value\n",
-                    i + 1, name, args[i], ty == WEFT_V128 ? "supported" :
+            fprintf(stderr, "weft: argument %" PRIu32 " of %s: \"%s\" is not a valid %s\n",
+                    i + 1, name, args[i], ty == WEFT_V128 ? "v128 (unsupported)" :
                     ty == WEFT_I32 ? "i32" : ty == WEFT_I64 ? "i64" : ty == WEFT_F32 ? "f32" :
                     ty == WEFT_F64 ? "f64" : "reference");
             free(vals);
@@ -517,7 +540,8 @@ static int cli_cmd_run(int argc, char **argv)
     if (status < 0 && o.invoke) {
         status = cli_invoke(&r, o.invoke, nargs, args);
     } else if (status < 0) {
-        weft_error *e = weft_wasi_run(r.wasi, r.store, r.inst);
+        weft_error *e = r.threads ? weft_threads_run(r.threads, r.store, r.inst)
+                                  : weft_wasi_run(r.wasi, r.store, r.inst);
         status = e ? cli_report(&r, e) : CLI_EXIT_OK;
     }
     fflush(stdout);

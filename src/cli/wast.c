@@ -61,6 +61,7 @@ typedef struct wast_runner {
     size_t nmodules, modules_cap;
     unsigned long passed[WK_COUNT], failed[WK_COUNT], skipped[WK_COUNT];
     long line;          /* line of the command being run */
+    bool strict;        /* --strict: error messages must start with the script's text */
 } wast_runner;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -140,6 +141,14 @@ static const char *wast_err_kind_name(weft_error_kind k)
     case WEFT_ERR_ARG: return "argument error";
     default: return "error";
     }
+}
+
+/* Under --strict, an expected failure must also carry the script's message (as a prefix:
+ * weft appends where, e.g. " at byte 0x1c"). Off by default: engines word errors their own
+ * way, and the assertion is about the kind of failure. */
+static bool wast_message_ok(const wast_runner *r, const weft_error *e, const char *text)
+{
+    return !r->strict || !text || strncmp(weft_error_message(e), text, strlen(text)) == 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -678,6 +687,8 @@ static wast_result wast_expect_trap(wast_runner *r, const json_value *cmd, wast_
     bool ok = s == WS_RAN && o.err && weft_error_kind_of(o.err) == WEFT_ERR_TRAP;
     if (ok && kind == WK_ASSERT_EXHAUSTION)
         ok = weft_error_trap(o.err) == WEFT_TRAP_STACK_EXHAUSTED;
+    if (ok)
+        ok = wast_message_ok(r, o.err, text);
     if (s == WS_SKIP) {
         res = WR_SKIP;
     } else if (!ok) {
@@ -720,6 +731,12 @@ static wast_result wast_expect_load_failure(wast_runner *r, const json_value *cm
         wast_fail(r, kind, "%s", why);
         return WR_FAIL;
     }
+    if (!wast_message_ok(r, err, text)) {
+        wast_fail(r, kind, "expected \"%s\", got %s \"%s\"", text,
+                  wast_err_kind_name(weft_error_kind_of(err)), weft_error_message(err));
+        weft_error_free(err);
+        return WR_FAIL;
+    }
     weft_error_free(err);
     return WR_PASS;
 }
@@ -757,7 +774,7 @@ static wast_result wast_expect_inst_failure(wast_runner *r, const json_value *cm
     }
     weft_instance *inst = NULL;
     err = weft_linker_instantiate(r->linker, m, &inst);
-    if (err && weft_error_kind_of(err) == want) {
+    if (err && weft_error_kind_of(err) == want && wast_message_ok(r, err, text)) {
         weft_error_free(err);
         return WR_PASS;
     }
@@ -990,10 +1007,11 @@ static void wast_free(wast_runner *r)
         weft_engine_free(r->engine);
 }
 
-static int wast_run(const char *json_path, const json_value *root, bool counts)
+static int wast_run(const char *json_path, const json_value *root, bool counts, bool strict)
 {
     wast_runner r;
     memset(&r, 0, sizeof r);
+    r.strict = strict;
     const json_value *cmds = json_get(root, "commands");
     if (!cmds || cmds->type != JSON_ARRAY) {
         fprintf(stderr, "weft: %s: no \"commands\" list (is it wast2json output?)\n",
@@ -1028,34 +1046,37 @@ static int wast_run(const char *json_path, const json_value *root, bool counts)
 
 static void wast_usage(FILE *f)
 {
-    fprintf(f, "usage: weft wast [--counts] SCRIPT.json\n"
+    fprintf(f, "usage: weft wast [--counts] [--strict] SCRIPT.json\n"
                "  Runs a spec test script converted by `wast2json --enable-threads`.\n"
-               "  --counts   also print a line `counts KIND=PASSED ...` before the total\n");
+               "  --counts   also print a line `counts KIND=PASSED ...` before the total\n"
+               "  --strict   also require each expected error's message (as a prefix)\n");
 }
 
 int cli_wast_main(int argc, char **argv)
 {
-    bool counts = false;
+    bool counts = false, strict = false;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--counts") == 0) {
             counts = true;
+        } else if (strcmp(argv[i], "--strict") == 0) {
+            strict = true;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wast_usage(stdout);
             return CLI_EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1] && !path) {
             fprintf(stderr, "weft wast: unknown option %s\n", argv[i]);
-            fprintf(stderr, "usage: weft wast [--counts] SCRIPT.json\n");
+            fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
             return CLI_EXIT_USAGE;
         } else if (!path) {
             path = argv[i];
         } else {
-            fprintf(stderr, "usage: weft wast [--counts] SCRIPT.json\n");
+            fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
             return CLI_EXIT_USAGE;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: weft wast [--counts] SCRIPT.json\n");
+        fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
         return CLI_EXIT_USAGE;
     }
     char err[256];
@@ -1071,7 +1092,7 @@ int cli_wast_main(int argc, char **argv)
         fprintf(stderr, "weft: %s: bad JSON: %s\n", path, err);
         return CLI_EXIT_FAIL;
     }
-    int status = wast_run(path, root, counts);
+    int status = wast_run(path, root, counts, strict);
     json_free(root);
     return status;
 }

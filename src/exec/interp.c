@@ -205,6 +205,7 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
     uint8_t *mbase;
     uint32_t base_depth;
     weft_trap_code trap;
+    unsigned wait_width; /* 4 or 8: which memory.atomic.wait entry point was taken */
     weft_error *err;
     weft_func *f;
     uint64_t *nfp;
@@ -660,10 +661,15 @@ op_elem_drop:
     CMPXCHG(cmpxchg32, uint32_t)
     CMPXCHG(cmpxchg64, uint64_t)
 op_atomic_wait32:
-op_atomic_wait64: {
-    bool w64 = ip->h == labels[OP_atomic_wait64];
-    uint64_t n = w64 ? 8 : 4;
-    uint64_t expected = w64 ? fp[A2] : (uint32_t)fp[A2];
+    wait_width = 4;
+    goto do_atomic_wait;
+op_atomic_wait64:
+    /* Two entry points, not one label pair: with direct threading both labels would be the
+     * same address, and the handler could not tell the widths apart. */
+    wait_width = 8;
+do_atomic_wait: {
+    uint64_t n = wait_width;
+    uint64_t expected = n == 8 ? fp[A2] : (uint32_t)fp[A2];
     int64_t timeout = (int64_t)fp[B2];
     int32_t r;
     AEA(B1, ip[3].p.a, n);

@@ -1,6 +1,8 @@
 /*
- * wasi_threads.c - `wasi` `thread-spawn`: an OS thread per guest thread, each with its own
- * store and instance on one shared memory; the first trap or exit ends the whole program.
+ * wasi_threads.c - `wasi` `thread-spawn` (weft_threads_* in weft.h): an OS thread per guest
+ * thread, each with its own store and instance on one shared memory. The first trap or exit
+ * of any thread is the program's outcome and cancels every other thread at once (running
+ * code at its next back-edge or call, blocked waits through their cancel record).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -8,11 +10,14 @@
 #include <string.h>
 
 #include "../exec/exec.h"
-#include "wasi_threads.h"
+#include "../runtime/runtime.h"
+#include "../util/util.h"
 
 /* wasi-threads thread ids are positive and below 2^29 */
 #define WT_MAX_TID 0x1FFFFFFF
 #define WT_STACK_SIZE (1u << 20) /* the interpreter does not recurse for wasm calls */
+
+typedef struct weft_threads wt_group;
 
 typedef struct wt_thread {
     wt_group *g;
@@ -22,7 +27,7 @@ typedef struct wt_thread {
     struct wt_thread *next; /* g->running */
 } wt_thread;
 
-struct wt_group {
+struct weft_threads {
     weft_engine *engine;
     weft_module *module;
     weft_wasi *wasi;
@@ -80,7 +85,7 @@ static weft_error *wt_thread_run(wt_thread *t)
         return weft_trap_new("thread %d: out of memory", t->tid);
     err = weft_wasi_define(g->wasi, l);
     if (!err)
-        err = wt_group_define(g, l);
+        err = weft_threads_define(g, l);
     if (!err)
         err = weft_linker_instantiate(l, g->module, &inst);
     weft_linker_free(l);
@@ -188,8 +193,8 @@ static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args
     return NULL;
 }
 
-weft_error *wt_group_new(weft_engine *e, weft_module *m, weft_wasi *w, uint32_t max_threads,
-                         wt_group **out)
+weft_error *weft_threads_new(weft_engine *e, weft_module *m, weft_wasi *w, uint32_t max_threads,
+                             wt_group **out)
 {
     wt_group *g = calloc(1, sizeof *g);
     *out = NULL;
@@ -218,7 +223,7 @@ weft_error *wt_group_new(weft_engine *e, weft_module *m, weft_wasi *w, uint32_t 
         if (!err && (!(g->mem_module = xstrdup(d.module)) || !(g->mem_name = xstrdup(d.name))))
             err = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
         if (err) {
-            wt_group_free(g);
+            weft_threads_free(g);
             return err;
         }
         break;
@@ -227,7 +232,7 @@ weft_error *wt_group_new(weft_engine *e, weft_module *m, weft_wasi *w, uint32_t 
     return NULL;
 }
 
-weft_error *wt_group_define(wt_group *g, weft_linker *l)
+weft_error *weft_threads_define(wt_group *g, weft_linker *l)
 {
     static const uint8_t i32 = WEFT_I32;
     weft_functype *ft = weft_functype_new(&i32, 1, &i32, 1);
@@ -242,7 +247,7 @@ weft_error *wt_group_define(wt_group *g, weft_linker *l)
     return err;
 }
 
-void wt_group_enter_main(wt_group *g, weft_store *main_store)
+static void wt_enter_main(wt_group *g, weft_store *main_store)
 {
     pthread_mutex_lock(&g->lock);
     if (!main_store->ctx)
@@ -253,7 +258,7 @@ void wt_group_enter_main(wt_group *g, weft_store *main_store)
     pthread_mutex_unlock(&g->lock);
 }
 
-weft_error *wt_group_finish(wt_group *g, weft_error *main_result)
+static weft_error *wt_finish(wt_group *g, weft_error *main_result)
 {
     /* The main thread's own cancellation is not an outcome: the cause is recorded already. */
     if (main_result && wt_is_cancellation(main_result) && g->ending) {
@@ -272,9 +277,29 @@ weft_error *wt_group_finish(wt_group *g, weft_error *main_result)
     return outcome;
 }
 
-uint32_t wt_group_spawned(const wt_group *g) { return g->spawned; }
+uint32_t weft_threads_spawned(const wt_group *g) { return g->spawned; }
 
-void wt_group_free(wt_group *g)
+weft_memory *weft_threads_memory(wt_group *g) { return g->memory; }
+
+weft_error *weft_threads_run(wt_group *g, weft_store *store, weft_instance *inst)
+{
+    wt_enter_main(g, store);
+    return wt_finish(g, weft_wasi_run(g->wasi, store, inst));
+}
+
+bool weft_module_uses_threads(const weft_module *m)
+{
+    for (uint32_t i = 0; i < weft_module_import_count(m); i++) {
+        weft_import_desc d;
+        weft_module_import(m, i, &d);
+        if (d.kind == WEFT_EXTERN_FUNC && strcmp(d.module, "wasi") == 0 &&
+            strcmp(d.name, "thread-spawn") == 0)
+            return true;
+    }
+    return false;
+}
+
+void weft_threads_free(wt_group *g)
 {
     if (!g)
         return;

@@ -289,43 +289,39 @@ WASI_HOSTFN(wasi_fd_close)
     return wasi_ret(results, rc);
 }
 
-/* fd_seek(fd, offset: i64, whence: u8, newoffset: *u64). Streams have neither the seek
- * nor the tell right, so they answer ESPIPE. */
-WASI_HOSTFN(wasi_fd_seek)
+/* Move (or read) the offset of a descriptor that has one of `rights`, storing the new
+ * offset at resp. Streams have neither the seek nor the tell right: ESPIPE. */
+static weft_error *wasi_seek(weft_wasi *w, weft_caller *caller, uint32_t fd, uint64_t rights,
+                             int64_t offset, uint32_t whence, uint32_t resp, weft_val *results)
 {
-    uint32_t whence = (uint32_t)args[2].of.i32, resp = (uint32_t)args[3].of.i32;
     static const int host_whence[3] = {SEEK_SET, SEEK_CUR, SEEK_END};
     wasi_fd f;
     wasi_mem m;
-    int32_t rc = wasi_fd_begin(env, caller, (uint32_t)args[0].of.i32,
-                               WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL, WASI_ESPIPE, resp, 8,
-                               &f, &m);
+    int32_t rc = wasi_fd_begin(w, caller, fd, rights, WASI_ESPIPE, resp, 8, &f, &m);
     if (rc)
         return wasi_ret(results, rc);
     if (whence > 2)
         return wasi_ret(results, WASI_EINVAL);
-    off_t pos = lseek(f.host, (off_t)args[1].of.i64, host_whence[whence]);
+    off_t pos = lseek(f.host, (off_t)offset, host_whence[whence]);
     if (pos < 0)
         return wasi_ret(results, wasi_errno_from_host(errno));
     wasi_mem_put64(&m, resp, (uint64_t)pos);
     return wasi_ret(results, WASI_ESUCCESS);
 }
 
+/* fd_seek(fd, offset: i64, whence: u8, newoffset: *u64) */
+WASI_HOSTFN(wasi_fd_seek)
+{
+    return wasi_seek(env, caller, (uint32_t)args[0].of.i32,
+                     WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL, args[1].of.i64,
+                     (uint32_t)args[2].of.i32, (uint32_t)args[3].of.i32, results);
+}
+
 /* fd_tell(fd, offset: *u64) */
 WASI_HOSTFN(wasi_fd_tell)
 {
-    uint32_t resp = (uint32_t)args[1].of.i32;
-    wasi_fd f;
-    wasi_mem m;
-    int32_t rc = wasi_fd_begin(env, caller, (uint32_t)args[0].of.i32, WASI_RIGHT_FD_TELL,
-                               WASI_ESPIPE, resp, 8, &f, &m);
-    if (rc)
-        return wasi_ret(results, rc);
-    off_t pos = lseek(f.host, 0, SEEK_CUR);
-    if (pos < 0)
-        return wasi_ret(results, wasi_errno_from_host(errno));
-    wasi_mem_put64(&m, resp, (uint64_t)pos);
-    return wasi_ret(results, WASI_ESUCCESS);
+    return wasi_seek(env, caller, (uint32_t)args[0].of.i32, WASI_RIGHT_FD_TELL, 0, 1,
+                     (uint32_t)args[1].of.i32, results);
 }
 
 /* fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16. */

@@ -2,12 +2,14 @@
 # unit.sh - run every unit test program in $BUILD/tests/ (built from tests/unit/*.c).
 BUILD=${BUILD:-build}
 dir="$BUILD/tests"
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout 600"
 passed=0
 failed=0
 for t in "$dir"/*; do
     [ -f "$t" ] && [ -x "$t" ] || continue
     name=$(basename "$t")
-    out=$("$t" 2>&1)
+    out=$($limit "$t" 2>&1)
     status=$?
     if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
