@@ -138,7 +138,17 @@ weft_error *weft_exit_new(int code);
 /* ------------------------------------------------------------------------------------------ */
 /* Engine                                                                                     */
 
+/* Proposals that can be switched off (weft_config.disabled_features), for running code or
+ * test scripts written against an older baseline. */
+typedef enum weft_feature {
+    /* reference types: with it off, a module may have at most one table, and ref.null,
+     * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
+     * (the threads proposal's test scripts are written against that baseline) */
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+} weft_feature;
+
 typedef struct weft_config {
+    uint32_t disabled_features; /* weft_feature bits; 0: everything on */
     uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000) */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots) */

@@ -1007,8 +1007,10 @@ static void wast_free(wast_runner *r)
         weft_engine_free(r->engine);
 }
 
-static int wast_run(const char *json_path, const json_value *root, bool counts, bool strict)
+static int wast_run(const char *json_path, const json_value *root, bool counts, bool strict,
+                    uint32_t disabled_features)
 {
+    weft_config cfg = {.disabled_features = disabled_features};
     wast_runner r;
     memset(&r, 0, sizeof r);
     r.strict = strict;
@@ -1018,7 +1020,7 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
                 json_path);
         return CLI_EXIT_FAIL;
     }
-    r.engine = weft_engine_new(NULL);
+    r.engine = weft_engine_new(&cfg);
     r.store = r.engine ? weft_store_new(r.engine) : NULL;
     r.linker = r.store ? weft_linker_new(r.store) : NULL;
     if (!r.linker || !wast_paths(&r, json_path, root)) {
@@ -1044,39 +1046,61 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+#define WAST_USAGE "usage: weft wast [--counts] [--strict] [--disable FEATURE] SCRIPT.json\n"
+
 static void wast_usage(FILE *f)
 {
-    fprintf(f, "usage: weft wast [--counts] [--strict] SCRIPT.json\n"
+    fprintf(f, WAST_USAGE
                "  Runs a spec test script converted by `wast2json --enable-threads`.\n"
                "  --counts   also print a line `counts KIND=PASSED ...` before the total\n"
-               "  --strict   also require each expected error's message (as a prefix)\n");
+               "  --strict   also require each expected error's message (as a prefix)\n"
+               "  --disable reference-types\n"
+               "             validate against the baseline before reference types (one\n"
+               "             table at most), as the threads proposal's scripts expect\n");
+}
+
+/* --disable NAME: the engine feature bit, or 0 for an unknown name. */
+static uint32_t wast_feature(const char *name)
+{
+    if (strcmp(name, "reference-types") == 0)
+        return WEFT_FEATURE_REFERENCE_TYPES;
+    return 0;
 }
 
 int cli_wast_main(int argc, char **argv)
 {
     bool counts = false, strict = false;
+    uint32_t disabled = 0;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--counts") == 0) {
+        const char *a = argv[i];
+        if (strcmp(a, "--counts") == 0) {
             counts = true;
-        } else if (strcmp(argv[i], "--strict") == 0) {
+        } else if (strcmp(a, "--strict") == 0) {
             strict = true;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (strcmp(a, "--disable") == 0 || strncmp(a, "--disable=", 10) == 0) {
+            const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
+            uint32_t bit = wast_feature(name);
+            if (!bit) {
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types)\n", name);
+                return CLI_EXIT_USAGE;
+            }
+            disabled |= bit;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             wast_usage(stdout);
             return CLI_EXIT_OK;
-        } else if (argv[i][0] == '-' && argv[i][1] && !path) {
-            fprintf(stderr, "weft wast: unknown option %s\n", argv[i]);
-            fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
+        } else if (a[0] == '-' && a[1] && !path) {
+            fprintf(stderr, "weft wast: unknown option %s\n" WAST_USAGE, a);
             return CLI_EXIT_USAGE;
         } else if (!path) {
-            path = argv[i];
+            path = a;
         } else {
-            fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
+            fprintf(stderr, WAST_USAGE);
             return CLI_EXIT_USAGE;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: weft wast [--counts] [--strict] SCRIPT.json\n");
+        fprintf(stderr, WAST_USAGE);
         return CLI_EXIT_USAGE;
     }
     char err[256];
@@ -1092,7 +1116,7 @@ int cli_wast_main(int argc, char **argv)
         fprintf(stderr, "weft: %s: bad JSON: %s\n", path, err);
         return CLI_EXIT_FAIL;
     }
-    int status = wast_run(path, root, counts, strict);
+    int status = wast_run(path, root, counts, strict, disabled);
     json_free(root);
     return status;
 }

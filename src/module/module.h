@@ -157,6 +157,9 @@ struct weft_module {
     char **func_names;
     char *module_name;
 
+    /* weft_feature bits switched off by the engine; set by the loader before validation */
+    uint32_t disabled_features;
+
     /* Set by validation: funcs that may be referenced by ref.func (C.refs), nfuncs flags. */
     uint8_t *func_declared;
 };

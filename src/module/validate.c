@@ -130,7 +130,16 @@ static weft_error *valid_tables_mems(const weft_module *m)
             return e;
     if (m->nmems > 1)
         return valid_error(WEFT_NO_OFFSET, "multiple memories");
+    if (m->ntables > 1 && (m->disabled_features & WEFT_FEATURE_REFERENCE_TYPES))
+        return valid_error(WEFT_NO_OFFSET, "multiple tables");
     return NULL;
+}
+
+/* Instructions that exist only with the reference-types proposal. */
+static bool valid_needs_reftypes(uint32_t op)
+{
+    return op == 0x1C || op == 0x25 || op == 0x26 || (op >= 0xD0 && op <= 0xD2) ||
+           op == WI_FC(15) || op == WI_FC(16) || op == WI_FC(17);
 }
 
 static weft_error *valid_globals(const weft_module *m)
@@ -905,6 +914,8 @@ static bool valid_ref(valid_ctx *c, const wi_instr *in)
 static bool valid_instr(valid_ctx *c, const wi_instr *in)
 {
     uint32_t op = in->op;
+    if ((c->m->disabled_features & WEFT_FEATURE_REFERENCE_TYPES) && valid_needs_reftypes(op))
+        return valid_fail(c, "%s needs reference types, which are disabled", wi_name(op));
     switch (op) {
     case 0x00: valid_unreachable(c); return true;
     case 0x01: return true;

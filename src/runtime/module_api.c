@@ -17,8 +17,10 @@ static weft_error *modapi_load(weft_engine *engine, const uint8_t *bytes, size_t
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "module bytes are NULL");
     weft_module *m = NULL;
     weft_error *e = decode_module(bytes ? bytes : (const uint8_t *)"", len, &m);
-    if (!e)
+    if (!e) {
+        m->disabled_features = engine->cfg.disabled_features;
         e = validate_module(m);
+    }
     if (e) {
         if (m)
             module_free(m);
