@@ -61,3 +61,6 @@ clean:
 
 # The guest kit and the seeds' examples (make examples) live in their own fragment.
 -include guest/guest.mk
+# Worker examples (make examples adds them) and the benchmarks (make bench).
+-include examples/workers/workers.mk
+-include bench/bench.mk
