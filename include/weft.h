@@ -46,6 +46,9 @@ typedef enum weft_valtype {
     WEFT_EXTERNREF = 0x6F
 } weft_valtype;
 
+/* The text name of a value type ("i32", "funcref", ...), or NULL if t is not one. */
+const char *weft_valtype_name(uint8_t t);
+
 typedef struct weft_engine weft_engine;
 typedef struct weft_module weft_module;
 typedef struct weft_store weft_store;

@@ -85,16 +85,8 @@ static void wast_fail(wast_runner *r, wast_kind kind, const char *fmt, ...)
 
 static const char *wast_type_name(uint8_t t)
 {
-    switch (t) {
-    case WEFT_I32: return "i32";
-    case WEFT_I64: return "i64";
-    case WEFT_F32: return "f32";
-    case WEFT_F64: return "f64";
-    case WEFT_V128: return "v128";
-    case WEFT_FUNCREF: return "funcref";
-    case WEFT_EXTERNREF: return "externref";
-    default: return "?";
-    }
+    const char *name = weft_valtype_name(t);
+    return name ? name : "?";
 }
 
 /* Formats a value for a failure message: the type, the bits, and the number they mean. */

@@ -82,3 +82,17 @@ void module_free(weft_module *m)
     free(m->bytes);
     free(m);
 }
+
+const char *weft_valtype_name(uint8_t t)
+{
+    switch (t) {
+    case WEFT_I32: return "i32";
+    case WEFT_I64: return "i64";
+    case WEFT_F32: return "f32";
+    case WEFT_F64: return "f64";
+    case WEFT_V128: return "v128";
+    case WEFT_FUNCREF: return "funcref";
+    case WEFT_EXTERNREF: return "externref";
+    default: return NULL;
+    }
+}

@@ -33,17 +33,8 @@ static weft_error *valid_error(size_t offset, const char *fmt, ...)
 
 static const char *valid_type_name(uint8_t t)
 {
-    switch (t) {
-    case WEFT_I32: return "i32";
-    case WEFT_I64: return "i64";
-    case WEFT_F32: return "f32";
-    case WEFT_F64: return "f64";
-    case WEFT_V128: return "v128";
-    case WEFT_FUNCREF: return "funcref";
-    case WEFT_EXTERNREF: return "externref";
-    case VALID_UNKNOWN: return "any";
-    default: return "?";
-    }
+    const char *name = weft_valtype_name(t);
+    return t == VALID_UNKNOWN ? "any" : name ? name : "?";
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -6,20 +6,6 @@
 
 #include "runtime.h"
 
-const char *rt_valtype_name(uint8_t t)
-{
-    switch (t) {
-    case WEFT_I32: return "i32";
-    case WEFT_I64: return "i64";
-    case WEFT_F32: return "f32";
-    case WEFT_F64: return "f64";
-    case WEFT_V128: return "v128";
-    case WEFT_FUNCREF: return "funcref";
-    case WEFT_EXTERNREF: return "externref";
-    default: return NULL;
-    }
-}
-
 /* Appends to buf (size n, always NUL-terminated), truncating quietly. */
 static void desc_add(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -36,7 +22,7 @@ static void desc_add(char *buf, size_t n, const char *fmt, ...)
 
 static const char *desc_type(uint8_t t)
 {
-    const char *s = rt_valtype_name(t);
+    const char *s = weft_valtype_name(t);
     return s ? s : "?";
 }
 

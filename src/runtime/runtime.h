@@ -142,7 +142,6 @@ weft_error *rt_check_imports(const weft_module *m, const weft_extern *imports, s
 /* exports.c: the extern of export number i. */
 bool rt_export_at(const weft_instance *inst, uint32_t i, weft_extern *out);
 /* describe.c: text forms of types for error messages ("i32", "func (i32)->i32"). */
-const char *rt_valtype_name(uint8_t t); /* NULL if not a value type */
 void rt_describe_import(char *buf, size_t n, const weft_module *m, const wm_import *im);
 void rt_describe_extern(char *buf, size_t n, const weft_extern *x);
 

@@ -57,7 +57,7 @@ weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots)
 
 static const char *store_typename(uint8_t t)
 {
-    const char *n = rt_valtype_name(t);
+    const char *n = weft_valtype_name(t);
     return n ? n : "unknown type";
 }
 
