@@ -324,13 +324,27 @@ weft_error *weft_linker_instantiate(weft_linker *l, weft_module *module, weft_in
 
 typedef struct weft_wasi weft_wasi;
 
+/* A host directory the guest may use, under the name guest_path (NULL: host_path as
+ * given). The guest sees the preopens as descriptors 3, 4, ... in the config's order and
+ * nothing else of the host's filesystem: no path may leave a preopen, through "..", an
+ * absolute path or a symbolic link (such attempts fail with ENOTCAPABLE, 76). */
+typedef struct weft_wasi_preopen {
+    const char *host_path;
+    const char *guest_path;
+} weft_wasi_preopen;
+
 typedef struct weft_wasi_config {
     int argc; const char *const *argv;   /* argv[0] is the program name */
     int envc; const char *const *envp;   /* "KEY=VALUE" strings */
     int stdin_fd, stdout_fd, stderr_fd;  /* host descriptors (defaults 0, 1, 2 when all 0) */
+    int npreopens; const weft_wasi_preopen *preopens;  /* directories (may be 0, NULL) */
 } weft_wasi_config;
 
+/* NULL when out of memory or when a preopen cannot be opened; weft_wasi_create says why. */
 weft_wasi *weft_wasi_new(const weft_wasi_config *cfg);
+/* The same, with the reason on failure: WEFT_ERR_ARG naming the directory that cannot be
+ * opened (and the host's reason), or WEFT_ERR_RESOURCE. */
+weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out);
 void weft_wasi_free(weft_wasi *w);
 /* Define the wasi_snapshot_preview1 functions in the linker. */
 weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l);
@@ -371,6 +385,295 @@ uint32_t weft_threads_spawned(const weft_threads *t);
 void weft_threads_free(weft_threads *t);
 /* Whether a module uses wasi-threads (imports `wasi` `thread-spawn`). */
 bool weft_module_uses_threads(const weft_module *m);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages: structured-clone values for workers                                              */
+
+/* A message is a tree of values, as a web worker's postMessage carries: null, booleans,
+ * integers, doubles, strings, byte buffers, arrays and maps (string keys, insertion order),
+ * plus shared buffers and shared memories. Posting deep-copies the tree; the receiver owns its
+ * copy. Exceptions: a buffer named in the transfer list moves (the receiver gets the same
+ * bytes at the same address, the sender's handle is detached), and shared buffers and shared
+ * memories travel by reference (both sides see one reference-counted memory).
+ *
+ * A message is a tree: every item has at most one parent. The builders below take ownership of
+ * the items they are given (and free them on failure); weft_msg_free frees a whole tree.
+ * Messages are not thread-safe: build one on one thread, post it, free it. */
+typedef struct weft_msg weft_msg;
+typedef struct weft_buffer weft_buffer;
+
+typedef enum weft_msg_kind {
+    WEFT_MSG_NULL = 0,
+    WEFT_MSG_BOOL,
+    WEFT_MSG_INT,     /* int64_t */
+    WEFT_MSG_DOUBLE,
+    WEFT_MSG_STRING,  /* bytes with a length (need not be NUL-free; kept NUL-terminated) */
+    WEFT_MSG_BUFFER,  /* a weft_buffer, plain or shared */
+    WEFT_MSG_MEMORY,  /* a shared weft_memory, by reference */
+    WEFT_MSG_ARRAY,
+    WEFT_MSG_MAP
+} weft_msg_kind;
+
+/* Builders. Each returns NULL only when out of memory. */
+weft_msg *weft_msg_null(void);
+weft_msg *weft_msg_bool(bool v);
+weft_msg *weft_msg_int(int64_t v);
+weft_msg *weft_msg_double(double v);
+weft_msg *weft_msg_string(const char *s);                /* copies s */
+weft_msg *weft_msg_string_n(const char *s, size_t len);  /* copies len bytes */
+weft_msg *weft_msg_bytes(const void *data, size_t len);  /* a new buffer holding a copy */
+weft_msg *weft_msg_buffer(weft_buffer *b);   /* refers to b (+1 reference); list b in the
+                                                transfer list of a post to move it */
+weft_msg *weft_msg_memory(weft_memory *m);   /* refers to m (+1 reference); NULL unless shared */
+weft_msg *weft_msg_array(void);
+weft_msg *weft_msg_map(void);
+/* Append item to an array. Takes ownership of item (freed on failure, unless it already
+ * belongs to a tree: then it is left alone). False when arr is not
+ * an array, item is NULL or already has a parent, the append would make a cycle, or out of
+ * memory. */
+bool weft_msg_push(weft_msg *arr, weft_msg *item);
+/* Set key (copied) in a map, replacing an existing value. Same ownership rules as push. */
+bool weft_msg_set(weft_msg *map, const char *key, weft_msg *item);
+void weft_msg_free(weft_msg *m); /* the whole tree; NULL is fine */
+
+/* Readers. A reader applied to the wrong kind returns a zero value (false, 0, NULL). */
+weft_msg_kind weft_msg_kind_of(const weft_msg *m);
+bool weft_msg_as_bool(const weft_msg *m);
+int64_t weft_msg_as_int(const weft_msg *m);
+double weft_msg_as_double(const weft_msg *m);  /* an INT is converted */
+const char *weft_msg_as_string(const weft_msg *m, size_t *len); /* len may be NULL */
+weft_buffer *weft_msg_as_buffer(const weft_msg *m);  /* borrowed */
+weft_memory *weft_msg_as_memory(const weft_msg *m);  /* borrowed */
+size_t weft_msg_len(const weft_msg *m);               /* items of an array or map, else 0 */
+weft_msg *weft_msg_at(const weft_msg *m, size_t i);   /* array or map item i, borrowed */
+const char *weft_msg_key_at(const weft_msg *m, size_t i); /* map key i */
+weft_msg *weft_msg_get(const weft_msg *map, const char *key); /* borrowed, or NULL */
+/* A deep copy, as a post would make (no transfers). NULL when out of memory or m holds a
+ * detached buffer. */
+weft_msg *weft_msg_clone(const weft_msg *m);
+
+/* Buffers: the ArrayBuffer of the web. A plain buffer is owned by one thread at a time and
+ * can be transferred; a shared buffer (backed by a shared weft_memory, so host atomics and
+ * guest wait/notify work on it) is shared by reference and cannot be transferred. Buffers are
+ * reference counted: a message holding one counts as a reference. */
+weft_buffer *weft_buffer_new(size_t len);  /* zero-filled; NULL when out of memory */
+/* A shared buffer of len bytes, backed by a new shared memory of ceil(len / 64 KiB) pages. */
+weft_error *weft_buffer_new_shared(weft_engine *engine, size_t len, weft_buffer **out);
+/* A shared buffer over all of a shared memory (+1 reference on it). NULL if m is not shared. */
+weft_buffer *weft_buffer_of_memory(weft_memory *m);
+weft_buffer *weft_buffer_ref(weft_buffer *b);
+void weft_buffer_free(weft_buffer *b);  /* -1 reference */
+/* The bytes: NULL and 0 once detached. The pointer of a plain buffer is stable until it is
+ * transferred or freed; a transfer hands that same pointer to the receiver. */
+uint8_t *weft_buffer_data(const weft_buffer *b);
+size_t weft_buffer_len(const weft_buffer *b);
+bool weft_buffer_is_detached(const weft_buffer *b);
+bool weft_buffer_is_shared(const weft_buffer *b);
+weft_memory *weft_buffer_memory(const weft_buffer *b); /* a shared buffer's memory, borrowed */
+/* Bounds-checked copies. Errors: WEFT_ERR_ARG for out of bounds or a detached buffer
+ * ("detached buffer"). */
+weft_error *weft_buffer_read(const weft_buffer *b, size_t offset, void *dst, size_t len);
+weft_error *weft_buffer_write(weft_buffer *b, size_t offset, const void *src, size_t len);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Workers                                                                                    */
+
+/* A worker is an OS thread running its own instance of a module, in a store of its own, fed
+ * by a FIFO of messages: the web's dedicated Worker, made native.
+ *
+ *   weft_worker_config cfg = {.module = module, .on_message = handler, .user = ctx};
+ *   weft_worker *w; weft_worker_new(engine, &cfg, &w);
+ *   weft_worker_post(w, msg, NULL, 0);               // deep copy; the caller keeps msg
+ *   weft_event ev; weft_worker_next_event(w, -1, &ev);  // a reply, or an error event
+ *   weft_event_clear(&ev); weft_worker_free(w);      // terminates it
+ *
+ * The worker's behaviour on a message is one of:
+ *  - a C handler (cfg.on_message), run on the worker's thread with its scope: the store and
+ *    instance (call exports, read and write its memory) and weft_scope_post to reply;
+ *  - the guest convention, when on_message is NULL. The module exports `memory` (or has a
+ *    memory 0, e.g. an imported shared one), `alloc(i32 size) -> i32` and
+ *    `on_message(i32 ptr, i32 len)`, and optionally
+ *    `free(i32 ptr)`. For each message (a STRING or a BUFFER; anything else is a messageerror)
+ *    the worker calls alloc(len), copies the bytes there, calls on_message(ptr, len), then
+ *    free(ptr) if exported. The guest replies through the import
+ *    `weft` `post_message(i32 ptr, i32 len)`, which posts a copy of those bytes as a BUFFER.
+ *
+ * A trap (or any error a handler returns) becomes an ERROR event carrying the error
+ * (weft_error_message, weft_error_func and weft_error_offset say what, in which function and
+ * where); the worker then carries on with its next message, as a browser worker does. */
+typedef struct weft_worker weft_worker;
+typedef struct weft_scope weft_scope;
+
+typedef enum weft_event_kind {
+    WEFT_EVENT_NONE = 0,
+    WEFT_EVENT_MESSAGE,      /* msg: a message the worker posted (owned by the event) */
+    WEFT_EVENT_ERROR,        /* error: a trap or a handler's error (the worker carries on) */
+    WEFT_EVENT_MESSAGEERROR  /* error: why a message could not be delivered */
+} weft_event_kind;
+
+typedef struct weft_event {
+    weft_event_kind kind;
+    weft_msg *msg;
+    weft_error *error;
+} weft_event;
+
+/* Frees what the event holds and zeroes it. */
+void weft_event_clear(weft_event *ev);
+
+typedef struct weft_worker_config {
+    weft_module *module; /* required; the worker holds a reference */
+    /* Optional, run on the worker's thread before instantiation: define the imports (a shared
+     * memory, host functions) in the worker's linker. The `weft` `post_message` import is
+     * already defined; a definition here replaces it. An error ends the worker's start: it
+     * becomes an ERROR event and later posts are messageerrors. */
+    weft_error *(*setup)(weft_linker *linker, weft_store *store, void *user);
+    /* Optional C handler (see above). msg is borrowed for the call. Return NULL, or an error
+     * for an ERROR event (a weft_call trap passed through keeps its function and offset). */
+    weft_error *(*on_message)(weft_scope *scope, const weft_msg *msg, void *user);
+    /* Optional: receive events on the worker's thread (or, for a messageerror of a post, on
+     * the posting thread) instead of queueing them for weft_worker_next_event. The callback
+     * owns the event's contents. */
+    void (*on_event)(weft_worker *w, weft_event *ev, void *user);
+    void *user;
+} weft_worker_config;
+
+/* Start a worker. Returns at once: instantiation happens on the worker's thread and messages
+ * posted meanwhile wait in its queue. Errors: WEFT_ERR_ARG (no module), WEFT_ERR_RESOURCE. */
+weft_error *weft_worker_new(weft_engine *engine, const weft_worker_config *cfg,
+                            weft_worker **out);
+/* Post a message: a deep copy, except the plain buffers listed in transfer (moved; the
+ * sender's handles are detached) and shared buffers and memories (by reference). The caller
+ * keeps msg. A message that cannot be delivered (a shared, detached, duplicate or NULL item
+ * in the transfer list, a detached buffer in the message, a worker terminated or failed to
+ * start) is not posted: the call returns the reason and a MESSAGEERROR event is raised. */
+weft_error *weft_worker_post(weft_worker *w, const weft_msg *msg, weft_buffer *const *transfer,
+                             size_t ntransfer);
+/* Take the next event the worker raised, waiting at most timeout_ns (negative: forever, 0: do
+ * not wait). True and *out filled (free it with weft_event_clear), or false on timeout. */
+bool weft_worker_next_event(weft_worker *w, int64_t timeout_ns, weft_event *out);
+/* Stop the worker now: running wasm stops at its next loop back-edge or call, a blocked
+ * memory.atomic.wait (or a weft_atomic_wait given the scope) returns, queued messages are
+ * dropped, the thread is joined and its store and instance are freed. A C handler stuck in
+ * its own C code is waited for. Events already raised stay readable. Idempotent. */
+void weft_worker_terminate(weft_worker *w);
+/* Terminate if needed, then free the handle and its pending events. */
+void weft_worker_free(weft_worker *w);
+/* Messages posted to the worker and not yet taken by it. */
+size_t weft_worker_pending(weft_worker *w);
+/* A direct channel (beyond the web, where workers talk through their parent): from now on the
+ * messages `from` posts (weft_scope_post, the guest's post_message) go straight into `to`'s
+ * queue, without a hop through the host; to == NULL restores delivery to the parent. In a
+ * pool-free pair only. `to` may be freed while connected: `from`'s posts then become
+ * messageerror events of `from`. */
+weft_error *weft_worker_connect(weft_worker *from, weft_worker *to);
+
+/* The worker side, inside on_message (and setup-created host functions through the user
+ * pointer): valid for the duration of the handler call, on the worker's thread. */
+weft_store *weft_scope_store(weft_scope *s);
+weft_instance *weft_scope_instance(weft_scope *s);
+/* Post a message to the worker's parent, with the same copy and transfer rules as
+ * weft_worker_post (a transfer from here detaches the worker's handles). In a pool task, the
+ * first message posted is the task's result. */
+weft_error *weft_scope_post(weft_scope *s, const weft_msg *msg, weft_buffer *const *transfer,
+                            size_t ntransfer);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Host atomics: Atomics.* on shared buffers and memories                                     */
+
+/* Sequentially consistent operations on the naturally aligned 4- or 8-byte word at `offset`
+ * of a memory (a shared buffer's is weft_buffer_memory()). They are the same atomics as the
+ * guest's memory.atomic.*, and wait/notify use the memory's parking lot, so a host thread and
+ * a guest thread wake each other. Errors (WEFT_ERR_ARG): out of bounds, misaligned, a width
+ * other than 4 or 8, a wait on an unshared memory. */
+typedef enum weft_atomic_op {
+    WEFT_ATOMIC_ADD = 0,
+    WEFT_ATOMIC_SUB,
+    WEFT_ATOMIC_AND,
+    WEFT_ATOMIC_OR,
+    WEFT_ATOMIC_XOR,
+    WEFT_ATOMIC_EXCHANGE
+} weft_atomic_op;
+
+typedef enum weft_wait_result {
+    WEFT_WAIT_OK = 0,        /* woken by a notify ("ok") */
+    WEFT_WAIT_NOT_EQUAL = 1, /* the value was not the expected one ("not-equal") */
+    WEFT_WAIT_TIMED_OUT = 2  /* ("timed-out") */
+} weft_wait_result;
+
+/* width is 4 or 8 bytes; 4-byte values are zero-extended into *out. */
+weft_error *weft_atomic_load(weft_memory *m, uint64_t offset, int width, uint64_t *out);
+weft_error *weft_atomic_store(weft_memory *m, uint64_t offset, int width, uint64_t value);
+/* Read-modify-write; *old (may be NULL) receives the value before. */
+weft_error *weft_atomic_rmw(weft_memory *m, uint64_t offset, int width, weft_atomic_op op,
+                            uint64_t operand, uint64_t *old);
+/* Store replacement if the word equals expected; *old receives the value seen. */
+weft_error *weft_atomic_cmpxchg(weft_memory *m, uint64_t offset, int width, uint64_t expected,
+                                uint64_t replacement, uint64_t *old);
+/* Sleep while the word equals expected, at most timeout_ns (negative: forever). From a
+ * worker's handler pass its scope so that weft_worker_terminate can end the wait (the call
+ * then returns a WEFT_TRAP_INTERRUPTED trap); NULL elsewhere. */
+weft_error *weft_atomic_wait(weft_memory *m, uint64_t offset, int width, uint64_t expected,
+                             int64_t timeout_ns, weft_scope *scope, weft_wait_result *result);
+/* Wake up to count waiters (guest or host) on the word, oldest first; *woken (may be NULL)
+ * receives how many. On an unshared memory nobody can wait: 0. */
+weft_error *weft_atomic_notify(weft_memory *m, uint64_t offset, uint32_t count,
+                               uint32_t *woken);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pools: N workers over one module, a FIFO of tasks, futures                                 */
+
+/* A pool starts n workers from one configuration (the same handler or guest convention) and
+ * feeds them tasks from one FIFO queue; an idle worker takes the oldest task. A task's result
+ * is the first message its handler posts (a NULL message if it posts none), or its error.
+ *
+ *   weft_pool *p; weft_pool_new(engine, &cfg, 4, &p);
+ *   weft_future *f; weft_pool_submit(p, task, NULL, 0, &f);
+ *   weft_future_wait(f, -1); use weft_future_result(f); weft_future_free(f);
+ *   weft_pool_shutdown(p, true); weft_pool_free(p);
+ */
+typedef struct weft_pool weft_pool;
+typedef struct weft_future weft_future;
+
+/* Start n workers (1 to the engine's max_threads) and wait until each has instantiated the
+ * module; the first start error is returned and nothing is left running. cfg->on_event, if
+ * set, receives the events that belong to no task. */
+weft_error *weft_pool_new(weft_engine *engine, const weft_worker_config *cfg, uint32_t n,
+                          weft_pool **out);
+/* Queue a task (copied and transferred as weft_worker_post does). *out is a future the caller
+ * frees. Errors: the message cannot be cloned, or the pool is shut down. */
+weft_error *weft_pool_submit(weft_pool *p, const weft_msg *task, weft_buffer *const *transfer,
+                             size_t ntransfer, weft_future **out);
+/* Queue n tasks at once, in order (all or none). out receives n futures. */
+weft_error *weft_pool_submit_batch(weft_pool *p, const weft_msg *const *tasks, size_t n,
+                                   weft_future **out);
+/* Run n tasks and collect their results in submission order: results[i] (owned by the
+ * caller; NULL for a failed task) and the first failed task's error (NULL if none). */
+weft_error *weft_pool_map(weft_pool *p, const weft_msg *const *tasks, size_t n,
+                          weft_msg **results);
+/* Stop taking tasks and wait for the workers to end. finish_queued: run the queued tasks
+ * first; otherwise they complete at once with a "cancelled" error. Running tasks finish. */
+void weft_pool_shutdown(weft_pool *p, bool finish_queued);
+/* Cancel queued tasks and interrupt running ones ("interrupted"), then end the workers. */
+void weft_pool_terminate(weft_pool *p);
+/* Terminates if still running, then frees. Futures stay valid until freed. */
+void weft_pool_free(weft_pool *p);
+uint32_t weft_pool_size(const weft_pool *p);
+/* Tasks queued and not yet taken by a worker. */
+size_t weft_pool_pending(weft_pool *p);
+
+/* Wait at most timeout_ns (negative: forever) for the task; true when it is done. */
+bool weft_future_wait(weft_future *f, int64_t timeout_ns);
+bool weft_future_done(weft_future *f);
+/* Once done: the result (borrowed; NULL when the task failed) or the error (borrowed). */
+const weft_msg *weft_future_result(weft_future *f);
+const weft_error *weft_future_error(weft_future *f);
+/* Take the result out of a done future (the caller owns it; later calls return NULL). */
+weft_msg *weft_future_take(weft_future *f);
+/* Call cb(f, user) once the task is done: at once on this thread if it is, otherwise on the
+ * worker's thread when it completes. One callback per future; cb must not free f. */
+void weft_future_then(weft_future *f, void (*cb)(weft_future *f, void *user), void *user);
+/* Drop the caller's reference; the task still runs (cancel it with a pool shutdown). */
+void weft_future_free(weft_future *f);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Features                                                                                   */

@@ -11,6 +11,11 @@ import { readFileSync, writeSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import process from 'node:process';
+import v8 from 'node:v8';
+
+// Node 20's baseline wasm compiler (Liftoff) clobbers a local across memory.atomic.wait32
+// (seen as a corrupted stack pointer after a pthread_join); compile with TurboFan only.
+v8.setFlagsFromString('--no-liftoff');
 
 // Find the import section's memory limits by hand (node's API lacks them).
 function readMemoryImport(bytes) {
@@ -41,6 +46,7 @@ function die(status, message) {
   if (message) writeSync(2, message);
   // process.exit in a worker ends only that worker; the process must end.
   if (isMainThread) process.exit(status);
+  if (typeof process.reallyExit === 'function') process.reallyExit(status);
   process.kill(process.pid, 'SIGKILL');
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* environ */
 
 #include "cli/cli.h"
 
@@ -58,8 +59,11 @@ uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen)
 
 typedef struct cli_run_opts {
     const char *invoke;
-    const char **env;   /* "KEY=VALUE" strings for the guest */
+    const char **env;   /* "KEY=VALUE" strings for the guest (--env, then inherited) */
     int envc;
+    bool inherit_env;
+    weft_wasi_preopen *dirs; /* --dir, in order: the guest's descriptors 3, 4, ... */
+    int ndirs;
     weft_config cfg;
 } cli_run_opts;
 
@@ -89,6 +93,44 @@ static const char *cli_set_env(cli_run_opts *o, const char *v)
     env[o->envc++] = v;
     o->env = env;
     return NULL;
+}
+
+/* --dir HOST[::GUEST]: HOST is given to the guest under the name GUEST (default: HOST as
+ * written). The pieces point into argv (GUEST) or are copied (HOST, cut at "::"). */
+static const char *cli_set_dir(cli_run_opts *o, const char *v)
+{
+    const char *sep = strstr(v, "::");
+    size_t hl = sep ? (size_t)(sep - v) : strlen(v);
+    if (hl == 0 || (sep && !sep[2]))
+        return "must be HOST or HOST::GUEST, both non-empty";
+    weft_wasi_preopen *d = realloc(o->dirs, (size_t)(o->ndirs + 1) * sizeof *d);
+    if (!d)
+        return "out of memory";
+    o->dirs = d;
+    char *host = malloc(hl + 1);
+    if (!host)
+        return "out of memory";
+    memcpy(host, v, hl);
+    host[hl] = '\0';
+    d[o->ndirs].host_path = host;
+    d[o->ndirs].guest_path = sep ? sep + 2 : host;
+    o->ndirs++;
+    return NULL;
+}
+
+static const char *cli_set_inherit_env(cli_run_opts *o, const char *v)
+{
+    (void)v;
+    o->inherit_env = true;
+    return NULL;
+}
+
+static void cli_run_opts_free(cli_run_opts *o)
+{
+    for (int i = 0; i < o->ndirs; i++)
+        free((char *)o->dirs[i].host_path);
+    free(o->dirs);
+    free(o->env);
 }
 
 /* A decimal count with an optional K, M or G suffix (powers of 1024). */
@@ -140,22 +182,25 @@ static const cli_option cli_run_options[] = {
     {"--invoke", "NAME", "call the exported function NAME with ARGS and print its results,\n"
                          "                       instead of running the WASI command (_start)",
      cli_set_invoke},
+    {"--dir", "HOST[::GUEST]", "let the guest use the host directory HOST, under the name\n"
+                               "                       GUEST (default: HOST as written); repeatable, the guest\n"
+                               "                       sees nothing else of the filesystem",
+     cli_set_dir},
     {"--env", "KEY=VALUE", "add a variable to the guest's environment (repeatable; the\n"
                            "                       environment is empty otherwise)",
      cli_set_env},
+    {"--inherit-env", NULL, "give the guest weft's own environment (--env adds to it and\n"
+                            "                       overrides it)",
+     cli_set_inherit_env},
     {"--max-memory", "SIZE", "limit any one linear memory to SIZE bytes (K, M, G suffixes)",
      cli_set_max_memory},
     {"--max-threads", "N", "limit the threads a guest may spawn", cli_set_max_threads},
 };
 #define CLI_NRUN_OPTIONS (sizeof cli_run_options / sizeof cli_run_options[0])
 
-static void cli_run_usage(FILE *f)
+/* One line (or more) per option of `weft run`. */
+static void cli_run_options_help(FILE *f)
 {
-    fprintf(f, "usage: weft run [OPTIONS] FILE.wasm [ARGS...]\n"
-               "  Runs a WASI command (argv is FILE.wasm then ARGS), or with --invoke calls one\n"
-               "  export with ARGS parsed by its parameter types (integers in decimal or 0x hex,\n"
-               "  floats in decimal, inf or nan). Options go before FILE; `--` ends them.\n"
-               "options:\n");
     for (size_t i = 0; i < CLI_NRUN_OPTIONS; i++) {
         const cli_option *o = &cli_run_options[i];
         char head[48];
@@ -163,6 +208,17 @@ static void cli_run_usage(FILE *f)
         fprintf(f, "  %-20s %s\n", head, o->help);
     }
     fprintf(f, "  %-20s %s\n", "-h, --help", "show this help");
+}
+
+static void cli_run_usage(FILE *f)
+{
+    fprintf(f, "usage: weft run [OPTIONS] FILE.wasm [ARGS...]\n"
+               "  Runs a WASI command (argv is FILE.wasm then ARGS), or with --invoke calls one\n"
+               "  export with ARGS parsed by its parameter types (integers in decimal or 0x hex,\n"
+               "  floats in decimal, inf or nan). Options go before FILE; `--` ends them.\n"
+               "  The exit status is the guest's (proc_exit); 134 after a trap.\n"
+               "options:\n");
+    cli_run_options_help(f);
 }
 
 static const cli_option *cli_find_option(const char *arg, size_t namelen)
@@ -351,6 +407,7 @@ typedef struct cli_run {
     weft_threads *threads; /* wasi-threads programs only */
     weft_instance *inst;
     const char **argv; /* the guest's argv: FILE then ARGS */
+    const char **env;  /* the guest's environment */
 } cli_run;
 
 static void cli_run_free(cli_run *r)
@@ -369,6 +426,7 @@ static void cli_run_free(cli_run *r)
         weft_engine_free(r->engine);
     free(r->bytes);
     free(r->argv);
+    free(r->env);
 }
 
 /* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr. */
@@ -411,6 +469,37 @@ static int cli_report(const cli_run *r, weft_error *e)
     return status;
 }
 
+/* Whether "KEY=..." sets a variable named in one of the n strings of list. */
+static bool cli_env_has(const char *const *list, int n, const char *kv)
+{
+    size_t kl = strcspn(kv, "=");
+    for (int i = 0; i < n; i++)
+        if (strncmp(list[i], kv, kl) == 0 && list[i][kl] == '=')
+            return true;
+    return false;
+}
+
+/* The guest's environment: with --inherit-env, weft's own variables except those --env
+ * sets, then the --env ones. A new array (free it), NULL when empty or out of memory. */
+static const char **cli_guest_env(const cli_run_opts *o, int *count)
+{
+    int n = 0, host = 0;
+    if (o->inherit_env)
+        while (environ && environ[host])
+            host++;
+    *count = host + o->envc;
+    const char **env = *count ? calloc((size_t)*count, sizeof *env) : NULL;
+    if (!env)
+        return NULL;
+    for (int i = 0; i < host; i++)
+        if (strchr(environ[i], '=') && !cli_env_has(o->env, o->envc, environ[i]))
+            env[n++] = environ[i];
+    for (int i = 0; i < o->envc; i++)
+        env[n++] = o->env[i];
+    *count = n;
+    return env;
+}
+
 /* A wasi-threads program spawns threads, or at least shares its imported memory with
  * them: either way the host creates that memory and the threads machinery runs it. */
 static bool cli_wants_threads(const weft_module *m)
@@ -437,6 +526,11 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
         fprintf(stderr, "weft: %s: %s\n", r->file, why);
         return CLI_EXIT_FAIL;
     }
+    if (len < 4 || memcmp(r->bytes, "\0asm", 4) != 0) {
+        fprintf(stderr, "weft: %s: not a WebAssembly module (it does not start with \\0asm%s)\n",
+                r->file, len && r->bytes[0] == '(' ? "; a text module? wat2wasm converts it" : "");
+        return CLI_EXIT_FAIL;
+    }
     r->argv = calloc((size_t)nargs + 2, sizeof *r->argv);
     r->engine = r->argv ? weft_engine_new(&o->cfg) : NULL;
     if (!r->engine) {
@@ -453,13 +547,20 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
     memset(&wc, 0, sizeof wc);
     wc.argc = nargs + 1;
     wc.argv = r->argv;
-    wc.envc = o->envc;
-    wc.envp = o->env;
+    r->env = cli_guest_env(o, &wc.envc);
+    wc.envp = r->env;
+    wc.npreopens = o->ndirs;
+    wc.preopens = o->dirs;
     r->store = weft_store_new(r->engine);
-    r->wasi = weft_wasi_new(&wc);
     r->linker = r->store ? weft_linker_new(r->store) : NULL;
-    if (!r->store || !r->wasi || !r->linker) {
+    if (!r->store || !r->linker || (!r->env && wc.envc)) {
         fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    e = weft_wasi_create(&wc, &r->wasi);
+    if (e) {
+        fprintf(stderr, "weft: %s\n", weft_error_message(e));
+        weft_error_free(e);
         return CLI_EXIT_FAIL;
     }
     e = weft_wasi_define(r->wasi, r->linker);
@@ -525,7 +626,7 @@ static int cli_cmd_run(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int at = cli_parse_run_options(argc, argv, &o);
     if (at <= 0) {
-        free(o.env);
+        cli_run_opts_free(&o);
         if (at < 0)
             fprintf(stderr, "usage: weft run [OPTIONS] FILE.wasm [ARGS...]"
                             " (`weft run --help` lists the options)\n");
@@ -546,7 +647,7 @@ static int cli_cmd_run(int argc, char **argv)
     }
     fflush(stdout);
     cli_run_free(&r);
-    free(o.env);
+    cli_run_opts_free(&o);
     return status;
 }
 
@@ -609,7 +710,9 @@ static void cli_usage(FILE *f)
             "  features                           list what this build supports\n"
             "  help [COMMAND]                     show this help, or a command's\n"
             "  --version                          print the version\n"
-            "`weft COMMAND --help` lists a command's options.\n");
+            "`weft COMMAND --help` lists a command's options.\n"
+            "options of run:\n");
+    cli_run_options_help(f);
 }
 
 static int cli_cmd_help(int argc, char **argv);

@@ -64,6 +64,7 @@ typedef struct code_func {
     X(br_unless)     /* [h][c|off]  taken when c == 0 */                                      \
     X(br_table)      /* [h][i|n][off0|off1]...: n+1 offsets, the last the default */          \
     X(ret)           /* [h] */                                                                \
+    X(ret1)          /* [h][s|-]  return the one result in slot s (copied to fp[0]) */        \
     X(call)          /* [h][base|-][ptr code_func]: a function of the same instance */        \
     X(call_ext)      /* [h][base|funcidx]: through inst->funcs (imports) */                   \
     X(call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                              \
@@ -135,15 +136,30 @@ typedef struct code_func {
     X(atomic_notify) /* [h][d|addr][count|offset] */                                          \
     X(atomic_fence)  /* [h] */
 
+/*
+ * Compare-and-branch super-instructions: an integer relation fused with the br_if (or if)
+ * that consumes it. brc_NAME [h][a|off][b|-] jumps by off when a REL b; brc_NAME_ri
+ * [h][a|off][k] compares with an immediate. A negative off is a loop's back edge and checks
+ * for an interrupt. The offset sits where br_if/br_unless keep theirs (field b of word 1).
+ */
+#define CODE_OPS_BR(X)                                                                        \
+    X(i32_eq) X(i32_ne) X(i32_lt_s) X(i32_lt_u) X(i32_gt_s) X(i32_gt_u) X(i32_le_s)           \
+    X(i32_le_u) X(i32_ge_s) X(i32_ge_u)                                                       \
+    X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u) X(i64_gt_s) X(i64_gt_u) X(i64_le_s)           \
+    X(i64_le_u) X(i64_ge_s) X(i64_ge_u)
+
 #define CODE_ENUM_(n) OP_##n,
+#define CODE_ENUM_BR_(n) OP_brc_##n, OP_brc_##n##_ri,
 #define CODE_ENUM_RI_(n) OP_##n, OP_##n##_ri,
 enum code_op {
     CODE_OPS(CODE_ENUM_)
     CODE_OPS_RI(CODE_ENUM_RI_)
+    CODE_OPS_BR(CODE_ENUM_BR_)
     OP_COUNT_
 };
 #undef CODE_ENUM_
 #undef CODE_ENUM_RI_
+#undef CODE_ENUM_BR_
 
 /* exec/interp.c: the handler address of every op, indexed by enum code_op. */
 const void *const *interp_handlers(void);

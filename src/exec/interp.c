@@ -3,13 +3,16 @@
  * its handler's label, so dispatch is one indirect jump (`goto *ip->h`). Operands are frame
  * slots named by the instruction (register style), so no operand stack pointer is kept.
  *
- * The hot state lives in locals: ip, fp, the current function and instance, and memory 0's
- * base. Memory 0's size is read with a relaxed atomic load on every access, because another
- * thread may grow a shared memory; the base never moves.
+ * The hot state lives in locals: ip, fp, the current function and instance, memory 0's base
+ * and a cached copy of its size, and the top of the frame stack. The cached size is only a
+ * lower bound: memories never shrink, so an access that fits the cached size is in bounds, and
+ * an access that does not re-reads the size (another thread may have grown a shared memory,
+ * or a callee any memory) before it traps. The base never moves.
  *
  * wasm -> wasm calls do not recurse in C: the caller's state goes to ctx->frames and the loop
- * continues in the callee. Host functions are called through func_call_host and may re-enter
- * exec_invoke on the same context.
+ * continues in the callee. The frame stack's top lives in a local (fr) and is written back to
+ * ctx->depth only where someone else looks at it: before a host call (which may re-enter
+ * exec_invoke on the same context) and on the way out.
  */
 #include <math.h>
 #include <stdatomic.h>
@@ -53,7 +56,13 @@ size_t interp_offset(const code_func *fn, size_t pos)
     do {                                                                                      \
         mem = inst->module->nmems ? inst->mems[0] : NULL;                                     \
         mbase = mem ? mem->base : NULL;                                                       \
+        msize = mem ? MEMSIZE() : 0;                                                          \
     } while (0)
+#define SYNC_DEPTH() (ctx->depth = (uint32_t)(fr - ctx->frames))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* Is [ea, ea + n) outside memory 0? Consults the real size only when the cached one says so. */
+#define OUT_OF_BOUNDS(ea, n)                                                                  \
+    (UNLIKELY((ea) + (n) > msize) && ((msize = mem ? MEMSIZE() : 0), (ea) + (n) > msize))
 
 /* Integer binops: the register form and the immediate form. */
 #define BIN32(name, expr)                                                                     \
@@ -129,7 +138,7 @@ size_t interp_offset(const code_func *fn, size_t pos)
 /* Memory: effective address in 64 bits, checked against the current size. */
 #define EA(addr_slot, n)                                                                      \
     uint64_t ea = (uint64_t)(uint32_t)fp[addr_slot] + A2;                                     \
-    if (ea + (n) > MEMSIZE())                                                                 \
+    if (OUT_OF_BOUNDS(ea, n))                                                                 \
         TRAP(WEFT_TRAP_MEMORY_OOB)
 #define LOAD(name, T, conv)                                                                   \
     op_##name: {                                                                              \
@@ -151,7 +160,7 @@ size_t interp_offset(const code_func *fn, size_t pos)
 /* Atomics: in bounds first, then naturally aligned. The offset is in B2 for RMW ops. */
 #define AEA(addr_slot, off, n)                                                                \
     uint64_t ea = (uint64_t)(uint32_t)fp[addr_slot] + (off);                                  \
-    if (ea + (n) > MEMSIZE())                                                                 \
+    if (OUT_OF_BOUNDS(ea, n))                                                                 \
         TRAP(WEFT_TRAP_MEMORY_OOB);                                                           \
     if (ea & ((n) - 1))                                                                       \
         TRAP(WEFT_TRAP_UNALIGNED_ATOMIC)
@@ -190,7 +199,34 @@ size_t interp_offset(const code_func *fn, size_t pos)
         NEXT();                                                                               \
     }
 
+/* Compare-and-branch: the register and the immediate form. A back edge checks for an
+ * interrupt, as br_back does. */
+#define BRC_TAKE()                                                                            \
+    do {                                                                                      \
+        int32_t off = (int32_t)B1;                                                            \
+        if (off < 0 && INTERRUPTED())                                                         \
+            TRAP(WEFT_TRAP_INTERRUPTED);                                                      \
+        ip += off;                                                                            \
+        NEXT();                                                                               \
+    } while (0)
+#define BRC(name, T, rel)                                                                     \
+    op_brc_##name: {                                                                          \
+        T a = (T)fp[A1], b = (T)fp[A2];                                                       \
+        if (rel)                                                                              \
+            BRC_TAKE();                                                                       \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }                                                                                         \
+    op_brc_##name##_ri: {                                                                     \
+        T a = (T)fp[A1], b = (T)U2;                                                           \
+        if (rel)                                                                              \
+            BRC_TAKE();                                                                       \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+
 #define CODE_LABEL_(n) &&op_##n,
+#define CODE_LABEL_BR_(n) &&op_brc_##n, &&op_brc_##n##_ri,
 #define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
 
 static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
@@ -199,10 +235,13 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
     static const void *const labels[OP_COUNT_] = {
         CODE_OPS(CODE_LABEL_)
         CODE_OPS_RI(CODE_LABEL_RI_)
+        CODE_OPS_BR(CODE_LABEL_BR_)
     };
     const code_word *ip, *next_ip;
     weft_memory *mem;
     uint8_t *mbase;
+    uint64_t msize;                       /* memory 0's size, a lower bound (see above) */
+    interp_frame *fr, *fr_base, *fr_limit; /* frame stack: top, this run's bottom, the end */
     uint32_t base_depth;
     weft_trap_code trap;
     unsigned wait_width; /* 4 or 8: which memory.atomic.wait entry point was taken */
@@ -215,6 +254,8 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
         return NULL;
     }
     base_depth = ctx->depth;
+    fr = fr_base = ctx->frames + base_depth;
+    fr_limit = ctx->frames + ctx->max_depth;
     ip = fn->code;
     LOAD_INST();
     NEXT();
@@ -253,11 +294,15 @@ op_br_table: {
     ip += (int32_t)((i & 1) ? ip[2 + i / 2].p.b : ip[2 + i / 2].p.a);
     NEXT();
 }
+op_ret1:
+    fp[0] = fp[A1];
+    /* fall through */
 op_ret: {
-    const interp_frame *fr;
-    if (ctx->depth == base_depth)
+    if (fr == fr_base) {
+        SYNC_DEPTH();
         return NULL;
-    fr = &ctx->frames[--ctx->depth];
+    }
+    --fr;
     ip = fr->ip;
     fp = fr->fp;
     fn = fr->fn;
@@ -269,20 +314,20 @@ op_ret: {
 }
 op_call: {
     const code_func *cf = ip[2].ptr;
-    interp_frame *fr;
     nfp = fp + A1;
-    if (ctx->depth >= ctx->max_depth || cf->nslots > (size_t)(ctx->stack_end - nfp))
+    if (fr >= fr_limit || cf->nslots > (size_t)(ctx->stack_end - nfp))
         TRAP(WEFT_TRAP_STACK_EXHAUSTED);
     if (INTERRUPTED())
         TRAP(WEFT_TRAP_INTERRUPTED);
-    fr = &ctx->frames[ctx->depth++];
     fr->ip = ip + 3;
     fr->fp = fp;
     fr->fn = fn;
     fr->inst = inst;
+    fr++;
     fp = nfp;
     fn = cf;
-    memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+    if (cf->nlocals)
+        memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
     ip = cf->code;
     NEXT();
 }
@@ -314,6 +359,7 @@ call_func:
         uint32_t n = f->type->nparams > f->type->nresults ? f->type->nparams
                                                           : f->type->nresults;
         ctx->top = nfp + n;
+        SYNC_DEPTH();
         err = func_call_host(ctx, inst, f, nfp);
         ctx->top = saved_top;
         if (err)
@@ -322,21 +368,21 @@ call_func:
         NEXT();
     } else {
         const code_func *cf = f->def->code;
-        interp_frame *fr;
-        if (ctx->depth >= ctx->max_depth || cf->nslots > (size_t)(ctx->stack_end - nfp))
+        if (fr >= fr_limit || cf->nslots > (size_t)(ctx->stack_end - nfp))
             TRAP(WEFT_TRAP_STACK_EXHAUSTED);
-        fr = &ctx->frames[ctx->depth++];
         fr->ip = next_ip;
         fr->fp = fp;
         fr->fn = fn;
         fr->inst = inst;
+        fr++;
         if (f->inst != inst) {
             inst = f->inst;
             LOAD_INST();
         }
         fp = nfp;
         fn = cf;
-        memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+        if (cf->nlocals)
+            memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
         ip = cf->code;
         NEXT();
     }
@@ -413,6 +459,27 @@ op_ref_func:
     BIN64(i64_le_u, a <= b)
     BIN64(i64_ge_s, (int64_t)a >= (int64_t)b)
     BIN64(i64_ge_u, a >= b)
+
+    BRC(i32_eq, uint32_t, a == b)
+    BRC(i32_ne, uint32_t, a != b)
+    BRC(i32_lt_s, uint32_t, (int32_t)a < (int32_t)b)
+    BRC(i32_lt_u, uint32_t, a < b)
+    BRC(i32_gt_s, uint32_t, (int32_t)a > (int32_t)b)
+    BRC(i32_gt_u, uint32_t, a > b)
+    BRC(i32_le_s, uint32_t, (int32_t)a <= (int32_t)b)
+    BRC(i32_le_u, uint32_t, a <= b)
+    BRC(i32_ge_s, uint32_t, (int32_t)a >= (int32_t)b)
+    BRC(i32_ge_u, uint32_t, a >= b)
+    BRC(i64_eq, uint64_t, a == b)
+    BRC(i64_ne, uint64_t, a != b)
+    BRC(i64_lt_s, uint64_t, (int64_t)a < (int64_t)b)
+    BRC(i64_lt_u, uint64_t, a < b)
+    BRC(i64_gt_s, uint64_t, (int64_t)a > (int64_t)b)
+    BRC(i64_gt_u, uint64_t, a > b)
+    BRC(i64_le_s, uint64_t, (int64_t)a <= (int64_t)b)
+    BRC(i64_le_u, uint64_t, a <= b)
+    BRC(i64_ge_s, uint64_t, (int64_t)a >= (int64_t)b)
+    BRC(i64_ge_u, uint64_t, a >= b)
 
     DIVOP(i32_div_s, int32_t, uint32_t, a == INT32_MIN && b == -1, a / b)
     DIVOP(i32_div_u, uint32_t, uint32_t, false, a / b)
@@ -540,6 +607,7 @@ op_memory_size:
     NEXT();
 op_memory_grow:
     fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1]);
+    msize = MEMSIZE();
     ip += 2;
     NEXT();
 op_memory_copy: {

@@ -28,7 +28,8 @@ void weft_engine_free(weft_engine *engine) { free(engine); }
 const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
-           "bulk-memory reference-types threads shared-memory atomics";
+           "bulk-memory reference-types threads shared-memory atomics "
+           "workers messages transfer shared-buffers host-atomics worker-pools";
 }
 
 /* Floats travel as bits (NaN payloads must survive), so these go through memcpy. */

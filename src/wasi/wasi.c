@@ -2,9 +2,9 @@
  * wasi.c - WASI preview1: the weft_wasi object, the table of every preview1 function with
  * its signature, guest memory helpers and errno mapping.
  *
- * Every preview1 function is defined, so any WASI program links; those not implemented yet
- * answer ENOSYS (wasi_enosys) with the right signature, and the guest's libc reports it
- * like any other error.
+ * Every preview1 function is defined with its exact signature and implemented; the
+ * sockets (sock_*) answer ENOTSUP and proc_raise ENOSYS, as preview1 has no way to create
+ * a socket or deliver a signal.
  */
 #include <errno.h>
 #include <string.h>
@@ -74,47 +74,53 @@ bool wasi_mem_put16(const wasi_mem *m, uint32_t ptr, uint16_t v) { return wasi_m
 bool wasi_mem_put32(const wasi_mem *m, uint32_t ptr, uint32_t v) { return wasi_mem_put(m, ptr, v, 4); }
 bool wasi_mem_put64(const wasi_mem *m, uint32_t ptr, uint64_t v) { return wasi_mem_put(m, ptr, v, 8); }
 
+/* Host errno -> WASI errno, as a table rather than a switch: on Linux several names share
+ * a number (EWOULDBLOCK and EAGAIN, EOPNOTSUPP and ENOTSUP, EDEADLOCK and EDEADLK), which
+ * duplicate case labels would reject. */
+static const struct { int host; int32_t wasi; } wasi_errnos[] = {
+    {E2BIG, WASI_E2BIG}, {EACCES, WASI_EACCES}, {EADDRINUSE, WASI_EADDRINUSE},
+    {EADDRNOTAVAIL, WASI_EADDRNOTAVAIL}, {EAFNOSUPPORT, WASI_EAFNOSUPPORT},
+    {EAGAIN, WASI_EAGAIN}, {EWOULDBLOCK, WASI_EAGAIN}, {EALREADY, WASI_EALREADY},
+    {EBADF, WASI_EBADF}, {EBADMSG, WASI_EBADMSG}, {EBUSY, WASI_EBUSY},
+    {ECANCELED, WASI_ECANCELED}, {ECHILD, WASI_ECHILD}, {ECONNABORTED, WASI_ECONNABORTED},
+    {ECONNREFUSED, WASI_ECONNREFUSED}, {ECONNRESET, WASI_ECONNRESET},
+    {EDEADLK, WASI_EDEADLK}, {EDESTADDRREQ, WASI_EDESTADDRREQ}, {EDOM, WASI_EDOM},
+    {EDQUOT, WASI_EDQUOT}, {EEXIST, WASI_EEXIST}, {EFAULT, WASI_EFAULT},
+    {EFBIG, WASI_EFBIG}, {EHOSTUNREACH, WASI_EHOSTUNREACH}, {EIDRM, WASI_EIDRM},
+    {EILSEQ, WASI_EILSEQ}, {EINPROGRESS, WASI_EINPROGRESS}, {EINTR, WASI_EINTR},
+    {EINVAL, WASI_EINVAL}, {EIO, WASI_EIO}, {EISCONN, WASI_EISCONN}, {EISDIR, WASI_EISDIR},
+    {ELOOP, WASI_ELOOP}, {EMFILE, WASI_EMFILE}, {EMLINK, WASI_EMLINK},
+    {EMSGSIZE, WASI_EMSGSIZE}, {EMULTIHOP, WASI_EMULTIHOP},
+    {ENAMETOOLONG, WASI_ENAMETOOLONG}, {ENETDOWN, WASI_ENETDOWN},
+    {ENETRESET, WASI_ENETRESET}, {ENETUNREACH, WASI_ENETUNREACH}, {ENFILE, WASI_ENFILE},
+    {ENOBUFS, WASI_ENOBUFS}, {ENODEV, WASI_ENODEV}, {ENOENT, WASI_ENOENT},
+    {ENOEXEC, WASI_ENOEXEC}, {ENOLCK, WASI_ENOLCK}, {ENOLINK, WASI_ENOLINK},
+    {ENOMEM, WASI_ENOMEM}, {ENOMSG, WASI_ENOMSG}, {ENOPROTOOPT, WASI_ENOPROTOOPT},
+    {ENOSPC, WASI_ENOSPC}, {ENOSYS, WASI_ENOSYS}, {ENOTCONN, WASI_ENOTCONN},
+    {ENOTDIR, WASI_ENOTDIR}, {ENOTEMPTY, WASI_ENOTEMPTY},
+    {ENOTRECOVERABLE, WASI_ENOTRECOVERABLE}, {ENOTSOCK, WASI_ENOTSOCK},
+    {ENOTSUP, WASI_ENOTSUP}, {EOPNOTSUPP, WASI_ENOTSUP}, {ENOTTY, WASI_ENOTTY},
+    {ENXIO, WASI_ENXIO}, {EOVERFLOW, WASI_EOVERFLOW}, {EOWNERDEAD, WASI_EOWNERDEAD},
+    {EPERM, WASI_EPERM}, {EPIPE, WASI_EPIPE}, {EPROTO, WASI_EPROTO},
+    {EPROTONOSUPPORT, WASI_EPROTONOSUPPORT}, {EPROTOTYPE, WASI_EPROTOTYPE},
+    {ERANGE, WASI_ERANGE}, {EROFS, WASI_EROFS}, {ESPIPE, WASI_ESPIPE}, {ESRCH, WASI_ESRCH},
+    {ESTALE, WASI_ESTALE}, {ETIMEDOUT, WASI_ETIMEDOUT}, {ETXTBSY, WASI_ETXTBSY},
+    {EXDEV, WASI_EXDEV},
+};
+
 int32_t wasi_errno_from_host(int e)
 {
-    switch (e) {
-    case 0: return WASI_ESUCCESS;
-    case E2BIG: return WASI_E2BIG;
-    case EACCES: return WASI_EACCES;
-    case EAGAIN: return WASI_EAGAIN;
-    case EBADF: return WASI_EBADF;
-    case EEXIST: return WASI_EEXIST;
-    case EFAULT: return WASI_EFAULT;
-    case EFBIG: return WASI_EFBIG;
-    case EINTR: return WASI_EINTR;
-    case EINVAL: return WASI_EINVAL;
-    case EISDIR: return WASI_EISDIR;
-    case ELOOP: return WASI_ELOOP;
-    case EMFILE: return WASI_EMFILE;
-    case ENAMETOOLONG: return WASI_ENAMETOOLONG;
-    case ENOENT: return WASI_ENOENT;
-    case ENOMEM: return WASI_ENOMEM;
-    case ENOSPC: return WASI_ENOSPC;
-    case ENOSYS: return WASI_ENOSYS;
-    case ENOTDIR: return WASI_ENOTDIR;
-    case ENOTEMPTY: return WASI_ENOTEMPTY;
-    case ENOTSUP: return WASI_ENOTSUP;
-    case ENOTTY: return WASI_ENOTTY;
-    case EOVERFLOW: return WASI_EOVERFLOW;
-    case EPERM: return WASI_EPERM;
-    case EPIPE: return WASI_EPIPE;
-    case EROFS: return WASI_EROFS;
-    case ESPIPE: return WASI_ESPIPE;
-    case EXDEV: return WASI_EXDEV;
-    default: return WASI_EIO;
-    }
+    if (e == 0)
+        return WASI_ESUCCESS;
+    for (size_t i = 0; i < sizeof wasi_errnos / sizeof wasi_errnos[0]; i++)
+        if (wasi_errnos[i].host == e)
+            return wasi_errnos[i].wasi;
+    return WASI_EIO;
 }
 
-WASI_HOSTFN(wasi_enosys)
+int32_t wasi_errno(void)
 {
-    WEFT_UNUSED(caller);
-    WEFT_UNUSED(env);
-    WEFT_UNUSED(args);
-    return wasi_ret(results, WASI_ENOSYS);
+    return wasi_errno_from_host(errno);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -149,27 +155,49 @@ static bool wasi_pack(int n, const char *const *strs, char **buf, uint32_t *len,
     return true;
 }
 
-weft_wasi *weft_wasi_new(const weft_wasi_config *cfg)
+weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
 {
     weft_wasi_config def = {0};
+    if (!out)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_wasi_create: NULL argument");
+    *out = NULL;
     if (!cfg)
         cfg = &def;
+    if (cfg->npreopens < 0 || (cfg->npreopens > 0 && !cfg->preopens))
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_wasi_create: bad preopen list");
     weft_wasi *w = xcalloc(1, sizeof *w);
     if (!w)
-        return NULL;
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
         free(w);
-        return NULL;
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
-    int in = cfg->stdin_fd, out = cfg->stdout_fd, err = cfg->stderr_fd;
-    if (in == 0 && out == 0 && err == 0)
-        out = 1, err = 2;
+    int in = cfg->stdin_fd, o = cfg->stdout_fd, e = cfg->stderr_fd;
+    if (in == 0 && o == 0 && e == 0)
+        o = 1, e = 2;
     if (!wasi_pack(cfg->argc, cfg->argv, &w->argbuf, &w->argbuf_len, &w->argc) ||
         !wasi_pack(cfg->envc, cfg->envp, &w->envbuf, &w->envbuf_len, &w->envc) ||
-        !wasi_fds_init(w, in, out, err)) {
+        !wasi_fds_init(w, in, o, e)) {
         weft_wasi_free(w);
-        return NULL;
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
+    for (int i = 0; i < cfg->npreopens; i++) {
+        const weft_wasi_preopen *p = &cfg->preopens[i];
+        weft_error *err = wasi_fd_preopen(w, p->host_path, p->guest_path);
+        if (err) {
+            weft_wasi_free(w);
+            return err;
+        }
+    }
+    *out = w;
+    return NULL;
+}
+
+weft_wasi *weft_wasi_new(const weft_wasi_config *cfg)
+{
+    weft_wasi *w = NULL;
+    weft_error *e = weft_wasi_create(cfg, &w);
+    weft_error_free(e);
     return w;
 }
 
@@ -196,46 +224,46 @@ static const struct wasi_def {
     {"environ_sizes_get", "ii:i", wasi_environ_sizes_get},
     {"clock_res_get", "ii:i", wasi_clock_res_get},
     {"clock_time_get", "iIi:i", wasi_clock_time_get},
-    {"fd_advise", "iIIi:i", wasi_enosys},
-    {"fd_allocate", "iII:i", wasi_enosys},
+    {"fd_advise", "iIIi:i", wasi_fd_advise},
+    {"fd_allocate", "iII:i", wasi_fd_allocate},
     {"fd_close", "i:i", wasi_fd_close},
-    {"fd_datasync", "i:i", wasi_enosys},
+    {"fd_datasync", "i:i", wasi_fd_datasync},
     {"fd_fdstat_get", "ii:i", wasi_fd_fdstat_get},
-    {"fd_fdstat_set_flags", "ii:i", wasi_enosys},
-    {"fd_fdstat_set_rights", "iII:i", wasi_enosys},
+    {"fd_fdstat_set_flags", "ii:i", wasi_fd_fdstat_set_flags},
+    {"fd_fdstat_set_rights", "iII:i", wasi_fd_fdstat_set_rights},
     {"fd_filestat_get", "ii:i", wasi_fd_filestat_get},
-    {"fd_filestat_set_size", "iI:i", wasi_enosys},
-    {"fd_filestat_set_times", "iIIi:i", wasi_enosys},
-    {"fd_pread", "iiiIi:i", wasi_enosys},
+    {"fd_filestat_set_size", "iI:i", wasi_fd_filestat_set_size},
+    {"fd_filestat_set_times", "iIIi:i", wasi_fd_filestat_set_times},
+    {"fd_pread", "iiiIi:i", wasi_fd_pread},
     {"fd_prestat_get", "ii:i", wasi_fd_prestat_get},
     {"fd_prestat_dir_name", "iii:i", wasi_fd_prestat_dir_name},
-    {"fd_pwrite", "iiiIi:i", wasi_enosys},
+    {"fd_pwrite", "iiiIi:i", wasi_fd_pwrite},
     {"fd_read", "iiii:i", wasi_fd_read},
-    {"fd_readdir", "iiiIi:i", wasi_enosys},
-    {"fd_renumber", "ii:i", wasi_enosys},
+    {"fd_readdir", "iiiIi:i", wasi_fd_readdir},
+    {"fd_renumber", "ii:i", wasi_fd_renumber},
     {"fd_seek", "iIii:i", wasi_fd_seek},
-    {"fd_sync", "i:i", wasi_enosys},
+    {"fd_sync", "i:i", wasi_fd_sync},
     {"fd_tell", "ii:i", wasi_fd_tell},
     {"fd_write", "iiii:i", wasi_fd_write},
-    {"path_create_directory", "iii:i", wasi_enosys},
-    {"path_filestat_get", "iiiii:i", wasi_enosys},
-    {"path_filestat_set_times", "iiiiIIi:i", wasi_enosys},
-    {"path_link", "iiiiiii:i", wasi_enosys},
-    {"path_open", "iiiiiIIii:i", wasi_enosys},
-    {"path_readlink", "iiiiii:i", wasi_enosys},
-    {"path_remove_directory", "iii:i", wasi_enosys},
-    {"path_rename", "iiiiii:i", wasi_enosys},
-    {"path_symlink", "iiiii:i", wasi_enosys},
-    {"path_unlink_file", "iii:i", wasi_enosys},
+    {"path_create_directory", "iii:i", wasi_path_create_directory},
+    {"path_filestat_get", "iiiii:i", wasi_path_filestat_get},
+    {"path_filestat_set_times", "iiiiIIi:i", wasi_path_filestat_set_times},
+    {"path_link", "iiiiiii:i", wasi_path_link},
+    {"path_open", "iiiiiIIii:i", wasi_path_open},
+    {"path_readlink", "iiiiii:i", wasi_path_readlink},
+    {"path_remove_directory", "iii:i", wasi_path_remove_directory},
+    {"path_rename", "iiiiii:i", wasi_path_rename},
+    {"path_symlink", "iiiii:i", wasi_path_symlink},
+    {"path_unlink_file", "iii:i", wasi_path_unlink_file},
     {"poll_oneoff", "iiii:i", wasi_poll_oneoff},
     {"proc_exit", "i:", wasi_proc_exit},
-    {"proc_raise", "i:i", wasi_enosys},
+    {"proc_raise", "i:i", wasi_proc_raise},
     {"sched_yield", ":i", wasi_sched_yield},
     {"random_get", "ii:i", wasi_random_get},
-    {"sock_accept", "iii:i", wasi_enosys},
-    {"sock_recv", "iiiiii:i", wasi_enosys},
-    {"sock_send", "iiiii:i", wasi_enosys},
-    {"sock_shutdown", "ii:i", wasi_enosys},
+    {"sock_accept", "iii:i", wasi_sock_unsupported},
+    {"sock_recv", "iiiiii:i", wasi_sock_unsupported},
+    {"sock_send", "iiiii:i", wasi_sock_unsupported},
+    {"sock_shutdown", "ii:i", wasi_sock_unsupported},
 };
 
 /* A functype from a signature string like "iIi:i". */

@@ -1,20 +1,21 @@
 /*
- * wasi_fd.c - the descriptor table and the fd_* functions of WASI preview1.
+ * wasi_fd.c - the fd_* functions of WASI preview1 that work on an open descriptor: read,
+ * write, pread, pwrite, seek, tell, sync, advise, allocate, filestat and readdir.
  *
- * The table maps guest descriptor numbers to host descriptors with their WASI rights. Today
- * it holds the three standard streams; the sandboxed filesystem adds files, directories and
- * preopens (kinds WASI_FD_FILE and WASI_FD_DIR) to the same table.
+ * Each takes a reference on the descriptor's handle for the length of the call (see
+ * wasi_table.c for why), checks the rights the call needs, checks every guest pointer
+ * before any I/O, and does its I/O on the host descriptor without holding a lock.
  *
- * Locking: the table is guarded by w->lock, held only while a slot is read or changed, never
- * across a blocking read or write. A host function copies the slot (wasi_fd_get) and does
- * its I/O on the copy. That is safe for standard streams, which we never close on the host;
- * when files arrive, a slot closed by one thread while another does I/O on it will need a
- * reference count on the host descriptor.
+ * A missing read or write right answers EBADF (what POSIX says for a descriptor not open
+ * for reading or writing); a missing seek right answers ESPIPE on a stream; any other
+ * missing right answers ENOTCAPABLE.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,84 +25,12 @@
  * an arbitrarily long array. */
 #define WASI_IOV_MAX 1024
 
-bool wasi_fds_init(weft_wasi *w, int in, int out, int err)
-{
-    const int host[3] = {in, out, err};
-    w->capfds = 8;
-    w->fds = xcalloc(w->capfds, sizeof *w->fds);
-    if (!w->fds)
-        return false;
-    for (int i = 0; i < 3; i++) {
-        wasi_fd *f = &w->fds[i];
-        f->kind = WASI_FD_STDIO;
-        f->host = host[i];
-        /* A character device without seek or tell rights: this is what the guest's libc
-         * reads as "a terminal-like stream" (isatty, no lseek). */
-        f->filetype = WASI_FILETYPE_CHARACTER_DEVICE;
-        f->rights_base = (i == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE) |
-                         WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE;
-        f->rights_inheriting = 0;
-    }
-    w->nfds = 3;
-    return true;
-}
-
-void wasi_fds_free(weft_wasi *w)
-{
-    for (size_t i = 0; i < w->nfds; i++) {
-        wasi_fd *f = &w->fds[i];
-        if (f->kind == WASI_FD_FILE || f->kind == WASI_FD_DIR)
-            close(f->host);
-        free(f->preopen);
-    }
-    free(w->fds);
-    w->fds = NULL;
-    w->nfds = w->capfds = 0;
-}
-
-int32_t wasi_fd_get(weft_wasi *w, uint32_t fd, wasi_fd *out)
-{
-    int32_t rc = WASI_EBADF;
-    pthread_mutex_lock(&w->lock);
-    if (fd < w->nfds && w->fds[fd].kind != WASI_FD_FREE) {
-        *out = w->fds[fd];
-        out->preopen = NULL; /* the name stays owned by the table */
-        rc = WASI_ESUCCESS;
-    }
-    pthread_mutex_unlock(&w->lock);
-    return rc;
-}
-
-/* Put an entry in the lowest free slot, growing the table when full (path_open and
- * preopens use this). WASI_EMFILE when the guest has too many descriptors. */
-int32_t wasi_fd_insert(weft_wasi *w, const wasi_fd *f, uint32_t *out)
-{
-    int32_t rc = WASI_ESUCCESS;
-    pthread_mutex_lock(&w->lock);
-    size_t i = 0;
-    while (i < w->nfds && w->fds[i].kind != WASI_FD_FREE)
-        i++;
-    if (i == w->nfds) {
-        if (w->nfds >= WASI_MAX_FDS || !xgrow((void **)&w->fds, &w->capfds, w->nfds + 1,
-                                              sizeof *w->fds))
-            rc = w->nfds >= WASI_MAX_FDS ? WASI_EMFILE : WASI_ENOMEM;
-        else
-            w->nfds++;
-    }
-    if (rc == WASI_ESUCCESS) {
-        w->fds[i] = *f;
-        *out = (uint32_t)i;
-    }
-    pthread_mutex_unlock(&w->lock);
-    return rc;
-}
-
 /* ------------------------------------------------------------------------------------------ */
-/* Reading and writing */
+/* Iovecs */
 
 /* Check the iovec array and every buffer it names before any I/O, so a bad pointer never
- * leaves a half-done transfer behind. Returns an errno. */
-static int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n)
+ * leaves a half-done transfer behind; with `out`, fill host iovecs too. Returns an errno. */
+static int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out)
 {
     if (n > WASI_IOV_MAX)
         return WASI_EINVAL;
@@ -111,11 +40,47 @@ static int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n)
         uint32_t buf = 0, len = 0;
         wasi_mem_get32(m, iovs + i * 8, &buf);
         wasi_mem_get32(m, iovs + i * 8 + 4, &len);
-        if (!wasi_mem_range(m, buf, len))
+        uint8_t *p = wasi_mem_range(m, buf, len);
+        if (!p)
             return WASI_EFAULT;
+        if (out) {
+            out[i].iov_base = p;
+            out[i].iov_len = len;
+        }
     }
     return WASI_ESUCCESS;
 }
+
+/* Store a byte count and answer success. */
+static weft_error *wasi_ret_count(const wasi_mem *m, uint32_t resp, uint64_t total,
+                                  weft_val *results)
+{
+    wasi_mem_put32(m, resp, (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total));
+    return wasi_ret(results, WASI_ESUCCESS);
+}
+
+/* The start of fd_read, fd_write, fd_pread and fd_pwrite, whose arguments begin with
+ * (fd, iovs, iovs_len) and whose result pointer is args[resarg]: the descriptor with
+ * `rights`, the memory, the result area and every iovec checked into iov. */
+static int32_t wasi_rw_begin(weft_wasi *w, weft_caller *caller, const weft_val *args,
+                             unsigned resarg, uint64_t rights, wasi_fd *f, wasi_mem *m,
+                             struct iovec *iov)
+{
+    int32_t rc = wasi_fd_begin(w, caller, WASI_U32(0), rights & ~WASI_RIGHT_FD_SEEK,
+                               WASI_EBADF, WASI_U32(resarg), 4, f, m);
+    if (rc)
+        return rc;
+    if ((rights & WASI_RIGHT_FD_SEEK) && !(f->rights_base & WASI_RIGHT_FD_SEEK))
+        rc = f->filetype == WASI_FILETYPE_REGULAR_FILE ? WASI_ENOTCAPABLE : WASI_ESPIPE;
+    else
+        rc = wasi_iovs_check(m, WASI_U32(1), WASI_U32(2), iov);
+    if (rc)
+        wasi_fd_release(f);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writing */
 
 /* Writing to a pipe whose reader has gone raises SIGPIPE, whose default action kills the
  * whole process: a guest's `| head` must not end its embedder. A library may not change
@@ -161,185 +126,224 @@ static size_t wasi_write_all(int fd, const uint8_t *buf, size_t len, int *err)
     return done;
 }
 
-/* The common start of the fd_* functions: copy descriptor fd's entry into *f, check that
- * it has one of the rights in `rights` (0: none needed; else `norights` is the errno), take
- * the caller's memory and check that the result area [res, res+reslen) lies inside it. */
-static int32_t wasi_fd_begin(weft_wasi *w, weft_caller *caller, uint32_t fd, uint64_t rights,
-                             int32_t norights, uint32_t res, uint64_t reslen, wasi_fd *f,
-                             wasi_mem *m)
-{
-    int32_t rc = wasi_fd_get(w, fd, f);
-    if (rc)
-        return rc;
-    if (rights && !(f->rights_base & rights))
-        return norights;
-    if (!wasi_mem_of(caller, m) || !wasi_mem_range(m, res, reslen))
-        return WASI_EFAULT;
-    return WASI_ESUCCESS;
-}
-
-/* The start of fd_read and fd_write, whose arguments are (fd, iovs, iovs_len, result):
- * the descriptor with `right`, the memory, the result area and every iovec checked. */
-static int32_t wasi_rw_begin(weft_wasi *w, weft_caller *caller, const weft_val *args,
-                             uint64_t right, wasi_fd *f, wasi_mem *m)
-{
-    int32_t rc = wasi_fd_begin(w, caller, (uint32_t)args[0].of.i32, right, WASI_EBADF,
-                               (uint32_t)args[3].of.i32, 4, f, m);
-    return rc ? rc : wasi_iovs_check(m, (uint32_t)args[1].of.i32, (uint32_t)args[2].of.i32);
-}
-
-/* Iovec i of a checked array (wasi_iovs_check): a host pointer and a length. */
-static uint8_t *wasi_iov(const wasi_mem *m, uint32_t iovs, uint32_t i, uint32_t *len)
-{
-    uint32_t buf = 0;
-    wasi_mem_get32(m, iovs + i * 8, &buf);
-    wasi_mem_get32(m, iovs + i * 8 + 4, len);
-    return m->base + buf;
-}
-
-/* Store the byte count of fd_read/fd_write and answer success. */
-static weft_error *wasi_ret_count(const wasi_mem *m, uint32_t resp, uint64_t total,
-                                  weft_val *results)
-{
-    wasi_mem_put32(m, resp, (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total));
-    return wasi_ret(results, WASI_ESUCCESS);
-}
-
 /* fd_write(fd, iovs, iovs_len, nwritten: *u32) */
 WASI_HOSTFN(wasi_fd_write)
 {
-    uint32_t iovs = (uint32_t)args[1].of.i32, niovs = (uint32_t)args[2].of.i32;
-    uint32_t resp = (uint32_t)args[3].of.i32;
+    struct iovec iov[WASI_IOV_MAX];
+    uint32_t niovs = WASI_U32(2);
     wasi_fd f;
     wasi_mem m;
-    int32_t rc = wasi_rw_begin(env, caller, args, WASI_RIGHT_FD_WRITE, &f, &m);
+    int32_t rc = wasi_rw_begin(env, caller, args, 3, WASI_RIGHT_FD_WRITE, &f, &m, iov);
     if (rc)
         return wasi_ret(results, rc);
     uint64_t total = 0;
     int err = 0;
     wasi_sigpipe sp;
     wasi_sigpipe_block(&sp);
-    for (uint32_t i = 0; i < niovs && !err; i++) {
-        uint32_t len;
-        uint8_t *buf = wasi_iov(&m, iovs, i, &len);
-        total += wasi_write_all(f.host, buf, len, &err);
-    }
+    for (uint32_t i = 0; i < niovs && !err; i++)
+        total += wasi_write_all(f.h->host, iov[i].iov_base, iov[i].iov_len, &err);
     wasi_sigpipe_restore(&sp, err == EPIPE);
+    wasi_fd_release(&f);
     /* Like POSIX: an error after some bytes went out is reported as a short write. */
     if (err && total == 0)
         return wasi_ret(results, wasi_errno_from_host(err));
-    return wasi_ret_count(&m, resp, total, results);
-}
-
-/* fd_read(fd, iovs, iovs_len, nread: *u32) */
-WASI_HOSTFN(wasi_fd_read)
-{
-    uint32_t iovs = (uint32_t)args[1].of.i32, niovs = (uint32_t)args[2].of.i32;
-    uint32_t resp = (uint32_t)args[3].of.i32;
-    wasi_fd f;
-    wasi_mem m;
-    int32_t rc = wasi_rw_begin(env, caller, args, WASI_RIGHT_FD_READ, &f, &m);
-    if (rc)
-        return wasi_ret(results, rc);
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < niovs; i++) {
-        uint32_t len;
-        uint8_t *buf = wasi_iov(&m, iovs, i, &len);
-        if (len == 0)
-            continue;
-        ssize_t got;
-        do
-            got = read(f.host, buf, len);
-        while (got < 0 && errno == EINTR);
-        if (got < 0) {
-            if (total == 0)
-                return wasi_ret(results, wasi_errno_from_host(errno));
-            break;
-        }
-        total += (uint64_t)got;
-        /* A short read means no more is ready now (or end of file): return what we have
-         * rather than block for the next iovec. */
-        if ((uint32_t)got < len)
-            break;
-    }
-    return wasi_ret_count(&m, resp, total, results);
+    return wasi_ret_count(&m, WASI_U32(3), total, results);
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Descriptor management and status */
+/* fd_read, fd_pread, fd_pwrite: one vectored host call each. */
 
-WASI_HOSTFN(wasi_fd_close)
+typedef enum wasi_io_kind { WASI_IO_READ, WASI_IO_PREAD, WASI_IO_PWRITE } wasi_io_kind;
+
+static ssize_t wasi_io_call(wasi_io_kind kind, int fd, const struct iovec *iov, int n, off_t at)
 {
-    weft_wasi *w = env;
-    uint32_t fd = (uint32_t)args[0].of.i32;
-    int32_t rc = WASI_EBADF;
-    WEFT_UNUSED(caller);
-    pthread_mutex_lock(&w->lock);
-    if (fd < w->nfds && w->fds[fd].kind != WASI_FD_FREE) {
-        wasi_fd *f = &w->fds[fd];
-        /* The standard streams belong to the host: the guest only loses its slot. */
-        if (f->kind == WASI_FD_FILE || f->kind == WASI_FD_DIR)
-            close(f->host);
-        free(f->preopen);
-        memset(f, 0, sizeof *f);
-        f->kind = WASI_FD_FREE;
-        rc = WASI_ESUCCESS;
+    ssize_t r;
+    do
+        r = kind == WASI_IO_READ ? readv(fd, iov, n)
+            : kind == WASI_IO_PREAD ? preadv(fd, iov, n, at) : pwritev(fd, iov, n, at);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+/* fd_read(fd, iovs, iovs_len, nread: *u32), and with an offset: u64 before the result
+ * pointer, fd_pread and fd_pwrite, which leave the descriptor's own offset alone. One
+ * readv returns what is ready now (or end of file) rather than blocking once per iovec. */
+static weft_error *wasi_vector_io(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                                  weft_val *results, wasi_io_kind kind)
+{
+    struct iovec iov[WASI_IOV_MAX];
+    bool at = kind != WASI_IO_READ;
+    unsigned resarg = at ? 4 : 3;
+    uint64_t rights = (kind == WASI_IO_PWRITE ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ) |
+                      (at ? WASI_RIGHT_FD_SEEK : 0);
+    wasi_fd f;
+    wasi_mem m;
+    int32_t rc = wasi_rw_begin(w, caller, args, resarg, rights, &f, &m, iov);
+    if (rc)
+        return wasi_ret(results, rc);
+    off_t off = at ? (off_t)args[3].of.i64 : 0;
+    ssize_t n = -1;
+    int e = EINVAL;
+    wasi_sigpipe sp;
+    if (off >= 0) {
+        if (kind == WASI_IO_PWRITE)
+            wasi_sigpipe_block(&sp);
+        n = wasi_io_call(kind, f.h->host, iov, (int)WASI_U32(2), off);
+        e = errno;
+        if (kind == WASI_IO_PWRITE)
+            wasi_sigpipe_restore(&sp, n < 0 && e == EPIPE);
     }
-    pthread_mutex_unlock(&w->lock);
+    wasi_fd_release(&f);
+    if (n < 0)
+        return wasi_ret(results, wasi_errno_from_host(e));
+    return wasi_ret_count(&m, WASI_U32(resarg), (uint64_t)n, results);
+}
+
+WASI_HOSTFN(wasi_fd_read)
+{
+    return wasi_vector_io(caller, env, args, results, WASI_IO_READ);
+}
+
+WASI_HOSTFN(wasi_fd_pread)
+{
+    return wasi_vector_io(caller, env, args, results, WASI_IO_PREAD);
+}
+
+WASI_HOSTFN(wasi_fd_pwrite)
+{
+    return wasi_vector_io(caller, env, args, results, WASI_IO_PWRITE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Offsets */
+
+/* fd_seek(fd, offset: i64, whence: u8, newoffset: *u64). Reading the offset (0 from the
+ * current one) needs only the tell right. */
+WASI_HOSTFN(wasi_fd_seek)
+{
+    static const int host_whence[3] = {SEEK_SET, SEEK_CUR, SEEK_END};
+    int64_t offset = args[1].of.i64;
+    uint32_t whence = WASI_U32(2) & 0xff, resp = WASI_U32(3);
+    uint64_t right = whence == 1 && offset == 0 ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
+    wasi_fd f;
+    wasi_mem m;
+    int32_t rc = wasi_fd_acquire(env, WASI_U32(0), &f);
+    if (rc)
+        return wasi_ret(results, rc);
+    if (!(f.rights_base & right))
+        rc = f.filetype == WASI_FILETYPE_REGULAR_FILE || f.filetype == WASI_FILETYPE_DIRECTORY
+                 ? WASI_ENOTCAPABLE : WASI_ESPIPE;
+    else if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, resp, 8))
+        rc = WASI_EFAULT;
+    else if (whence > 2)
+        rc = WASI_EINVAL;
+    else {
+        off_t pos = lseek(f.h->host, (off_t)offset, host_whence[whence]);
+        if (pos < 0)
+            rc = wasi_errno();
+        else
+            wasi_mem_put64(&m, resp, (uint64_t)pos);
+    }
+    wasi_fd_release(&f);
     return wasi_ret(results, rc);
 }
 
-/* Move (or read) the offset of a descriptor that has one of `rights`, storing the new
- * offset at resp. Streams have neither the seek nor the tell right: ESPIPE. */
-static weft_error *wasi_seek(weft_wasi *w, weft_caller *caller, uint32_t fd, uint64_t rights,
-                             int64_t offset, uint32_t whence, uint32_t resp, weft_val *results)
-{
-    static const int host_whence[3] = {SEEK_SET, SEEK_CUR, SEEK_END};
-    wasi_fd f;
-    wasi_mem m;
-    int32_t rc = wasi_fd_begin(w, caller, fd, rights, WASI_ESPIPE, resp, 8, &f, &m);
-    if (rc)
-        return wasi_ret(results, rc);
-    if (whence > 2)
-        return wasi_ret(results, WASI_EINVAL);
-    off_t pos = lseek(f.host, (off_t)offset, host_whence[whence]);
-    if (pos < 0)
-        return wasi_ret(results, wasi_errno_from_host(errno));
-    wasi_mem_put64(&m, resp, (uint64_t)pos);
-    return wasi_ret(results, WASI_ESUCCESS);
-}
-
-/* fd_seek(fd, offset: i64, whence: u8, newoffset: *u64) */
-WASI_HOSTFN(wasi_fd_seek)
-{
-    return wasi_seek(env, caller, (uint32_t)args[0].of.i32,
-                     WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL, args[1].of.i64,
-                     (uint32_t)args[2].of.i32, (uint32_t)args[3].of.i32, results);
-}
-
-/* fd_tell(fd, offset: *u64) */
+/* fd_tell(fd, offset: *u64) is fd_seek(fd, 0, CUR, offset). */
 WASI_HOSTFN(wasi_fd_tell)
 {
-    return wasi_seek(env, caller, (uint32_t)args[0].of.i32, WASI_RIGHT_FD_TELL, 0, 1,
-                     (uint32_t)args[1].of.i32, results);
+    weft_val a[4] = {args[0], weft_val_i64(0), weft_val_i32(1), args[1]};
+    return wasi_fd_seek(caller, env, a, results);
 }
 
-/* fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16. */
-WASI_HOSTFN(wasi_fd_fdstat_get)
+/* ------------------------------------------------------------------------------------------ */
+/* sync, datasync, advise, allocate, set_size: one host call each on a descriptor with a
+ * right. The call is `op` below, given the host descriptor and the arguments. */
+
+typedef int (*wasi_fd_op)(int host, const weft_val *args);
+
+static weft_error *wasi_fd_simple(weft_wasi *w, const weft_val *args, uint64_t right,
+                                  wasi_fd_op op, weft_val *results)
 {
-    uint32_t p = (uint32_t)args[1].of.i32;
     wasi_fd f;
-    wasi_mem m;
-    int32_t rc = wasi_fd_begin(env, caller, (uint32_t)args[0].of.i32, 0, 0, p, 24, &f, &m);
+    int32_t rc = wasi_fd_acquire(w, WASI_U32(0), &f);
     if (rc)
         return wasi_ret(results, rc);
-    memset(wasi_mem_range(&m, p, 24), 0, 24);
-    wasi_mem_put8(&m, p, f.filetype);
-    wasi_mem_put16(&m, p + 2, f.flags);
-    wasi_mem_put64(&m, p + 8, f.rights_base);
-    wasi_mem_put64(&m, p + 16, f.rights_inheriting);
-    return wasi_ret(results, WASI_ESUCCESS);
+    if (!(f.rights_base & right))
+        rc = WASI_ENOTCAPABLE;
+    else
+        rc = op(f.h->host, args);
+    wasi_fd_release(&f);
+    return wasi_ret(results, rc);
 }
+
+static int wasi_op_sync(int host, const weft_val *args)
+{
+    WEFT_UNUSED(args);
+    return fsync(host) == 0 ? WASI_ESUCCESS : wasi_errno();
+}
+
+static int wasi_op_datasync(int host, const weft_val *args)
+{
+    WEFT_UNUSED(args);
+    return fdatasync(host) == 0 ? WASI_ESUCCESS : wasi_errno();
+}
+
+/* fd_advise(fd, offset, len, advice): the preview1 advice numbers in POSIX's order. */
+static int wasi_op_advise(int host, const weft_val *args)
+{
+    static const int advice[6] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                  POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+    uint32_t a = (uint32_t)args[3].of.i32 & 0xff;
+    if (a > 5 || args[1].of.i64 < 0 || args[2].of.i64 < 0)
+        return WASI_EINVAL;
+    return wasi_errno_from_host(
+        posix_fadvise(host, (off_t)args[1].of.i64, (off_t)args[2].of.i64, advice[a]));
+}
+
+/* fd_allocate(fd, offset, len) */
+static int wasi_op_allocate(int host, const weft_val *args)
+{
+    int64_t off = args[1].of.i64, len = args[2].of.i64;
+    if (off < 0 || len <= 0 || len > INT64_MAX - off)
+        return off < 0 || len < 0 ? WASI_EINVAL : len == 0 ? WASI_EINVAL : WASI_EFBIG;
+    return wasi_errno_from_host(posix_fallocate(host, (off_t)off, (off_t)len));
+}
+
+/* fd_filestat_set_size(fd, size) */
+static int wasi_op_set_size(int host, const weft_val *args)
+{
+    if (args[1].of.i64 < 0)
+        return WASI_EFBIG;
+    return ftruncate(host, (off_t)args[1].of.i64) == 0 ? WASI_ESUCCESS : wasi_errno();
+}
+
+/* fd_filestat_set_times(fd, atim, mtim, fstflags) */
+static int wasi_op_set_times(int host, const weft_val *args)
+{
+    struct timespec ts[2];
+    if (!wasi_times_of((uint64_t)args[1].of.i64, (uint64_t)args[2].of.i64,
+                       (uint32_t)args[3].of.i32 & 0xffff, ts))
+        return WASI_EINVAL;
+    return futimens(host, ts) == 0 ? WASI_ESUCCESS : wasi_errno();
+}
+
+/* The host functions: each one right and one op. */
+#define WASI_FD_SIMPLE(name, right, op)                                                   \
+    WASI_HOSTFN(name)                                                                     \
+    {                                                                                     \
+        WEFT_UNUSED(caller);                                                              \
+        return wasi_fd_simple(env, args, right, op, results);                             \
+    }
+
+WASI_FD_SIMPLE(wasi_fd_sync, WASI_RIGHT_FD_SYNC, wasi_op_sync)
+WASI_FD_SIMPLE(wasi_fd_datasync, WASI_RIGHT_FD_DATASYNC, wasi_op_datasync)
+WASI_FD_SIMPLE(wasi_fd_advise, WASI_RIGHT_FD_ADVISE, wasi_op_advise)
+WASI_FD_SIMPLE(wasi_fd_allocate, WASI_RIGHT_FD_ALLOCATE, wasi_op_allocate)
+WASI_FD_SIMPLE(wasi_fd_filestat_set_size, WASI_RIGHT_FD_FILESTAT_SET_SIZE, wasi_op_set_size)
+WASI_FD_SIMPLE(wasi_fd_filestat_set_times, WASI_RIGHT_FD_FILESTAT_SET_TIMES, wasi_op_set_times)
+
+/* ------------------------------------------------------------------------------------------ */
+/* filestat */
 
 static uint64_t wasi_ns(struct timespec t)
 {
@@ -348,77 +352,180 @@ static uint64_t wasi_ns(struct timespec t)
 
 /* filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48,
  * ctim @56 (all u64 but filetype). */
+void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st)
+{
+    memset(wasi_mem_range(m, p, 64), 0, 64);
+    wasi_mem_put64(m, p, (uint64_t)st->st_dev);
+    wasi_mem_put64(m, p + 8, (uint64_t)st->st_ino);
+    wasi_mem_put8(m, p + 16, wasi_filetype_of_mode(st->st_mode));
+    wasi_mem_put64(m, p + 24, (uint64_t)st->st_nlink);
+    wasi_mem_put64(m, p + 32, (uint64_t)st->st_size);
+    wasi_mem_put64(m, p + 40, wasi_ns(st->st_atim));
+    wasi_mem_put64(m, p + 48, wasi_ns(st->st_mtim));
+    wasi_mem_put64(m, p + 56, wasi_ns(st->st_ctim));
+}
+
+bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2])
+{
+    const uint64_t t[2] = {atim, mtim};
+    if (fst & ~0xfu)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        uint32_t set = i ? WASI_FST_MTIM : WASI_FST_ATIM;
+        uint32_t now = i ? WASI_FST_MTIM_NOW : WASI_FST_ATIM_NOW;
+        if ((fst & set) && (fst & now))
+            return false;
+        ts[i].tv_sec = 0;
+        ts[i].tv_nsec = (fst & now) ? UTIME_NOW : UTIME_OMIT;
+        if (fst & set) {
+            ts[i].tv_sec = (time_t)(t[i] / 1000000000u);
+            ts[i].tv_nsec = (long)(t[i] % 1000000000u);
+        }
+    }
+    return true;
+}
+
+/* fd_filestat_get(fd, buf: *filestat). The standard streams keep the type the table gives
+ * them and report size 0, whatever the host connected them to. */
 WASI_HOSTFN(wasi_fd_filestat_get)
 {
-    uint32_t p = (uint32_t)args[1].of.i32;
+    uint32_t p = WASI_U32(1);
     wasi_fd f;
     wasi_mem m;
     struct stat st;
-    int32_t rc = wasi_fd_begin(env, caller, (uint32_t)args[0].of.i32, 0, 0, p, 64, &f, &m);
+    int32_t rc = wasi_fd_begin(env, caller, WASI_U32(0), WASI_RIGHT_FD_FILESTAT_GET,
+                               WASI_ENOTCAPABLE, p, 64, &f, &m);
     if (rc)
         return wasi_ret(results, rc);
-    if (fstat(f.host, &st) != 0)
-        return wasi_ret(results, wasi_errno_from_host(errno));
-    memset(wasi_mem_range(&m, p, 64), 0, 64);
-    wasi_mem_put64(&m, p, (uint64_t)st.st_dev);
-    wasi_mem_put64(&m, p + 8, (uint64_t)st.st_ino);
-    wasi_mem_put8(&m, p + 16, f.filetype);
-    wasi_mem_put64(&m, p + 24, (uint64_t)st.st_nlink);
-    wasi_mem_put64(&m, p + 32, f.kind == WASI_FD_STDIO ? 0 : (uint64_t)st.st_size);
-    wasi_mem_put64(&m, p + 40, wasi_ns(st.st_atim));
-    wasi_mem_put64(&m, p + 48, wasi_ns(st.st_mtim));
-    wasi_mem_put64(&m, p + 56, wasi_ns(st.st_ctim));
-    return wasi_ret(results, WASI_ESUCCESS);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Preopens: none yet, so every descriptor answers EBADF and the guest's libc stops its scan
- * at descriptor 3. The name lives in the table, so it is read under the lock. */
-
-/* prestat: tag u8 @0 (0 = directory), name length u32 @4. */
-WASI_HOSTFN(wasi_fd_prestat_get)
-{
-    weft_wasi *w = env;
-    uint32_t fd = (uint32_t)args[0].of.i32, p = (uint32_t)args[1].of.i32;
-    wasi_mem m;
-    bool have_mem = wasi_mem_of(caller, &m);
-    int32_t rc = WASI_EBADF;
-    pthread_mutex_lock(&w->lock);
-    if (fd < w->nfds && w->fds[fd].preopen) {
-        uint8_t *out = have_mem ? wasi_mem_range(&m, p, 8) : NULL;
-        rc = WASI_EFAULT;
-        if (out) {
-            memset(out, 0, 8);
-            wasi_mem_put32(&m, p + 4, (uint32_t)strlen(w->fds[fd].preopen));
-            rc = WASI_ESUCCESS;
+    if (fstat(f.h->host, &st) != 0)
+        rc = wasi_errno();
+    else {
+        wasi_filestat_put(&m, p, &st);
+        if (!f.h->owned) {
+            wasi_mem_put8(&m, p + 16, f.filetype);
+            wasi_mem_put64(&m, p + 32, 0);
         }
     }
-    pthread_mutex_unlock(&w->lock);
+    wasi_fd_release(&f);
     return wasi_ret(results, rc);
 }
 
-WASI_HOSTFN(wasi_fd_prestat_dir_name)
+/* ------------------------------------------------------------------------------------------ */
+/* readdir */
+
+/* The WASI type of a directory entry; DT_UNKNOWN (some filesystems) asks the filesystem. */
+static uint8_t wasi_dirent_type(DIR *d, const struct dirent *e)
 {
-    weft_wasi *w = env;
-    uint32_t fd = (uint32_t)args[0].of.i32, p = (uint32_t)args[1].of.i32;
-    uint32_t len = (uint32_t)args[2].of.i32;
-    wasi_mem m;
-    bool have_mem = wasi_mem_of(caller, &m);
-    int32_t rc = WASI_EBADF;
-    pthread_mutex_lock(&w->lock);
-    if (fd < w->nfds && w->fds[fd].preopen) {
-        const char *name = w->fds[fd].preopen;
-        size_t n = strlen(name);
-        uint8_t *out = have_mem ? wasi_mem_range(&m, p, len) : NULL;
-        if (len < n)
-            rc = WASI_ENAMETOOLONG;
-        else if (!out)
-            rc = WASI_EFAULT;
-        else {
-            memcpy(out, name, n);
-            rc = WASI_ESUCCESS;
-        }
+    struct stat st;
+    switch (e->d_type) {
+    case DT_REG: return WASI_FILETYPE_REGULAR_FILE;
+    case DT_DIR: return WASI_FILETYPE_DIRECTORY;
+    case DT_LNK: return WASI_FILETYPE_SYMBOLIC_LINK;
+    case DT_CHR: return WASI_FILETYPE_CHARACTER_DEVICE;
+    case DT_BLK: return WASI_FILETYPE_BLOCK_DEVICE;
+    case DT_SOCK: return WASI_FILETYPE_SOCKET_STREAM;
+    case DT_UNKNOWN:
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            return wasi_filetype_of_mode(st.st_mode);
+        return WASI_FILETYPE_UNKNOWN;
+    default: return WASI_FILETYPE_UNKNOWN;
     }
-    pthread_mutex_unlock(&w->lock);
+}
+
+/* Position the handle's directory stream at entry number `cookie`, opening it on first
+ * use. The stream is a fresh open of the directory (not the handle's descriptor, whose
+ * offset we leave alone). Cookies are entry indexes; d_next is the next one's. */
+static int32_t wasi_dir_seek(wasi_handle *h, uint64_t cookie)
+{
+    if (!h->dir) {
+        int fd = openat(h->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return wasi_errno();
+        h->dir = fdopendir(fd);
+        if (!h->dir) {
+            int32_t rc = wasi_errno();
+            close(fd);
+            return rc;
+        }
+        h->dir_next = 0;
+    }
+    if (cookie == h->dir_next)
+        return WASI_ESUCCESS;
+    /* Back to the start (which also sees entries made since) and skip `cookie` entries. */
+    rewinddir(h->dir);
+    h->dir_next = 0;
+    while (h->dir_next < cookie && readdir(h->dir))
+        h->dir_next++;
+    return WASI_ESUCCESS;
+}
+
+/* Fill buf with entries: dirent header (d_next u64 @0, d_ino u64 @8, d_namlen u32 @16,
+ * d_type u8 @20; 24 bytes) then the name, unterminated. The last entry may be cut at the
+ * end of the buffer: bufused == buf_len tells the guest to ask again from the last whole
+ * entry's d_next (the cut entry is read again then). Returns bytes used or -errno. */
+static int64_t wasi_dir_fill(wasi_handle *h, uint8_t *buf, uint32_t len)
+{
+    uint32_t used = 0;
+    while (used < len) {
+        long pos = telldir(h->dir);
+        errno = 0;
+        struct dirent *e = readdir(h->dir);
+        if (!e) {
+            if (errno && used == 0)
+                return -(int64_t)wasi_errno();
+            break;
+        }
+        size_t namlen = strlen(e->d_name);
+        uint8_t head[24] = {0};
+        uint64_t next = h->dir_next + 1, ino = (uint64_t)e->d_ino;
+        for (int i = 0; i < 8; i++) {
+            head[i] = (uint8_t)(next >> (8 * i));
+            head[8 + i] = (uint8_t)(ino >> (8 * i));
+        }
+        for (int i = 0; i < 4; i++)
+            head[16 + i] = (uint8_t)((uint32_t)namlen >> (8 * i));
+        head[20] = wasi_dirent_type(h->dir, e);
+        uint32_t room = len - used;
+        memcpy(buf + used, head, room < 24 ? room : 24);
+        if (room > 24)
+            memcpy(buf + used + 24, e->d_name, room - 24 < namlen ? room - 24 : namlen);
+        if (24 + namlen > room) {
+            seekdir(h->dir, pos); /* cut: give it again on the next call */
+            return len;
+        }
+        used += 24 + (uint32_t)namlen;
+        h->dir_next = next;
+    }
+    return used;
+}
+
+/* fd_readdir(fd, buf, buf_len, cookie: u64, bufused: *u32) */
+WASI_HOSTFN(wasi_fd_readdir)
+{
+    uint32_t buf = WASI_U32(1), len = WASI_U32(2), resp = WASI_U32(4);
+    wasi_fd f;
+    wasi_mem m;
+    uint8_t *out;
+    int32_t rc = wasi_fd_acquire(env, WASI_U32(0), &f);
+    if (rc)
+        return wasi_ret(results, rc);
+    if (f.filetype != WASI_FILETYPE_DIRECTORY)
+        rc = WASI_ENOTDIR;
+    else if (!(f.rights_base & WASI_RIGHT_FD_READDIR))
+        rc = WASI_ENOTCAPABLE;
+    else if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, resp, 4) ||
+             !(out = wasi_mem_range(&m, buf, len)))
+        rc = WASI_EFAULT;
+    else {
+        pthread_mutex_lock(&f.h->lock);
+        rc = wasi_dir_seek(f.h, (uint64_t)args[3].of.i64);
+        int64_t used = rc ? 0 : wasi_dir_fill(f.h, out, len);
+        pthread_mutex_unlock(&f.h->lock);
+        if (used < 0)
+            rc = (int32_t)-used;
+        else if (!rc)
+            wasi_mem_put32(&m, resp, (uint32_t)used);
+    }
+    wasi_fd_release(&f);
     return wasi_ret(results, rc);
 }

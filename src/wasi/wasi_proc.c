@@ -1,12 +1,15 @@
 /*
  * wasi_proc.c - the process side of WASI preview1: arguments, environment, clocks,
- * randomness, exit, yield and poll_oneoff.
+ * randomness, exit, raise, yield, poll_oneoff, and the socket calls (ENOTSUP).
  */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "wasi.h"
@@ -161,6 +164,26 @@ WASI_HOSTFN(wasi_proc_exit)
     return weft_exit_new(args[0].of.i32);
 }
 
+/* preview1 has no way to install a handler, so a raised signal could only kill the
+ * embedder: refuse it. */
+WASI_HOSTFN(wasi_proc_raise)
+{
+    WEFT_UNUSED(caller);
+    WEFT_UNUSED(env);
+    WEFT_UNUSED(args);
+    return wasi_ret(results, WASI_ENOSYS);
+}
+
+/* sock_accept, sock_recv, sock_send, sock_shutdown: preview1 cannot create or receive a
+ * socket from the host here, so no descriptor is ever one. */
+WASI_HOSTFN(wasi_sock_unsupported)
+{
+    WEFT_UNUSED(caller);
+    WEFT_UNUSED(env);
+    WEFT_UNUSED(args);
+    return wasi_ret(results, WASI_ENOTSUP);
+}
+
 WASI_HOSTFN(wasi_sched_yield)
 {
     WEFT_UNUSED(caller);
@@ -233,11 +256,75 @@ static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
     return ppoll(n ? pfds : NULL, n, tp, NULL);
 }
 
+/* The rights a descriptor subscription needs: reading or writing, and polling. */
+static int32_t wasi_sub_fd(weft_wasi *w, const wasi_mem *m, uint32_t sub, uint8_t tag,
+                           wasi_fd *f)
+{
+    uint32_t fd;
+    wasi_mem_get32(m, sub + 16, &fd);
+    int32_t rc = wasi_fd_acquire(w, fd, f);
+    if (rc)
+        return rc;
+    if (!(f->rights_base & (tag == 1 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE))) {
+        wasi_fd_release(f);
+        return WASI_EBADF;
+    }
+    return WASI_ESUCCESS;
+}
+
+/* The subscriptions become pollfds: pfds[i] for subscription i, fd -1 (ignored by ppoll)
+ * for clocks and for those already answered with an error. hs[i] holds the reference on
+ * the descriptor's handle while we wait. Returns the earliest clock's delay. */
+static uint64_t wasi_poll_prepare(weft_wasi *w, const wasi_mem *m, uint32_t in, uint32_t out,
+                                  uint32_t nsubs, struct pollfd *pfds, wasi_handle **hs,
+                                  uint32_t *nevents)
+{
+    uint64_t min_delay = UINT64_MAX;
+    for (uint32_t i = 0; i < nsubs; i++) {
+        uint32_t sub = in + i * WASI_SUB_SIZE;
+        uint64_t userdata, delay;
+        uint8_t tag = *wasi_mem_range(m, sub + 8, 1);
+        wasi_fd f;
+        int32_t rc;
+        wasi_mem_get64(m, sub, &userdata);
+        pfds[i].fd = -1;
+        if (tag == 0) {
+            if (!wasi_sub_delay(m, sub, &delay))
+                wasi_event_put(m, out + (*nevents)++ * WASI_EVENT_SIZE, userdata, WASI_EINVAL, 0, 0);
+            else if (delay < min_delay)
+                min_delay = delay;
+        } else if (tag == 1 || tag == 2) {
+            if ((rc = wasi_sub_fd(w, m, sub, tag, &f)) != 0)
+                wasi_event_put(m, out + (*nevents)++ * WASI_EVENT_SIZE, userdata, (uint16_t)rc, tag, 0);
+            else {
+                hs[i] = f.h;
+                pfds[i].fd = f.h->host;
+                pfds[i].events = tag == 1 ? POLLIN : POLLOUT;
+            }
+        } else {
+            wasi_event_put(m, out + (*nevents)++ * WASI_EVENT_SIZE, userdata, WASI_EINVAL, tag, 0);
+        }
+    }
+    return min_delay;
+}
+
+/* Bytes ready to read on a ready descriptor: what is left of a regular file, else what
+ * the host says is buffered. */
+static uint64_t wasi_ready_bytes(int fd)
+{
+    struct stat st;
+    int n = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        off_t pos = lseek(fd, 0, SEEK_CUR);
+        return pos >= 0 && st.st_size > pos ? (uint64_t)(st.st_size - pos) : 0;
+    }
+    return ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? (uint64_t)n : 0;
+}
+
 WASI_HOSTFN(wasi_poll_oneoff)
 {
     weft_wasi *w = env;
-    uint32_t in = (uint32_t)args[0].of.i32, out = (uint32_t)args[1].of.i32;
-    uint32_t nsubs = (uint32_t)args[2].of.i32, pn = (uint32_t)args[3].of.i32;
+    uint32_t in = WASI_U32(0), out = WASI_U32(1), nsubs = WASI_U32(2), pn = WASI_U32(3);
     wasi_mem m;
     if (nsubs == 0)
         return wasi_ret(results, WASI_EINVAL);
@@ -245,64 +332,47 @@ WASI_HOSTFN(wasi_poll_oneoff)
         !wasi_mem_range(&m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) || !wasi_mem_range(&m, pn, 4))
         return wasi_ret(results, WASI_EFAULT);
 
-    /* nsubs is bounded by the memory size, so this allocation is too. pfds[i] belongs to
-     * subscription i; clocks and bad descriptors get fd -1, which ppoll ignores. */
+    /* nsubs is bounded by the memory size, so these allocations are too. */
     struct pollfd *pfds = xcalloc(nsubs, sizeof *pfds);
-    if (!pfds)
+    wasi_handle **hs = xcalloc(nsubs, sizeof *hs);
+    if (!pfds || !hs) {
+        free(pfds);
+        free(hs);
         return wasi_ret(results, WASI_ENOMEM);
-    uint64_t min_delay = UINT64_MAX;
-    uint32_t nevents = 0;
-    for (uint32_t i = 0; i < nsubs; i++) {
-        uint32_t sub = in + i * WASI_SUB_SIZE, fd;
-        uint64_t userdata, delay;
-        uint8_t tag = *wasi_mem_range(&m, sub + 8, 1);
-        wasi_fd f;
-        wasi_mem_get64(&m, sub, &userdata);
-        pfds[i].fd = -1;
-        if (tag == 0) {
-            if (!wasi_sub_delay(&m, sub, &delay))
-                wasi_event_put(&m, out + nevents++ * WASI_EVENT_SIZE, userdata, WASI_EINVAL, 0, 0);
-            else if (delay < min_delay)
-                min_delay = delay;
-        } else if (tag == 1 || tag == 2) {
-            wasi_mem_get32(&m, sub + 16, &fd);
-            if (wasi_fd_get(w, fd, &f) != 0)
-                wasi_event_put(&m, out + nevents++ * WASI_EVENT_SIZE, userdata, WASI_EBADF, tag, 0);
-            else {
-                pfds[i].fd = f.host;
-                pfds[i].events = tag == 1 ? POLLIN : POLLOUT;
-            }
-        } else {
-            wasi_event_put(&m, out + nevents++ * WASI_EVENT_SIZE, userdata, WASI_EINVAL, tag, 0);
-        }
     }
+    uint32_t nevents = 0;
+    uint64_t min_delay = wasi_poll_prepare(w, &m, in, out, nsubs, pfds, hs, &nevents);
     /* Errors already reported: answer at once rather than sleep. */
     int ready;
     do
         ready = wasi_wait(pfds, nsubs, nevents ? 0 : min_delay);
     while (ready < 0 && errno == EINTR);
-    if (ready < 0) {
-        int e = errno;
-        free(pfds);
-        return wasi_ret(results, wasi_errno_from_host(e));
-    }
+    int32_t rc = ready < 0 ? wasi_errno() : WASI_ESUCCESS;
     bool timed_out = ready == 0 && nevents == 0;
-    for (uint32_t i = 0; i < nsubs; i++) {
-        uint32_t sub = in + i * WASI_SUB_SIZE;
+    for (uint32_t i = 0; i < nsubs && !rc; i++) {
+        uint32_t sub = in + i * WASI_SUB_SIZE, at = out + nevents * WASI_EVENT_SIZE;
         uint64_t userdata, delay;
         uint8_t tag = *wasi_mem_range(&m, sub + 8, 1);
         wasi_mem_get64(&m, sub, &userdata);
         if (pfds[i].fd >= 0 && pfds[i].revents) {
             uint16_t fl = (pfds[i].revents & POLLHUP) ? WASI_EVENT_HANGUP : 0;
             uint16_t err = (pfds[i].revents & POLLNVAL) ? WASI_EBADF : 0;
-            wasi_event_put(&m, out + nevents++ * WASI_EVENT_SIZE, userdata, err, tag, fl);
+            wasi_event_put(&m, at, userdata, err, tag, fl);
+            if (tag == 1 && !err)
+                wasi_mem_put64(&m, at + 16, wasi_ready_bytes(pfds[i].fd));
+            nevents++;
         } else if (tag == 0 && timed_out && wasi_sub_delay(&m, sub, &delay) &&
                    (delay == 0 || delay <= min_delay)) {
             /* Timed out: the earliest clock fired (and any others due by now). */
-            wasi_event_put(&m, out + nevents++ * WASI_EVENT_SIZE, userdata, 0, 0, 0);
+            wasi_event_put(&m, at, userdata, 0, 0, 0);
+            nevents++;
         }
     }
+    for (uint32_t i = 0; i < nsubs; i++)
+        wasi_handle_release(hs[i]);
     free(pfds);
-    wasi_mem_put32(&m, pn, nevents);
-    return wasi_ret(results, WASI_ESUCCESS);
+    free(hs);
+    if (!rc)
+        wasi_mem_put32(&m, pn, nevents);
+    return wasi_ret(results, rc);
 }

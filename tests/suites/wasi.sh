@@ -3,6 +3,9 @@
 # (Debian's wasi-libc), run with `weft run`, checked for their stdout, stderr and exit status.
 # When node is present the portable guests also run under node's node:wasi
 # (tests/wasi/run_node.mjs) and weft must match its stdout and status byte for byte.
+# Then the filesystem (fs_io against node, fs_calls, the sandbox's escapes), the command
+# line's options and messages, and tests/wasi/host/fd_race.c (descriptors shared by
+# threads; a host program on the embedding API, built with CC like the library).
 #
 # Environment: BUILD (default build), WEFT (default $BUILD/weft), SANITIZE (set when weft is
 # built with sanitizers: their reports on stderr count as failures), WASI_CC (default clang).
@@ -219,6 +222,193 @@ if w=$(guest errors) && [ -n "$w" ]; then
         bad "errors: $(grep -v ': ok' "$T/out" | tr '\n' ';')"
     else
         check errors 0 ""
+    fi
+fi
+
+# ---- the filesystem --------------------------------------------------------------------------
+# fs_io: file work in the preopen /sandbox, stdin, args, environment and a chosen status;
+# node:wasi must agree byte for byte. Each runtime gets its own copy of the directory.
+if w=$(guest fs_io) && [ -n "$w" ]; then
+    for d in fsw fsn; do
+        mkdir -p "$T/$d" && printf 'kept\n' >"$T/$d/keep.txt"
+    done
+    printf 'first line of stdin\nsecond\n' >"$T/fs.in"
+    run_weft "$T/fs.in" --dir "$T/fsw::/sandbox" --env FS_IO=on "$w" 5 one "two words"
+    if ! grep -q "^0 failures; exiting with 5" "$T/out"; then
+        bad "fs_io: $(grep -e FAIL -e failures "$T/out" | tr '\n' ';')"
+    else
+        check fs_io 5 ""
+    fi
+    if [ -n "$HAVE_NODE" ]; then
+        cp "$T/out" "$T/wout"
+        run_node "$T/fs.in" --dir "$T/fsn::/sandbox" --env FS_IO=on "$w" 5 one "two words"
+        if [ "$nstatus" != 5 ] || ! cmp -s "$T/wout" "$T/nout"; then
+            bad "node fs_io: status $nstatus; diff: $(diff "$T/wout" "$T/nout" | head -n 6 | tr '\n' ';')"
+        else
+            ok
+        fi
+    fi
+    # the guest cleaned up after itself: only keep.txt is left, untouched
+    if [ "$(ls -A "$T/fsw")" != keep.txt ] || [ "$(cat "$T/fsw/keep.txt")" != kept ]; then
+        bad "fs_io: the sandbox holds $(ls -A "$T/fsw" | tr '\n' ' ')"
+    else
+        ok
+    fi
+fi
+
+# fs_calls: each filesystem call through the raw imports, with weft's errno.
+if w=$(guest fs_calls) && [ -n "$w" ]; then
+    mkdir -p "$T/calls"
+    printf 'xyz\n' >"$T/xyz.in"
+    PIPE=1
+    run_weft "$T/xyz.in" --dir "$T/calls::/work" "$w"
+    PIPE=
+    if ! grep -q "^fs_calls: ok" "$T/out"; then
+        bad "fs_calls: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
+    else
+        check fs_calls 0 ""
+    fi
+fi
+
+# sandbox: every escape fails with ENOTCAPABLE (or ELOOP) and nothing outside the preopen
+# is read, written, created or removed. The secret's access time is set in the past: if a
+# read through weft had happened, it would have moved (checked only where reading a
+# control file moves its access time, i.e. the filesystem keeps access times).
+snapshot() { # the state of a tree: names, types, sizes, modification times, contents
+    (cd "$1" && find . -printf '%p %y %s %T@ %l\n' | sort && find . -type f -exec cksum {} + | sort)
+}
+if w=$(guest sandbox) && [ -n "$w" ]; then
+    R=$T/root
+    mkdir -p "$R/box/sub" "$R/outside/deeper"
+    printf 'TOPSECRET\n' >"$R/outside/secret.txt"
+    printf 'victim\n' >"$R/outside/victim.txt"
+    printf 'control\n' >"$R/outside/deeper/control.txt"
+    printf 'inside\n' >"$R/box/keep.txt"
+    printf 'inner\n' >"$R/box/sub/inner.txt"
+    ln -s .. "$R/box/sub/up"
+    ln -s ../.. "$R/box/sub/upup"
+    ln -s sub "$R/box/s"
+    ln -s "$R/outside" "$R/box/out_abs"
+    ln -s ../outside "$R/box/out_rel"
+    ln -s ../outside/secret.txt "$R/box/secret_link"
+    ln -s chain2 "$R/box/chain1"
+    ln -s chain3 "$R/box/chain2"
+    ln -s ../outside/secret.txt "$R/box/chain3"
+    ln -s good2 "$R/box/good1"
+    ln -s sub/inner.txt "$R/box/good2"
+    ln -s loop2 "$R/box/loop1"
+    ln -s loop1 "$R/box/loop2"
+    touch -a -d 2001-01-01 "$R/outside/secret.txt" "$R/outside/deeper/control.txt"
+    snapshot "$R/outside" >"$T/before"
+    atime_before=$(stat -c %X "$R/outside/secret.txt")
+    run_weft "$T/empty" --dir "$R/box::/box" "$w"
+    if ! grep -q "^sandbox: ok" "$T/out"; then
+        bad "sandbox: $(grep -e FAIL -e LEAK "$T/out" | head -n 8 | tr '\n' ';')"
+    else
+        check sandbox 0 ""
+    fi
+    snapshot "$R/outside" >"$T/after"
+    if ! cmp -s "$T/before" "$T/after"; then
+        bad "sandbox: outside changed: $(diff "$T/before" "$T/after" | head -n 4 | tr '\n' ';')"
+    elif grep -q TOPSECRET "$T/out" "$T/err"; then
+        bad "sandbox: the secret leaked into the output"
+    else
+        ok
+    fi
+    cat "$R/outside/deeper/control.txt" >/dev/null
+    if [ "$(stat -c %X "$R/outside/deeper/control.txt")" != "$atime_before" ] &&
+        [ "$(stat -c %X "$R/outside/secret.txt")" != "$atime_before" ]; then
+        bad "sandbox: the secret was read (its access time moved)"
+    else
+        ok
+    fi
+    # the inside is as it was, but for what the guest made and removed itself
+    if [ "$(cat "$R/box/keep.txt")" != inside ] || [ -e "$R/box/made" ] || [ -e "$R/box/hard" ] ||
+        [ -e "$R/box/stolen" ] || [ -e "$R/box/abs" ]; then
+        bad "sandbox: the preopen was changed: $(ls -A "$R/box" | tr '\n' ' ')"
+    else
+        ok
+    fi
+fi
+
+# ---- the command line -------------------------------------------------------------------------
+# cli_expect NAME STATUS PATTERN: the last run's status and a line of its stderr.
+cli_expect() {
+    if [ "$status" != "$2" ]; then
+        bad "cli $1: status $status, expected $2; stderr: $(head -c 300 "$T/err")"
+    elif ! grep -q -e "$3" "$T/err"; then
+        bad "cli $1: stderr lacks '$3': $(head -c 300 "$T/err")"
+    else
+        ok
+    fi
+}
+run_weft "$T/empty" "$T/no-such-file.wasm"
+cli_expect "missing file" 1 "no-such-file.wasm: No such file or directory"
+printf 'hello\n' >"$T/text.wasm"
+run_weft "$T/empty" "$T/text.wasm"
+cli_expect "not wasm" 1 "text.wasm: not a WebAssembly module"
+if command -v wat2wasm >/dev/null 2>&1; then
+    printf '(module (import "env" "missing" (func (param i32 i64) (result f32))) (func (export "_start")))' >"$T/imp.wat"
+    wat2wasm "$T/imp.wat" -o "$T/imp.wasm"
+    run_weft "$T/empty" "$T/imp.wasm"
+    cli_expect "missing import" 1 'unknown import: "env" "missing" (func (i32 i64)->f32)'
+    printf '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))) (func (export "_start")))' >"$T/imp2.wat"
+    wat2wasm "$T/imp2.wat" -o "$T/imp2.wasm"
+    run_weft "$T/empty" "$T/imp2.wasm"
+    cli_expect "wrongly typed import" 1 'incompatible import type for "wasi_snapshot_preview1" "fd_write"'
+fi
+if w=$(guest hello) && [ -n "$w" ]; then
+    run_weft "$T/empty" --dir "$T/no-such-dir" "$w"
+    cli_expect "--dir missing" 1 "cannot open directory .*no-such-dir"
+    run_weft "$T/empty" --dir "::guest" "$w"
+    cli_expect "--dir empty host" 2 "must be HOST or HOST::GUEST"
+    run_weft "$T/empty" --dir "$T/fsw" --dir "$T/calls::/b" "$w"
+    check "--dir twice" 0 "$T/hello.out"
+fi
+if w=$(guest args_env) && [ -n "$w" ]; then
+    printf 'argc=1\nWEFT_TEST=from the host\n' >"$T/inherit.out"
+    WEFT_TEST="from the host" run_weft "$T/empty" --inherit-env "$w"
+    check "--inherit-env" 0 "$T/inherit.out"
+    printf 'argc=1\nWEFT_TEST=given\n' >"$T/override.out"
+    WEFT_TEST="from the host" run_weft "$T/empty" --inherit-env --env WEFT_TEST=given "$w"
+    check "--env overrides --inherit-env" 0 "$T/override.out"
+    printf 'argc=1\nWEFT_TEST=(unset)\n' >"$T/noinherit.out"
+    WEFT_TEST="from the host" run_weft "$T/empty" "$w"
+    check "no environment without --inherit-env" 0 "$T/noinherit.out"
+fi
+"$WEFT" --version >"$T/out" 2>&1
+if grep -q "^weft [0-9]" "$T/out"; then ok; else bad "--version: $(head -c 100 "$T/out")"; fi
+"$WEFT" help >"$T/help" 2>&1
+"$WEFT" run --help >"$T/runhelp" 2>&1
+for opt in --dir --env --inherit-env --invoke --max-threads --max-memory; do
+    if grep -q -e "^  $opt" "$T/help" && grep -q -e "^  $opt" "$T/runhelp"; then
+        ok
+    else
+        bad "help: $opt is not listed by weft help and weft run --help"
+    fi
+done
+
+# ---- descriptors shared by threads ------------------------------------------------------------
+# fd_race (a host program on the embedding API): a close racing reads never lets a read
+# reach a reused host descriptor. Built like the library (sanitizers included).
+if command -v wat2wasm >/dev/null 2>&1 && [ -f "$BUILD/libweft.a" ]; then
+    case "$SANITIZE" in
+    asan) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;;
+    tsan) san="-fsanitize=thread" ;;
+    *) san= ;;
+    esac
+    HOST=$SRC/host
+    mkdir -p "$T/race"
+    printf 'AAAA\n' >"$T/race/a.txt"
+    printf 'CCCC\n' >"$T/race/c.txt"
+    if ! wat2wasm "$HOST/fd_race.wat" -o "$OUT/fd_race.wasm" 2>"$T/cc.err" ||
+        ! ${CC:-cc} -std=c11 -D_GNU_SOURCE -O1 -g $san -I"$SRC/../../include" -o "$OUT/fd_race" \
+            "$HOST/fd_race.c" "$BUILD/libweft.a" -lpthread -lm 2>"$T/cc.err"; then
+        bad "build fd_race: $(head -n 3 "$T/cc.err")"
+    else
+        "$OUT/fd_race" "$OUT/fd_race.wasm" "$T/race" >"$T/out" 2>"$T/err"
+        status=$?
+        check fd_race 0 ""
     fi
 fi
 

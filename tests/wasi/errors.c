@@ -1,7 +1,7 @@
 /* errors.c - weft's answers to bad requests, called through the raw preview1 imports:
  * every out-of-range pointer or length is EFAULT (and the runtime does not crash), unknown
- * descriptors are EBADF, unknown clocks EINVAL, streams do not seek (ESPIPE), and the
- * functions of the coming filesystem answer ENOSYS. Weft-specific: not compared with node,
+ * descriptors are EBADF, unknown clocks EINVAL, streams do not seek (ESPIPE), path
+ * functions need a directory (ENOTDIR), and sockets are not supported (ENOTSUP). Weft-specific: not compared with node,
  * whose errno choices differ. */
 #include <stdio.h>
 #include <stdint.h>
@@ -51,8 +51,13 @@ int main(void)
     expect("fd_prestat_get: no preopens", __wasi_fd_prestat_get(3, &pre), __WASI_ERRNO_BADF);
     expect("fd_prestat_dir_name: no preopens", __wasi_fd_prestat_dir_name(3, (uint8_t *)name, sizeof name), __WASI_ERRNO_BADF);
     expect("fd_close: bad descriptor", __wasi_fd_close(42), __WASI_ERRNO_BADF);
-    expect("path_open: not yet", __wasi_path_open(3, 0, "x", 0, 0, 0, 0, &fd), __WASI_ERRNO_NOSYS);
-    expect("sock_shutdown: not yet", __wasi_sock_shutdown(3, 0), __WASI_ERRNO_NOSYS);
+    expect("path_open: no preopens", __wasi_path_open(3, 0, "x", 0, 0, 0, 0, &fd), __WASI_ERRNO_BADF);
+    expect("path_open: stdout is no directory", __wasi_path_open(1, 0, "x", 0, 0, 0, 0, &fd), __WASI_ERRNO_NOTDIR);
+    expect("fd_readdir: stdout is no directory", __wasi_fd_readdir(1, (uint8_t *)name, sizeof name, 0, &n), __WASI_ERRNO_NOTDIR);
+    expect("fd_pread: stdin does not seek", __wasi_fd_pread(0, &bad_riov, 1, 0, &n), __WASI_ERRNO_SPIPE);
+    expect("fd_sync: no right on stdout", __wasi_fd_sync(1), __WASI_ERRNO_NOTCAPABLE);
+    expect("fd_renumber: bad descriptor", __wasi_fd_renumber(42, 1), __WASI_ERRNO_BADF);
+    expect("sock_shutdown: no sockets", __wasi_sock_shutdown(3, 0), __WASI_ERRNO_NOTSUP);
     expect("poll_oneoff: no subscriptions", __wasi_poll_oneoff(NULL, NULL, 0, &n), __WASI_ERRNO_INVAL);
     printf("%s\n", fails ? "errors: FAIL" : "errors: ok");
     return fails != 0;

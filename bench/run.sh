@@ -1,0 +1,115 @@
+#!/bin/sh
+# run.sh - weft against native code and node, side by side (what `make bench` runs).
+#
+# Builds every bench/programs/*.c twice, natively (gcc -O2) and for wasm32-wasi (clang -O2
+# against wasi-libc), runs each RUNS times natively, under weft and under node (node:wasi,
+# when node is installed), checks that every engine printed the native build's checksum,
+# and prints the median whole-process times with the ratios weft/native and weft/node and
+# their geometric means. Then the start-up costs: translating a generated ~10 MB module and
+# the memory each extra thread (store + instance over a shared memory) costs.
+#
+# Environment: BUILD (default build; weft and libweft.a must be built there), RUNS (default
+# 5), ONLY (space-separated program names to run a subset), NATIVE_CC (gcc), WASI_CC (clang).
+
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-5}
+NATIVE_CC=${NATIVE_CC:-gcc}
+WASI_CC=${WASI_CC:-clang}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WEFT=$(cd "$BUILD" && pwd)/weft
+OUT=$BUILD/bench
+NODE_RUNNER=$ROOT/tests/wasi/run_node.mjs
+mkdir -p "$OUT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/weft-bench.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+
+have_node=0
+command -v node >/dev/null 2>&1 && [ -f "$NODE_RUNNER" ] && have_node=1
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+[ -x "$WEFT" ] || die "no $WEFT: run make BUILD=$BUILD first"
+
+now_ns() { date +%s%N; }
+
+# time_runs NAME CMD...: runs CMD RUNS times with stdout to $T/NAME.out; prints the median
+# wall time in milliseconds, or "fail" if any run failed.
+time_runs() {
+    name=$1
+    shift
+    : >"$T/$name.times"
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        t0=$(now_ns)
+        "$@" >"$T/$name.out" 2>"$T/$name.err" || { echo fail; return; }
+        t1=$(now_ns)
+        echo $(((t1 - t0) / 1000)) >>"$T/$name.times"
+        i=$((i + 1))
+    done
+    sort -n "$T/$name.times" | awk '{v[NR] = $1} END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m / 1000 }'
+}
+
+# ---- build --------------------------------------------------------------------------------
+progs=""
+for c in "$ROOT"/bench/programs/*.c; do
+    p=$(basename "$c" .c)
+    if [ -n "$ONLY" ]; then
+        case " $ONLY " in *" $p "*) ;; *) continue ;; esac
+    fi
+    if [ ! -f "$OUT/$p.native" ] || [ "$c" -nt "$OUT/$p.native" ]; then
+        $NATIVE_CC -O2 -o "$OUT/$p.native" "$c" -lm || die "native build of $p failed"
+    fi
+    if [ ! -f "$OUT/$p.wasm" ] || [ "$c" -nt "$OUT/$p.wasm" ]; then
+        $WASI_CC --target=wasm32-wasi --sysroot=/usr -O2 -o "$OUT/$p.wasm" "$c" ||
+            die "wasm build of $p failed"
+    fi
+    progs="$progs $p"
+done
+
+# ---- run ----------------------------------------------------------------------------------
+echo "median of $RUNS runs, whole-process wall time in ms; ratios are weft's time over the other's"
+printf '%-10s %9s %9s %9s %12s %10s %s\n' program native weft node weft/native weft/node check
+: >"$T/ratios"
+status=0
+for p in $progs; do
+    nat=$(time_runs native "$OUT/$p.native")
+    cp "$T/native.out" "$T/expected"
+    wt=$(time_runs weft "$WEFT" run "$OUT/$p.wasm")
+    check=ok
+    [ "$wt" != fail ] && cmp -s "$T/weft.out" "$T/expected" || check="WEFT-MISMATCH"
+    nd=-
+    if [ $have_node = 1 ]; then
+        nd=$(time_runs node node --no-warnings "$NODE_RUNNER" "$OUT/$p.wasm")
+        [ "$nd" != fail ] && cmp -s "$T/node.out" "$T/expected" || check="$check NODE-MISMATCH"
+    fi
+    [ "$check" = ok ] || status=1
+    echo "$p $nat $wt $nd" >>"$T/ratios"
+    awk -v p="$p" -v n="$nat" -v w="$wt" -v d="$nd" -v c="$check" 'BEGIN {
+        rn = (n + 0 > 0 && w + 0 > 0) ? sprintf("%.2fx", w / n) : "-"
+        rd = (d + 0 > 0 && w + 0 > 0) ? sprintf("%.2fx", w / d) : "-"
+        printf "%-10s %9s %9s %9s %12s %10s %s\n", p, n, w, d, rn, rd, c }'
+done
+awk '{ if ($2 > 0 && $3 > 0) { sn += log($3 / $2); nn++; if ($3 / $2 > worst) { worst = $3 / $2; wp = $1 } }
+       if ($4 > 0 && $3 > 0) { sd += log($3 / $4); nd++ } }
+     END {
+        printf "%-10s %9s %9s %9s %12s %10s\n", "geomean", "", "", "",
+               nn ? sprintf("%.2fx", exp(sn / nn)) : "-", nd ? sprintf("%.2fx", exp(sd / nd)) : "-"
+        if (nn) printf "slowest relative to native: %s at %.2fx\n", wp, worst }' "$T/ratios"
+
+# ---- start-up -----------------------------------------------------------------------------
+LIB=$(cd "$BUILD" && pwd)/libweft.a
+$NATIVE_CC -O2 -o "$OUT/gen_big" "$ROOT/bench/tools/gen_big.c" || die "gen_big build failed"
+$NATIVE_CC -std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/include" -o "$OUT/startup" \
+    "$ROOT/bench/tools/startup.c" "$LIB" -lpthread -lm || die "startup build failed"
+wat2wasm --enable-threads "$ROOT/bench/tools/thread_guest.wat" -o "$OUT/thread_guest.wasm" ||
+    die "wat2wasm failed"
+[ -f "$OUT/big.wasm" ] || "$OUT/gen_big" "$OUT/big.wasm" 10 >/dev/null || die "gen_big failed"
+"$OUT/startup" "$OUT/big.wasm" "$OUT/thread_guest.wasm" 200 >"$T/startup" || die "startup failed"
+awk -F': ' '{ v[$1] = $2 } END {
+    printf "\nstart-up: a %.1f MB module (generated by bench/tools/gen_big.c), best of 5:\n", v["module_bytes"] / 1048576
+    printf "  decode + validate %s ms, translate %s ms, weft_module_new in all %s ms\n", v["validate_ms"], v["translate_ms"], v["load_ms"]
+    printf "memory per thread (store + instance over a shared memory, after running code): %s KB\n", v["thread_kb"] }' "$T/startup"
+exit $status
