@@ -448,6 +448,22 @@ static void cli_print_trap(const weft_error *e)
     fputc('\n', stderr);
 }
 
+/* A load, link or validation error as one line: the file, the reason (which carries the byte
+ * offset) and, for an error inside code, the function it is in. */
+static void cli_print_error(const char *file, const weft_error *e)
+{
+    uint32_t index;
+    const char *name = NULL;
+    fprintf(stderr, "weft: %s: %s", file, weft_error_message(e));
+    if (weft_error_func(e, &index, &name)) {
+        if (name)
+            fprintf(stderr, " (in function %" PRIu32 " %s)", index, name);
+        else
+            fprintf(stderr, " (in function %" PRIu32 ")", index);
+    }
+    fputc('\n', stderr);
+}
+
 /* Turns an error into what the user sees and the exit status; frees it. */
 static int cli_report(const cli_run *r, weft_error *e)
 {
@@ -462,7 +478,7 @@ static int cli_report(const cli_run *r, weft_error *e)
         status = weft_error_exit_code(e);
         break;
     default:
-        fprintf(stderr, "weft: %s: %s\n", r->file, weft_error_message(e));
+        cli_print_error(r->file, e);
         status = CLI_EXIT_FAIL;
     }
     weft_error_free(e);
@@ -681,7 +697,7 @@ static int cli_cmd_validate(int argc, char **argv)
     weft_error *e = weft_module_validate(engine, bytes, len);
     int status = CLI_EXIT_OK;
     if (e) {
-        fprintf(stderr, "weft: %s: %s\n", file, weft_error_message(e));
+        cli_print_error(file, e);
         weft_error_free(e);
         status = CLI_EXIT_FAIL;
     } else {
