@@ -3,7 +3,8 @@
  *   mutex_counter [THREADS] [M]          (M defaults to 2000000)
  * The counter is a plain long: only the mutex keeps increments from being lost, so a
  * broken mutex shows up as a total below N*M. Each iteration also does a little private
- * work outside the lock, as real code does, so the threads do run in parallel. */
+ * work outside the lock, as real code does, so the threads do run in parallel. The total
+ * work grows with THREADS (M each): with real parallelism the time stays about flat. */
 #include "example.h"
 #include <stdint.h>
 

@@ -2,12 +2,13 @@
 //   node guest/tools/node_threads.mjs [--no-threads] PROGRAM.wasm [ARGS...]
 //
 // The module imports a shared env.memory and `wasi` `thread-spawn`. This script makes the
-// memory (its limits read from the module's import), runs _start on the main thread, and
-// implements thread-spawn with worker_threads: each worker instantiates the module on the
-// same memory and calls wasi_thread_start(tid, arg). With --no-threads, thread-spawn
+// memory (its limits read from the module's import), runs _start in a worker, and
+// implements thread-spawn with more workers: each instantiates the module on the same
+// memory and calls wasi_thread_start(tid, arg). With --no-threads, thread-spawn
 // returns -1 (pthread_create then fails with EAGAIN), to test single-threaded paths.
 // A trap or proc_exit in any thread ends the whole process, as wasi-threads specifies.
 import { readFileSync, writeSync } from 'node:fs';
+import { BroadcastChannel } from 'node:worker_threads';
 import { WASI } from 'node:wasi';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import process from 'node:process';
@@ -16,6 +17,7 @@ import v8 from 'node:v8';
 // Node 20's baseline wasm compiler (Liftoff) clobbers a local across memory.atomic.wait32
 // (seen as a corrupted stack pointer after a pthread_join); compile with TurboFan only.
 v8.setFlagsFromString('--no-liftoff');
+process.removeAllListeners('warning'); // "WASI is an experimental feature" in every worker
 
 // Find the import section's memory limits by hand (node's API lacks them).
 function readMemoryImport(bytes) {
@@ -42,12 +44,15 @@ function readMemoryImport(bytes) {
   throw new Error('no memory import');
 }
 
-function die(status, message) {
+// Any thread may end the process (proc_exit or a trap). Threads run in workers; the
+// process's main thread only waits for the first status on this channel and exits with it.
+const exitChannel = 'weft-node-threads-exit';
+
+function finish(status, message) {
   if (message) writeSync(2, message);
-  // process.exit in a worker ends only that worker; the process must end.
-  if (isMainThread) process.exit(status);
-  if (typeof process.reallyExit === 'function') process.reallyExit(status);
-  process.kill(process.pid, 'SIGKILL');
+  const bc = new BroadcastChannel(exitChannel);
+  bc.postMessage(status);
+  bc.close();
 }
 
 function imports(ctx, wasi) {
@@ -58,7 +63,7 @@ function imports(ctx, wasi) {
       'thread-spawn': (arg) => {
         if (ctx.noThreads) return -1;
         const tid = Atomics.add(ctx.tids, 0, 1) + 1;
-        new Worker(new URL(import.meta.url), { workerData: { ...ctx, tid, arg } });
+        new Worker(new URL(import.meta.url), { workerData: { ...ctx, tid, arg, main: false } });
         return tid;
       },
     },
@@ -69,12 +74,13 @@ function run(ctx, body) {
   const wasi = new WASI({ version: 'preview1', args: ctx.args, env: process.env, returnOnExit: true });
   try {
     const instance = new WebAssembly.Instance(ctx.module, imports(ctx, wasi));
-    return body(instance, wasi);
+    const status = body(instance, wasi);
+    if (status !== undefined) finish(status);
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError || e instanceof Error) die(134, `trap: ${e.message}\n`);
-    // proc_exit in a worker: node throws its private exit marker; the status is on wasi.
-    const key = Object.getOwnPropertySymbols(wasi).find((s) => s.description === 'kExitCode');
-    die(key ? wasi[key] : 1);
+    if (e instanceof Error) return finish(134, `trap: ${e.message}\n`);
+    // proc_exit outside wasi.start: node throws its private marker; the status is on wasi.
+    const key = Object.getOwnPropertySymbols(wasi).find((k) => k.description === 'kExitCode');
+    finish(key ? wasi[key] : 1);
   }
 }
 
@@ -86,9 +92,13 @@ if (isMainThread) {
   const module = new WebAssembly.Module(bytes);
   const memory = new WebAssembly.Memory(readMemoryImport(bytes));
   const tids = new Int32Array(new SharedArrayBuffer(4));
-  const ctx = { module, memory, tids, args: argv, noThreads };
-  const status = run(ctx, (instance, wasi) => wasi.start(instance));
-  die(status ?? 0);
+  const bc = new BroadcastChannel(exitChannel);
+  bc.onmessage = (e) => process.exit(e.data);
+  new Worker(new URL(import.meta.url), {
+    workerData: { module, memory, tids, args: argv, noThreads, main: true },
+  });
+} else if (workerData.main) {
+  run(workerData, (instance, wasi) => wasi.start(instance) ?? 0);
 } else {
   const ctx = workerData;
   run(ctx, (instance, wasi) => {

@@ -148,18 +148,34 @@ typedef struct code_func {
     X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u) X(i64_gt_s) X(i64_gt_u) X(i64_le_s)           \
     X(i64_le_u) X(i64_ge_s) X(i64_ge_u)
 
+/*
+ * Loads with an i32.add fused into the address: NAME_x [h][d|a][b|offset] loads from
+ * (u32)(fp[a] + fp[b]) + offset, NAME_xi [h][d|a][k|offset] from (u32)(fp[a] + k) + offset.
+ * The same order as the plain loads in CODE_OPS.
+ */
+#define CODE_OPS_LDX(X)                                                                       \
+    X(ld8s32) X(ld16s32) X(ld8s64) X(ld16s64) X(ld32s64) X(ld8u) X(ld16u) X(ld32u) X(ld64)
+
+/* Stores with the address's i32.add fused in: NAME_x [h][a|b][s|offset] stores fp[s] at
+ * (u32)(fp[a] + fp[b]) + offset, NAME_xi [h][a|k][s|offset] at (u32)(fp[a] + k) + offset. */
+#define CODE_OPS_STX(X) X(st8) X(st16) X(st32) X(st64)
+
 #define CODE_ENUM_(n) OP_##n,
+#define CODE_ENUM_LDX_(n) OP_##n##_x, OP_##n##_xi,
 #define CODE_ENUM_BR_(n) OP_brc_##n, OP_brc_##n##_ri,
 #define CODE_ENUM_RI_(n) OP_##n, OP_##n##_ri,
 enum code_op {
     CODE_OPS(CODE_ENUM_)
     CODE_OPS_RI(CODE_ENUM_RI_)
     CODE_OPS_BR(CODE_ENUM_BR_)
+    CODE_OPS_LDX(CODE_ENUM_LDX_)
+    CODE_OPS_STX(CODE_ENUM_LDX_)
     OP_COUNT_
 };
 #undef CODE_ENUM_
 #undef CODE_ENUM_RI_
 #undef CODE_ENUM_BR_
+#undef CODE_ENUM_LDX_
 
 /* exec/interp.c: the handler address of every op, indexed by enum code_op. */
 const void *const *interp_handlers(void);

@@ -58,10 +58,12 @@ typedef struct compiler {
     bool dead;            /* in unreachable code ... */
     uint32_t dead_depth;  /* ... nested this many blocks deep */
 
-    /* the last instruction's destination field, if it can still be redirected */
+    /* the last instruction's destination field, if it can still be redirected (or the
+     * instruction fused with its consumer): it spans code [pd_word - 1, pd_end) */
     bool pd_ok;
     size_t pd_word, pd_end, pd_h;
 
+    size_t cur_off; /* module offset of the instruction being translated */
     bool oom;
     const char *bug; /* a defensive failure on code that validation should have refused */
 } compiler;
@@ -139,6 +141,15 @@ static void compile_producer(compiler *c, size_t word)
     c->pd_h = c->h - 1;
 }
 
+/* Was the top of the stack computed by the last instruction emitted, handler h? Then that
+ * instruction can be taken back and fused into its consumer. */
+static bool compile_fusable(const compiler *c, const void *h)
+{
+    return c->h > 0 && c->st[c->h - 1].kind == E_SLOT && c->pd_ok && c->pd_end == c->ncode &&
+           c->pd_h == c->h - 1 && c->pd_word >= 1 && c->pd_word < c->ncode &&
+           c->code[c->pd_word - 1].h == h;
+}
+
 /* Record that the code from here on belongs to the instruction at module offset off. */
 static void compile_map(compiler *c, size_t off)
 {
@@ -153,6 +164,17 @@ static void compile_map(compiler *c, size_t off)
     c->map[c->nmap][0] = (uint32_t)c->ncode;
     c->map[c->nmap][1] = (uint32_t)off;
     c->nmap++;
+}
+
+/* Take back the last instruction emitted (it starts at code index `start`) to fuse it into the
+ * one being translated, which then owns the code from `start` on, for trap offsets too. */
+static void compile_take_back(compiler *c, size_t start)
+{
+    c->ncode = start;
+    c->pd_ok = false;
+    while (c->nmap && c->map[c->nmap - 1][0] >= start)
+        c->nmap--;
+    compile_map(c, c->cur_off);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -432,19 +454,112 @@ static void compile_branch(compiler *c, cframe *f)
         c->bug = "branch operands missing";
         return;
     }
+    if (f->kind == F_FUNC && n == 1 && c->st[c->h - 1].kind != E_CONST) {
+        /* the common return of one value: one op copies it and returns */
+        const centry *e = &c->st[c->h - 1];
+        compile_op(c, OP_ret1);
+        compile_pp(c, e->kind == E_LOCAL ? e->local : compile_home(c, c->h - 1), 0);
+        return;
+    }
     compile_moves(c, compile_dest(c, f), n);
     compile_jump(c, f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Conditions: what br_if and if test. When the condition was computed by the instruction just
+ * emitted (an integer relation, or i32.eqz), that instruction is taken back and fused into the
+ * branch: a relation becomes a compare-and-branch op, eqz flips the branch's sense. */
+
+/* The relations that have a compare-and-branch form, with their negations. */
+typedef struct crel {
+    uint16_t op, brc; /* OP_x (OP_x + 1 is OP_x_ri), OP_brc_x (+ 1: _ri) */
+    uint8_t neg;      /* index of the negated relation in compile_rels */
+} crel;
+
+#define REL_(n, ng) {OP_##n, OP_brc_##n, ng}
+static const crel compile_rels[20] = {
+    REL_(i32_eq, 1), REL_(i32_ne, 0), REL_(i32_lt_s, 8), REL_(i32_lt_u, 9),
+    REL_(i32_gt_s, 6), REL_(i32_gt_u, 7), REL_(i32_le_s, 4), REL_(i32_le_u, 5),
+    REL_(i32_ge_s, 2), REL_(i32_ge_u, 3),
+    REL_(i64_eq, 11), REL_(i64_ne, 10), REL_(i64_lt_s, 18), REL_(i64_lt_u, 19),
+    REL_(i64_gt_s, 16), REL_(i64_gt_u, 17), REL_(i64_le_s, 14), REL_(i64_le_u, 15),
+    REL_(i64_ge_s, 12), REL_(i64_ge_u, 13),
+};
+#undef REL_
+
+typedef struct ccond {
+    int rel;       /* index into compile_rels, or -1: test slot a for non-zero */
+    bool imm;      /* rel: compare with the immediate k instead of slot b */
+    bool negate;   /* branch when the condition is false */
+    uint32_t a, b;
+    uint64_t k;
+} ccond;
+
+/* Pop the condition on top of the stack, fusing the instruction that computed it if that
+ * instruction was the last one emitted. */
+static bool compile_pop_cond(compiler *c, ccond *cc)
+{
+    const code_word *in;
+    if (!compile_need(c, 1))
+        return false;
+    memset(cc, 0, sizeof *cc);
+    cc->rel = -1;
+    if (compile_fusable(c, c->hs[OP_i32_eqz])) {
+        cc->negate = true;
+        cc->a = c->code[c->pd_word].p.b;
+    } else {
+        for (int r = 0; r < 20 && cc->rel < 0; r++) {
+            cc->imm = compile_fusable(c, c->hs[compile_rels[r].op + 1]);
+            if (!cc->imm && !compile_fusable(c, c->hs[compile_rels[r].op]))
+                continue;
+            in = &c->code[c->pd_word];
+            cc->rel = r;
+            cc->a = in[0].p.b;
+            cc->b = in[1].p.a;
+            cc->k = in[1].u;
+        }
+        if (cc->rel < 0) {
+            cc->a = compile_src(c, c->h - 1);
+            compile_pop(c);
+            return true;
+        }
+    }
+    compile_take_back(c, c->pd_word - 1);
+    compile_pop(c);
+    return true;
+}
+
+/* Emit a conditional branch on cc (on its negation if invert), back to the code index `to` or,
+ * when to is negative, forward with the offset left to patch. Returns the instruction's index;
+ * its offset is in field b of the word after it. */
+static size_t compile_cond_branch(compiler *c, const ccond *cc, bool invert, int64_t to)
+{
+    bool neg = cc->negate != invert;
+    size_t at;
+    if (cc->rel < 0) {
+        at = compile_op(c, neg ? OP_br_unless : to >= 0 ? OP_br_if_back : OP_br_if);
+        compile_pp(c, cc->a, 0);
+    } else {
+        const crel *r = &compile_rels[neg ? compile_rels[cc->rel].neg : cc->rel];
+        at = compile_op(c, (enum code_op)(r->brc + (cc->imm ? 1 : 0)));
+        compile_pp(c, cc->a, 0);
+        if (cc->imm)
+            compile_u64(c, cc->k);
+        else
+            compile_pp(c, cc->b, 0);
+    }
+    if (to >= 0)
+        compile_set_half(c, at + 1, 1, compile_rel(c, at, (size_t)to));
+    return at;
 }
 
 static void compile_br_if(compiler *c, uint32_t depth)
 {
     cframe *f;
-    uint32_t cond;
+    ccond cc;
     size_t at;
-    if (!compile_need(c, 1))
+    if (!compile_pop_cond(c, &cc))
         return;
-    cond = compile_src(c, c->h - 1);
-    compile_pop(c);
     if (!(f = compile_target(c, depth)))
         return;
     if (c->h < compile_arity(f)) {
@@ -453,17 +568,14 @@ static void compile_br_if(compiler *c, uint32_t depth)
     }
     if (f->kind != F_FUNC && !compile_needs_moves(c, f)) {
         if (f->kind == F_LOOP) {
-            at = compile_op(c, OP_br_if_back);
-            compile_pp(c, cond, compile_rel(c, at, f->start));
+            compile_cond_branch(c, &cc, false, f->start);
         } else {
-            at = compile_op(c, OP_br_if);
-            compile_pp(c, cond, 0);
+            at = compile_cond_branch(c, &cc, false, -1);
             compile_add_patch(c, f, at + 1, 1, at);
         }
         return;
     }
-    at = compile_op(c, OP_br_unless);
-    compile_pp(c, cond, 0);
+    at = compile_cond_branch(c, &cc, true, -1);
     compile_branch(c, f);
     compile_set_half(c, at + 1, 1, compile_rel(c, at, c->ncode));
 }
@@ -528,24 +640,21 @@ static void compile_resolve(compiler *c, cframe *f)
 
 static void compile_block(compiler *c, const wi_instr *in)
 {
-    uint32_t np, nr, cond = 0;
+    uint32_t np, nr;
+    ccond cc;
     cframe *f;
     if (!compile_blocktype(c, in->blocktype, &np, &nr))
         return;
-    if (in->op == 0x04) {
-        if (!compile_need(c, 1))
-            return;
-        cond = compile_src(c, c->h - 1);
-        compile_pop(c);
-    }
+    if (in->op == 0x04 && !compile_pop_cond(c, &cc))
+        return;
+    c->pd_ok = false;
     if (!compile_need(c, np))
         return;
+    /* materialising reads only entries below the condition: its operands stay intact */
     compile_mat_all(c);
     f = compile_push_frame(c, in->op == 0x02 ? F_BLOCK : in->op == 0x03 ? F_LOOP : F_IF, np, nr);
-    if (f && in->op == 0x04) {
-        f->else_at = (uint32_t)compile_op(c, OP_br_unless);
-        compile_pp(c, cond, 0);
-    }
+    if (f && in->op == 0x04)
+        f->else_at = (uint32_t)compile_cond_branch(c, &cc, true, -1);
 }
 
 static void compile_else(compiler *c)
@@ -574,9 +683,10 @@ static bool compile_end(compiler *c)
             c->bug = "block results missing";
             return true;
         }
-        compile_moves(c, compile_dest(c, f), f->nresults);
         if (f->kind == F_FUNC)
-            compile_op(c, OP_ret);
+            compile_branch(c, f);
+        else
+            compile_moves(c, compile_dest(c, f), f->nresults);
     }
     if (f->kind == F_FUNC) {
         compile_op(c, OP_unreachable); /* a guard: never reached */
@@ -809,13 +919,66 @@ static void compile_numeric_op(compiler *c, uint32_t op)
 
 static void compile_load(compiler *c, uint16_t op, uint32_t offset)
 {
-    compile_unary(c, op, true, offset);
+    bool x = false, xi = false;
+    uint32_t a, b, d;
+    size_t at;
+    if (op >= OP_ld8s32 && op <= OP_ld64 && compile_need(c, 1)) {
+        x = compile_fusable(c, c->hs[OP_i32_add]);
+        xi = !x && compile_fusable(c, c->hs[OP_i32_add_ri]);
+    }
+    if (!x && !xi) {
+        compile_unary(c, op, true, offset);
+        return;
+    }
+    /* take the add back: its operands become the load's */
+    a = c->code[c->pd_word].p.b;
+    b = xi ? (uint32_t)c->code[c->pd_word + 1].u : c->code[c->pd_word + 1].p.a;
+    compile_take_back(c, c->pd_word - 1);
+    compile_pop(c);
+    d = compile_push(c);
+    at = compile_op(c, (enum code_op)(OP_ld8s32_x + 2 * (op - OP_ld8s32) + (xi ? 1 : 0)));
+    compile_pp(c, d, a);
+    compile_pp(c, b, offset);
+    compile_producer(c, at + 1);
+}
+
+/* A store whose address was computed by the last instruction emitted, an i32.add, and whose
+ * value is a local or a constant (so no code ran in between): fuse the add into the store. */
+static bool compile_store_fused(compiler *c, uint16_t op, uint32_t offset)
+{
+    const centry *addr = &c->st[c->h - 2], *val = &c->st[c->h - 1];
+    const code_word *in;
+    uint32_t a, b, v;
+    bool xi;
+    if (op < OP_st8 || op > OP_st64 || addr->kind != E_SLOT || val->kind == E_SLOT ||
+        !c->pd_ok || c->pd_end != c->ncode || c->pd_h != c->h - 2 || c->pd_word < 1)
+        return false;
+    in = &c->code[c->pd_word - 1];
+    xi = in->h == c->hs[OP_i32_add_ri];
+    if (!xi && in->h != c->hs[OP_i32_add])
+        return false;
+    a = in[1].p.b;
+    b = xi ? (uint32_t)in[2].u : in[2].p.a;
+    /* a constant value is stored to its home slot first: that must not be an add operand */
+    if (val->kind == E_CONST &&
+        (a == compile_home(c, c->h - 1) || (!xi && b == compile_home(c, c->h - 1))))
+        return false;
+    compile_take_back(c, c->pd_word - 1);
+    v = compile_src(c, c->h - 1);
+    compile_pop(c);
+    compile_pop(c);
+    compile_op(c, (enum code_op)(OP_st8_x + 2 * (op - OP_st8) + (xi ? 1 : 0)));
+    compile_pp(c, a, b);
+    compile_pp(c, v, offset);
+    return true;
 }
 
 static void compile_store(compiler *c, uint16_t op, uint32_t offset)
 {
     uint32_t addr, v;
     if (!compile_need(c, 2))
+        return;
+    if (compile_store_fused(c, op, offset))
         return;
     addr = compile_src(c, c->h - 2);
     v = compile_src(c, c->h - 1);
@@ -1017,6 +1180,7 @@ static bool compile_instr(compiler *c, const wi_instr *in)
     size_t at;
     if (compile_dead(c, in))
         return false;
+    c->cur_off = in->offset;
     compile_map(c, in->offset);
     if (op >= 0x45 && op <= 0xC4) {
         compile_numeric_op(c, op);
@@ -1038,7 +1202,7 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         compile_fe(c, in);
         return false;
     }
-    c->pd_ok = c->pd_ok && op != 0x02 && op != 0x03 && op != 0x04 && op != 0x05 && op != 0x0B;
+    c->pd_ok = c->pd_ok && op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B;
     switch (op) {
     case 0x00:
         compile_op(c, OP_unreachable);

@@ -3,8 +3,20 @@
  * into the interpreter.
  */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "interp.h"
+
+/* The value and frame stacks are mapped straight from the kernel, not taken from malloc: the
+ * pages stay untouched (and cost no memory) until a call goes that deep. calloc gives no such
+ * promise: once the heap has grown it zeroes every byte, which made each thread's context
+ * cost its whole 8 MB stack up front, or a part of it. */
+static void *exec_map(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
 
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
@@ -14,9 +26,10 @@ exec_ctx *exec_ctx_new(weft_engine *e)
     if (!ctx)
         return NULL;
     ctx->engine = e;
-    /* calloc: the kernel hands out the pages lazily, so a large stack costs little until used */
-    ctx->stack = xcalloc(slots, sizeof *ctx->stack);
-    ctx->frames = xcalloc((size_t)depth + 1, sizeof *ctx->frames);
+    ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
+    ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
+    ctx->stack = exec_map(ctx->stack_bytes);
+    ctx->frames = exec_map(ctx->frames_bytes);
     if (!ctx->stack || !ctx->frames) {
         exec_ctx_free(ctx);
         return NULL;
@@ -32,8 +45,10 @@ void exec_ctx_free(exec_ctx *ctx)
 {
     if (!ctx)
         return;
-    free(ctx->stack);
-    free(ctx->frames);
+    if (ctx->stack)
+        munmap(ctx->stack, ctx->stack_bytes);
+    if (ctx->frames)
+        munmap(ctx->frames, ctx->frames_bytes);
     free(ctx);
 }
 

@@ -58,6 +58,20 @@ size_t interp_offset(const code_func *fn, size_t pos)
         mbase = mem ? mem->base : NULL;                                                       \
         msize = mem ? MEMSIZE() : 0;                                                          \
     } while (0)
+/* Zero a callee's declared locals. Small counts get inline stores: a call to memset costs
+ * more than the stores themselves, and spills the loop's registers around it. */
+#define ZERO_LOCALS(cf)                                                                       \
+    do {                                                                                      \
+        uint64_t *z_ = fp + (cf)->nparams;                                                    \
+        switch ((cf)->nlocals) {                                                              \
+        default: memset(z_, 0, (cf)->nlocals * sizeof *z_); break;                            \
+        case 4: z_[3] = 0; /* fall through */                                                 \
+        case 3: z_[2] = 0; /* fall through */                                                 \
+        case 2: z_[1] = 0; /* fall through */                                                 \
+        case 1: z_[0] = 0; /* fall through */                                                 \
+        case 0: break;                                                                        \
+        }                                                                                     \
+    } while (0)
 #define SYNC_DEPTH() (ctx->depth = (uint32_t)(fr - ctx->frames))
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* Is [ea, ea + n) outside memory 0? Consults the real size only when the cached one says so. */
@@ -149,6 +163,34 @@ size_t interp_offset(const code_func *fn, size_t pos)
         ip += 3;                                                                              \
         NEXT();                                                                               \
     }
+/* A load in its three forms: plain, and with an i32.add of a slot (_x) or a constant (_xi)
+ * fused into the address (the sum wraps at 32 bits, as the add would). */
+#define LOAD_SUM(T, conv, sum)                                                                \
+    {                                                                                         \
+        T v;                                                                                  \
+        uint64_t ea = (uint64_t)(uint32_t)(sum) + B2;                                         \
+        if (OUT_OF_BOUNDS(ea, sizeof v))                                                      \
+            TRAP(WEFT_TRAP_MEMORY_OOB);                                                       \
+        memcpy(&v, mbase + ea, sizeof v);                                                     \
+        fp[A1] = (conv);                                                                      \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define LOAD3(name, T, conv)                                                                  \
+    LOAD(name, T, conv)                                                                       \
+    op_##name##_x: LOAD_SUM(T, conv, fp[B1] + fp[A2])                                         \
+    op_##name##_xi: LOAD_SUM(T, conv, fp[B1] + A2)
+/* Stores likewise; the value is in A2 for the fused forms. */
+#define STORE_SUM(T, sum)                                                                     \
+    {                                                                                         \
+        T v = (T)fp[A2];                                                                      \
+        uint64_t ea = (uint64_t)(uint32_t)(sum) + B2;                                         \
+        if (OUT_OF_BOUNDS(ea, sizeof v))                                                      \
+            TRAP(WEFT_TRAP_MEMORY_OOB);                                                       \
+        memcpy(mbase + ea, &v, sizeof v);                                                     \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
 #define STORE(name, T)                                                                        \
     op_##name: {                                                                              \
         T v = (T)fp[B1];                                                                      \
@@ -156,8 +198,10 @@ size_t interp_offset(const code_func *fn, size_t pos)
         memcpy(mbase + ea, &v, sizeof v);                                                     \
         ip += 3;                                                                              \
         NEXT();                                                                               \
-    }
-/* Atomics: in bounds first, then naturally aligned. The offset is in B2 for RMW ops. */
+    }                                                                                         \
+    op_##name##_x: STORE_SUM(T, fp[A1] + fp[B1])                                              \
+    op_##name##_xi: STORE_SUM(T, fp[A1] + B1)
+
 #define AEA(addr_slot, off, n)                                                                \
     uint64_t ea = (uint64_t)(uint32_t)fp[addr_slot] + (off);                                  \
     if (OUT_OF_BOUNDS(ea, n))                                                                 \
@@ -227,6 +271,7 @@ size_t interp_offset(const code_func *fn, size_t pos)
 
 #define CODE_LABEL_(n) &&op_##n,
 #define CODE_LABEL_BR_(n) &&op_brc_##n, &&op_brc_##n##_ri,
+#define CODE_LABEL_LDX_(n) &&op_##n##_x, &&op_##n##_xi,
 #define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
 
 static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
@@ -236,6 +281,8 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
         CODE_OPS(CODE_LABEL_)
         CODE_OPS_RI(CODE_LABEL_RI_)
         CODE_OPS_BR(CODE_LABEL_BR_)
+        CODE_OPS_LDX(CODE_LABEL_LDX_)
+        CODE_OPS_STX(CODE_LABEL_LDX_)
     };
     const code_word *ip, *next_ip;
     weft_memory *mem;
@@ -326,8 +373,7 @@ op_call: {
     fr++;
     fp = nfp;
     fn = cf;
-    if (cf->nlocals)
-        memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+    ZERO_LOCALS(cf);
     ip = cf->code;
     NEXT();
 }
@@ -381,8 +427,7 @@ call_func:
         }
         fp = nfp;
         fn = cf;
-        if (cf->nlocals)
-            memset(fp + cf->nparams, 0, cf->nlocals * sizeof *fp);
+        ZERO_LOCALS(cf);
         ip = cf->code;
         NEXT();
     }
@@ -588,15 +633,15 @@ op_f64_copysign:
 
     /* -------------------------------------------------------------------------------------- */
     /* memory */
-    LOAD(ld8s32, int8_t, (uint32_t)(int32_t)v)
-    LOAD(ld16s32, int16_t, (uint32_t)(int32_t)v)
-    LOAD(ld8s64, int8_t, (uint64_t)(int64_t)v)
-    LOAD(ld16s64, int16_t, (uint64_t)(int64_t)v)
-    LOAD(ld32s64, int32_t, (uint64_t)(int64_t)v)
-    LOAD(ld8u, uint8_t, v)
-    LOAD(ld16u, uint16_t, v)
-    LOAD(ld32u, uint32_t, v)
-    LOAD(ld64, uint64_t, v)
+    LOAD3(ld8s32, int8_t, (uint32_t)(int32_t)v)
+    LOAD3(ld16s32, int16_t, (uint32_t)(int32_t)v)
+    LOAD3(ld8s64, int8_t, (uint64_t)(int64_t)v)
+    LOAD3(ld16s64, int16_t, (uint64_t)(int64_t)v)
+    LOAD3(ld32s64, int32_t, (uint64_t)(int64_t)v)
+    LOAD3(ld8u, uint8_t, v)
+    LOAD3(ld16u, uint16_t, v)
+    LOAD3(ld32u, uint32_t, v)
+    LOAD3(ld64, uint64_t, v)
     STORE(st8, uint8_t)
     STORE(st16, uint16_t)
     STORE(st32, uint32_t)

@@ -24,7 +24,8 @@ typedef struct interp_frame {
 
 struct exec_ctx {
     weft_engine *engine;
-    uint64_t *stack, *stack_end; /* value slots */
+    uint64_t *stack, *stack_end; /* value slots (mapped, see ctx.c) */
+    size_t stack_bytes, frames_bytes;
     uint64_t *top;               /* first slot free for a nested exec_invoke */
     interp_frame *frames;
     uint32_t depth, max_depth;   /* active wasm frames, and the limit */
