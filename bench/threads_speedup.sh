@@ -36,7 +36,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "median of $RUNS runs, whole process, seconds"
 echo
 
-echo "1. threaded examples, 1 vs 2 threads (speed-up = 1-thread time / 2-thread time)"
+echo "1. threaded examples, 1 vs 2 threads (speed-up = 1-thread time / 2-thread time, per unit"
+echo "   of work: mutex_counter does its M increments per thread, so 2 threads do twice the work)"
 printf "%-16s %10s %10s %10s\n" program "1 thread" "2 threads" speed-up
 for ex in parallel_sum matmul parallel_sort mutex_counter bounded_buffer; do
     wasm="$BUILD/examples/$ex.wasm"
@@ -46,7 +47,9 @@ for ex in parallel_sum matmul parallel_sort mutex_counter bounded_buffer; do
     fi
     one=$(timed "$WEFT" run "$wasm" 1)
     two=$(timed "$WEFT" run "$wasm" 2)
-    printf "%-16s %10s %10s %10s\n" "$ex" "$one" "$two" "$(ratio "$one" "$two")"
+    per_unit=$one
+    [ "$ex" = mutex_counter ] && per_unit=$(awk -v t="$one" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
+    printf "%-16s %10s %10s %10s\n" "$ex" "$one" "$two" "$(ratio "$per_unit" "$two")"
 done
 echo
 

@@ -53,5 +53,38 @@ while [ $i -lt 10 ]; do
     i=$((i + 1))
 done
 
+# The seeds' programs built with the guest kit (make examples): each verifies its own
+# result and prints "ok"; run with 1, 2 and 4 threads, plus the kit's own stress test.
+if make -s -C "$ROOT" BUILD="$BUILD" examples >"$OUT/examples.log" 2>&1; then
+    for ex in parallel_sum mutex_counter bounded_buffer parallel_sort matmul; do
+        for t in 1 2 4; do
+            timeout 120 "$WEFT" run "$BUILD/examples/$ex.wasm" $t >"$OUT/$ex.$t.out" 2>&1
+            got=$?
+            if [ $got -eq 0 ] && grep -q " ok$" "$OUT/$ex.$t.out"; then
+                echo "ok   $ex with $t threads"
+                pass=$((pass + 1))
+            else
+                echo "FAIL $ex with $t threads: status $got"
+                sed 's/^/    /' "$OUT/$ex.$t.out" | head -5
+                fail=$((fail + 1))
+            fi
+        done
+    done
+    for t in 2 8; do
+        if timeout 120 "$WEFT" run "$BUILD/guest/kit_test.wasm" $t >"$OUT/kit_test.out" 2>&1; then
+            echo "ok   guest kit test with $t threads"
+            pass=$((pass + 1))
+        else
+            echo "FAIL guest kit test with $t threads"
+            tail -5 "$OUT/kit_test.out" | sed 's/^/    /'
+            fail=$((fail + 1))
+        fi
+    done
+else
+    echo "FAIL make examples (see $OUT/examples.log)"
+    tail -5 "$OUT/examples.log" | sed 's/^/    /'
+    fail=$((fail + 1))
+fi
+
 echo "threads: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
