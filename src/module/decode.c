@@ -60,26 +60,6 @@ static bool decode_count(wr_reader *r, uint32_t *n, uint32_t *cap)
     return true;
 }
 
-static bool decode_name(wr_reader *r, char **out, uint32_t *len)
-{
-    uint32_t n;
-    const uint8_t *b;
-    size_t at;
-    if (!decode_len(r, &n))
-        return false;
-    at = wr_offset(r);
-    if (!wr_bytes(r, n, &b))
-        return false;
-    if (!utf8_valid(b, n))
-        return wr_fail_at(r, at, "malformed UTF-8 encoding");
-    *out = xstrndup((const char *)b, n);
-    if (!*out)
-        return wr_fail(r, "out of memory");
-    if (len)
-        *len = n;
-    return true;
-}
-
 static bool decode_is_valtype(uint8_t t)
 {
     return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
@@ -407,8 +387,8 @@ static bool decode_imports(decoder *d)
         wm_import *im = &m->imports[i];
         if (i >= cap)
             return wr_fail(r, "unexpected end");
-        if (!decode_name(r, &im->module, &im->module_len) ||
-            !decode_name(r, &im->name, &im->name_len) || !decode_import_desc(d, im))
+        if (!wr_name(r, &im->module, &im->module_len) ||
+            !wr_name(r, &im->name, &im->name_len) || !decode_import_desc(d, im))
             return false;
     }
     return true;
@@ -491,7 +471,7 @@ static bool decode_exports(decoder *d)
         size_t at;
         if (i >= cap)
             return wr_fail(r, "unexpected end");
-        if (!decode_name(r, &ex->name, &ex->name_len))
+        if (!wr_name(r, &ex->name, &ex->name_len))
             return false;
         at = wr_offset(r);
         if (!wr_u8(r, &ex->kind))
@@ -745,7 +725,7 @@ static bool decode_custom(decoder *d, size_t size)
         return wr_fail(&d->r, "out of memory");
     c = &m->customs[m->ncustoms];
     memset(c, 0, sizeof *c);
-    if (!decode_name(&sub, &c->name, NULL)) {
+    if (!wr_name(&sub, &c->name, NULL)) {
         d->r.err = sub.err;
         d->r.p = d->r.end;
         return false;

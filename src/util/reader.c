@@ -207,20 +207,21 @@ bool utf8_valid(const uint8_t *s, size_t n)
 bool wr_name(wr_reader *r, char **out, uint32_t *len)
 {
     uint32_t n;
-    const uint8_t *b = NULL;
-    size_t at;
+    const uint8_t *b;
+    size_t at = wr_offset(r);
     if (!wr_u32(r, &n))
         return false;
+    /* a length past the end is "length out of bounds", not "unexpected end" (the spec) */
+    if (n > wr_left(r))
+        return wr_fail_at(r, at, "length out of bounds");
     at = wr_offset(r);
     if (!wr_bytes(r, n, &b))
         return false;
     if (!utf8_valid(b, n))
         return wr_fail_at(r, at, "malformed UTF-8 encoding");
-    char *s = malloc((size_t)n + 1);
+    char *s = xstrndup((const char *)b, n);
     if (!s)
         return wr_fail(r, "out of memory");
-    memcpy(s, b, n);
-    s[n] = 0;
     *out = s;
     if (len)
         *len = n;

@@ -66,7 +66,8 @@ bool wr_s64(wr_reader *r, int64_t *out);   /* signed LEB128, at most 10 bytes */
 bool wr_f32(wr_reader *r, uint32_t *bits); /* 4 little-endian bytes */
 bool wr_f64(wr_reader *r, uint64_t *bits); /* 8 little-endian bytes */
 bool wr_bytes(wr_reader *r, size_t n, const uint8_t **out);
-/* A name: u32 length + UTF-8 bytes, validated ("malformed UTF-8 encoding").
+/* A name: u32 length ("length out of bounds" past the end) + UTF-8 bytes, validated
+ * ("malformed UTF-8 encoding").
  * *out is a new NUL-terminated copy (free it); *len its length. */
 bool wr_name(wr_reader *r, char **out, uint32_t *len);
 bool utf8_valid(const uint8_t *s, size_t n);
