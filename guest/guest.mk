@@ -2,6 +2,8 @@
 #   make examples      the kit in $(BUILD)/guest, each example in $(BUILD)/examples/NAME.wasm,
 #                      and the kit's own test in $(BUILD)/guest/kit_test.wasm
 #   make guest-kit     only the kit
+#   make guest-examples  the kit, the example guests and kit_test, without the host programs
+#                      of examples/workers (the threads suite uses it under any sanitizer)
 # guest/weft-cc holds every flag; these rules only decide what to rebuild. The tools it
 # needs (clang, wasm-ld, wasi-libc, clang's wasm32 runtime) come from tests/setup.sh.
 
@@ -14,8 +16,9 @@ GUEST_KIT_DEPS := $(wildcard guest/src/*.c guest/src/*.h guest/src/*.s guest/inc
 
 GUEST_ENV = WEFT_GUEST_BUILD=$(GUEST_BUILD)
 
-.PHONY: examples guest-kit
-examples: $(GUEST_EXAMPLES:%=$(BUILD)/examples/%.wasm) $(GUEST_BUILD)/kit_test.wasm
+.PHONY: examples guest-kit guest-examples
+examples: guest-examples
+guest-examples: $(GUEST_EXAMPLES:%=$(BUILD)/examples/%.wasm) $(GUEST_BUILD)/kit_test.wasm
 guest-kit: $(GUEST_BUILD)/kit.stamp
 
 $(GUEST_BUILD)/kit.stamp: $(GUEST_KIT_DEPS)

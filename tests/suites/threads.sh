@@ -53,9 +53,9 @@ while [ $i -lt 10 ]; do
     i=$((i + 1))
 done
 
-# The seeds' programs built with the guest kit (make examples): each verifies its own
+# The seeds' programs built with the guest kit (make guest-examples): each verifies its own
 # result and prints "ok"; run with 1, 2 and 4 threads, plus the kit's own stress test.
-if make -s -C "$ROOT" BUILD="$BUILD" examples >"$OUT/examples.log" 2>&1; then
+if make -s -C "$ROOT" BUILD="$BUILD" guest-examples >"$OUT/examples.log" 2>&1; then
     for ex in parallel_sum mutex_counter bounded_buffer parallel_sort matmul; do
         for t in 1 2 4; do
             timeout 120 "$WEFT" run "$BUILD/examples/$ex.wasm" $t >"$OUT/$ex.$t.out" 2>&1
@@ -81,7 +81,7 @@ if make -s -C "$ROOT" BUILD="$BUILD" examples >"$OUT/examples.log" 2>&1; then
         fi
     done
 else
-    echo "FAIL make examples (see $OUT/examples.log)"
+    echo "FAIL make guest-examples (see $OUT/examples.log)"
     tail -5 "$OUT/examples.log" | sed 's/^/    /'
     fail=$((fail + 1))
 fi
