@@ -160,22 +160,51 @@ typedef struct code_func {
  * (u32)(fp[a] + fp[b]) + offset, NAME_xi [h][a|k][s|offset] at (u32)(fp[a] + k) + offset. */
 #define CODE_OPS_STX(X) X(st8) X(st16) X(st32) X(st64)
 
+/*
+ * i32 binops whose second operand is first shifted by a constant, the shift fused in (as the
+ * shifted register operand of ARM): i32_NAME_SHIFT [h][d|a][x|k] computes d = a NAME (x SHIFT
+ * k), k already reduced mod 32. SHIFT is shl, shr_u or rotl (a rotr by k is a rotl by 32 - k).
+ * Each NAME has its three SHIFT forms in this order: shl, shr_u, rotl.
+ */
+#define CODE_OPS_SHOP(X) X(add) X(sub) X(and) X(or) X(xor)
+
+/*
+ * Loads with a scaled index in the address, the i32.shl (and its add) fused in:
+ * NAME_xs  [h][d|a][x|offset][k|-] loads from (u32)(fp[a] + (fp[x] << k)) + offset;
+ * NAME_sxi [h][d|x][c|offset][k|-] loads from (u32)((fp[x] << k) + c) + offset.
+ * The same order as the plain loads in CODE_OPS.
+ */
+#define CODE_OPS_LDS(X) CODE_OPS_LDX(X)
+
+/* Further super-instructions, one entry each. */
+#define CODE_OPS_EXTRA(X)                                                                     \
+    X(i32_shl_add_ri) /* [h][d|x][c|k]  d = (x << k) + c: a scaled index plus a constant */  \
+    X(i32_add_shl_ri) /* [h][d|a][x|k][c|-]  d = a + c + (x << k): an element of an array at \
+                       * a constant offset from a base (a local array off the stack pointer) */
+
 #define CODE_ENUM_(n) OP_##n,
 #define CODE_ENUM_LDX_(n) OP_##n##_x, OP_##n##_xi,
 #define CODE_ENUM_BR_(n) OP_brc_##n, OP_brc_##n##_ri,
 #define CODE_ENUM_RI_(n) OP_##n, OP_##n##_ri,
+#define CODE_ENUM_SHOP_(n) OP_i32_##n##_shl, OP_i32_##n##_shr_u, OP_i32_##n##_rotl,
+#define CODE_ENUM_LDS_(n) OP_##n##_xs, OP_##n##_sxi,
 enum code_op {
     CODE_OPS(CODE_ENUM_)
     CODE_OPS_RI(CODE_ENUM_RI_)
     CODE_OPS_BR(CODE_ENUM_BR_)
     CODE_OPS_LDX(CODE_ENUM_LDX_)
     CODE_OPS_STX(CODE_ENUM_LDX_)
+    CODE_OPS_SHOP(CODE_ENUM_SHOP_)
+    CODE_OPS_LDS(CODE_ENUM_LDS_)
+    CODE_OPS_EXTRA(CODE_ENUM_)
     OP_COUNT_
 };
 #undef CODE_ENUM_
 #undef CODE_ENUM_RI_
 #undef CODE_ENUM_BR_
 #undef CODE_ENUM_LDX_
+#undef CODE_ENUM_SHOP_
+#undef CODE_ENUM_LDS_
 
 /* exec/interp.c: the handler address of every op, indexed by enum code_op. */
 const void *const *interp_handlers(void);

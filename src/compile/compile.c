@@ -8,65 +8,15 @@
  * constant (used as an immediate operand, or stored when something needs it in a slot).
  * Pending entries are made real ("materialised") wherever control flow merges, so that at
  * every label the stack lives entirely in home slots. The result of the last instruction can
- * be redirected into a local by a following local.set/tee (its destination field is patched).
+ * be redirected into a local by a following local.set/tee (its destination field is patched),
+ * or taken back and fused into its consumer (compile_fuse.c).
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
+#include "compile_int.h"
+#include "compile_dump.h"
 #include "../exec/exec.h"
-#include "../module/instr.h"
-
-enum { E_SLOT = 0, E_LOCAL, E_CONST };
-typedef struct centry {
-    uint8_t kind;
-    uint32_t local; /* E_LOCAL: the local's slot */
-    uint64_t k;     /* E_CONST: the value */
-} centry;
-
-enum { F_FUNC, F_BLOCK, F_LOOP, F_IF, F_ELSE };
-typedef struct cframe {
-    uint8_t kind;
-    uint32_t h0;       /* stack height below the block's parameters */
-    uint32_t nparams, nresults;
-    uint32_t start;    /* F_LOOP: code index of the loop head */
-    int32_t patches;   /* forward branches to the end: head of a list in compiler.pt */
-    uint32_t else_at;  /* F_IF: index of the br_unless that jumps to the else arm */
-} cframe;
-
-/* A forward branch offset to fill in when its label is placed. */
-typedef struct cpatch {
-    uint32_t word, base; /* the word holding the offset; the branch instruction's index */
-    uint8_t half;        /* 0: field a, 1: field b */
-    int32_t next;
-} cpatch;
-
-typedef struct compiler {
-    const weft_module *m;
-    const void *const *hs;
-    code_func **cfs; /* every defined function's code_func (for direct calls) */
-
-    code_word *code; size_t ncode, capcode;
-    uint32_t (*map)[2]; size_t nmap, capmap;
-    centry *st; size_t h, capst; size_t maxh;
-    cframe *fr; size_t nfr, capfr;
-    cpatch *pt; size_t npt, cappt;
-    uint32_t *refs; size_t caprefs; /* pending E_LOCAL entries per local */
-    int32_t *stub; size_t capstub;   /* br_table: stub position per label depth */
-    wi_targets targets;
-
-    uint32_t L;           /* params + declared locals */
-    bool dead;            /* in unreachable code ... */
-    uint32_t dead_depth;  /* ... nested this many blocks deep */
-
-    /* the last instruction's destination field, if it can still be redirected (or the
-     * instruction fused with its consumer): it spans code [pd_word - 1, pd_end) */
-    bool pd_ok;
-    size_t pd_word, pd_end, pd_h;
-
-    size_t cur_off; /* module offset of the instruction being translated */
-    bool oom;
-    const char *bug; /* a defensive failure on code that validation should have refused */
-} compiler;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Emission                                                                                   */
@@ -81,7 +31,7 @@ static void compile_word(compiler *c, code_word w)
     c->code[c->ncode++] = w;
 }
 
-static size_t compile_op(compiler *c, enum code_op op)
+size_t compile_op(compiler *c, enum code_op op)
 {
     code_word w;
     size_t at = c->ncode;
@@ -90,7 +40,7 @@ static size_t compile_op(compiler *c, enum code_op op)
     return at;
 }
 
-static void compile_pp(compiler *c, uint32_t a, uint32_t b)
+void compile_pp(compiler *c, uint32_t a, uint32_t b)
 {
     code_word w;
     w.u = 0;
@@ -99,7 +49,7 @@ static void compile_pp(compiler *c, uint32_t a, uint32_t b)
     compile_word(c, w);
 }
 
-static void compile_u64(compiler *c, uint64_t u)
+void compile_u64(compiler *c, uint64_t u)
 {
     code_word w;
     w.u = u;
@@ -114,7 +64,7 @@ static void compile_ptr(compiler *c, const void *p)
     compile_word(c, w);
 }
 
-static void compile_set_half(compiler *c, size_t word, int half, uint32_t v)
+void compile_set_half(compiler *c, size_t word, int half, uint32_t v)
 {
     if (word >= c->ncode)
         return; /* only after running out of memory */
@@ -125,7 +75,7 @@ static void compile_set_half(compiler *c, size_t word, int half, uint32_t v)
 }
 
 /* The relative offset from the branch instruction at `base` to the current position. */
-static uint32_t compile_rel(const compiler *c, size_t base, size_t to)
+uint32_t compile_rel(const compiler *c, size_t base, size_t to)
 {
     WEFT_UNUSED(c);
     return (uint32_t)(int32_t)((int64_t)to - (int64_t)base);
@@ -133,25 +83,19 @@ static uint32_t compile_rel(const compiler *c, size_t base, size_t to)
 
 /* Remember that the instruction just emitted writes its result into the word `word`,
  * field a, for the entry on top of the stack: a local.set may redirect it. */
-static void compile_producer(compiler *c, size_t word)
+void compile_producer(compiler *c, size_t word)
 {
+    c->pd2_ok = c->pd_ok && c->pd_end + 1 == word;
+    c->pd2_word = c->pd_word;
+    c->pd2_h = c->pd_h;
     c->pd_ok = true;
     c->pd_word = word;
     c->pd_end = c->ncode;
     c->pd_h = c->h - 1;
 }
 
-/* Was the top of the stack computed by the last instruction emitted, handler h? Then that
- * instruction can be taken back and fused into its consumer. */
-static bool compile_fusable(const compiler *c, const void *h)
-{
-    return c->h > 0 && c->st[c->h - 1].kind == E_SLOT && c->pd_ok && c->pd_end == c->ncode &&
-           c->pd_h == c->h - 1 && c->pd_word >= 1 && c->pd_word < c->ncode &&
-           c->code[c->pd_word - 1].h == h;
-}
-
 /* Record that the code from here on belongs to the instruction at module offset off. */
-static void compile_map(compiler *c, size_t off)
+void compile_map(compiler *c, size_t off)
 {
     if (c->nmap && c->map[c->nmap - 1][0] == c->ncode) {
         c->map[c->nmap - 1][1] = (uint32_t)off;
@@ -168,7 +112,7 @@ static void compile_map(compiler *c, size_t off)
 
 /* Take back the last instruction emitted (it starts at code index `start`) to fuse it into the
  * one being translated, which then owns the code from `start` on, for trap offsets too. */
-static void compile_take_back(compiler *c, size_t start)
+void compile_take_back(compiler *c, size_t start)
 {
     c->ncode = start;
     c->pd_ok = false;
@@ -179,8 +123,6 @@ static void compile_take_back(compiler *c, size_t start)
 
 /* ------------------------------------------------------------------------------------------ */
 /* The operand stack model                                                                    */
-
-static uint32_t compile_home(const compiler *c, size_t height) { return c->L + (uint32_t)height; }
 
 static void compile_mov(compiler *c, uint32_t d, uint32_t s)
 {
@@ -217,7 +159,7 @@ static void compile_mat_all(compiler *c)
 }
 
 /* The slot to read entry i from (a pending constant is stored first). */
-static uint32_t compile_src(compiler *c, size_t i)
+uint32_t compile_src(compiler *c, size_t i)
 {
     if (c->st[i].kind == E_LOCAL)
         return c->st[i].local;
@@ -225,7 +167,7 @@ static uint32_t compile_src(compiler *c, size_t i)
     return compile_home(c, i);
 }
 
-static bool compile_need(compiler *c, size_t n)
+bool compile_need(compiler *c, size_t n)
 {
     size_t floor = c->nfr ? c->fr[c->nfr - 1].h0 : 0;
     if (c->h < floor + n) {
@@ -235,7 +177,7 @@ static bool compile_need(compiler *c, size_t n)
     return true;
 }
 
-static void compile_pop(compiler *c)
+void compile_pop(compiler *c)
 {
     if (c->h == 0)
         return;
@@ -260,7 +202,7 @@ static centry *compile_push_entry(compiler *c)
 }
 
 /* Push a result in its home slot; returns that slot. */
-static uint32_t compile_push(compiler *c)
+uint32_t compile_push(compiler *c)
 {
     compile_push_entry(c);
     return compile_home(c, c->h ? c->h - 1 : 0);
@@ -297,6 +239,15 @@ static void compile_reset(compiler *c, uint32_t h0, uint32_t n)
 /* ------------------------------------------------------------------------------------------ */
 /* Locals                                                                                     */
 
+/* Does local x certainly hold the zero it was initialised with? A declared local (locals are
+ * zeroed on entry, parameters are not) that no code so far assigns, outside every loop: code
+ * is translated in order and branches outside loops only go forward, so any path reaching
+ * here ran only code translated before, none of which assigns x. */
+static bool compile_still_zero(const compiler *c, uint32_t x)
+{
+    return x >= c->nparams && c->loops == 0 && !c->assigned[x];
+}
+
 static void compile_local_set(compiler *c, uint32_t x, bool tee)
 {
     centry top;
@@ -315,11 +266,13 @@ static void compile_local_set(compiler *c, uint32_t x, bool tee)
                     compile_mat(c, i);
         if (top.kind == E_SLOT && c->pd_ok && c->pd_end == c->ncode && c->pd_h == c->h - 1)
             compile_set_half(c, c->pd_word, 0, x);
-        else if (top.kind == E_CONST)
-            compile_konst(c, x, top.k);
-        else
+        else if (top.kind == E_CONST) {
+            if (!(top.k == 0 && compile_still_zero(c, x)))
+                compile_konst(c, x, top.k);
+        } else
             compile_mov(c, x, top.kind == E_LOCAL ? top.local : compile_home(c, c->h - 1));
     }
+    c->assigned[x] = 1;
     c->pd_ok = false;
     compile_pop(c);
     if (tee)
@@ -361,6 +314,8 @@ static cframe *compile_push_frame(compiler *c, uint8_t kind, uint32_t np, uint32
     f->start = (uint32_t)c->ncode;
     f->patches = -1;
     f->else_at = 0;
+    if (kind == F_LOOP)
+        c->loops++;
     return f;
 }
 
@@ -454,6 +409,14 @@ static void compile_branch(compiler *c, cframe *f)
         c->bug = "branch operands missing";
         return;
     }
+    if (f->kind == F_FUNC && n == 1 && c->st[c->h - 1].kind == E_SLOT && c->pd_ok &&
+        c->pd_end == c->ncode && c->pd_h == c->h - 1) {
+        /* a value computed just now: compute it straight into the result slot fp[0] (its
+         * operands are read before the write, and nothing runs between it and ret) */
+        compile_set_half(c, c->pd_word, 0, 0);
+        compile_op(c, OP_ret);
+        return;
+    }
     if (f->kind == F_FUNC && n == 1 && c->st[c->h - 1].kind != E_CONST) {
         /* the common return of one value: one op copies it and returns */
         const centry *e = &c->st[c->h - 1];
@@ -463,94 +426,6 @@ static void compile_branch(compiler *c, cframe *f)
     }
     compile_moves(c, compile_dest(c, f), n);
     compile_jump(c, f);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Conditions: what br_if and if test. When the condition was computed by the instruction just
- * emitted (an integer relation, or i32.eqz), that instruction is taken back and fused into the
- * branch: a relation becomes a compare-and-branch op, eqz flips the branch's sense. */
-
-/* The relations that have a compare-and-branch form, with their negations. */
-typedef struct crel {
-    uint16_t op, brc; /* OP_x (OP_x + 1 is OP_x_ri), OP_brc_x (+ 1: _ri) */
-    uint8_t neg;      /* index of the negated relation in compile_rels */
-} crel;
-
-#define REL_(n, ng) {OP_##n, OP_brc_##n, ng}
-static const crel compile_rels[20] = {
-    REL_(i32_eq, 1), REL_(i32_ne, 0), REL_(i32_lt_s, 8), REL_(i32_lt_u, 9),
-    REL_(i32_gt_s, 6), REL_(i32_gt_u, 7), REL_(i32_le_s, 4), REL_(i32_le_u, 5),
-    REL_(i32_ge_s, 2), REL_(i32_ge_u, 3),
-    REL_(i64_eq, 11), REL_(i64_ne, 10), REL_(i64_lt_s, 18), REL_(i64_lt_u, 19),
-    REL_(i64_gt_s, 16), REL_(i64_gt_u, 17), REL_(i64_le_s, 14), REL_(i64_le_u, 15),
-    REL_(i64_ge_s, 12), REL_(i64_ge_u, 13),
-};
-#undef REL_
-
-typedef struct ccond {
-    int rel;       /* index into compile_rels, or -1: test slot a for non-zero */
-    bool imm;      /* rel: compare with the immediate k instead of slot b */
-    bool negate;   /* branch when the condition is false */
-    uint32_t a, b;
-    uint64_t k;
-} ccond;
-
-/* Pop the condition on top of the stack, fusing the instruction that computed it if that
- * instruction was the last one emitted. */
-static bool compile_pop_cond(compiler *c, ccond *cc)
-{
-    const code_word *in;
-    if (!compile_need(c, 1))
-        return false;
-    memset(cc, 0, sizeof *cc);
-    cc->rel = -1;
-    if (compile_fusable(c, c->hs[OP_i32_eqz])) {
-        cc->negate = true;
-        cc->a = c->code[c->pd_word].p.b;
-    } else {
-        for (int r = 0; r < 20 && cc->rel < 0; r++) {
-            cc->imm = compile_fusable(c, c->hs[compile_rels[r].op + 1]);
-            if (!cc->imm && !compile_fusable(c, c->hs[compile_rels[r].op]))
-                continue;
-            in = &c->code[c->pd_word];
-            cc->rel = r;
-            cc->a = in[0].p.b;
-            cc->b = in[1].p.a;
-            cc->k = in[1].u;
-        }
-        if (cc->rel < 0) {
-            cc->a = compile_src(c, c->h - 1);
-            compile_pop(c);
-            return true;
-        }
-    }
-    compile_take_back(c, c->pd_word - 1);
-    compile_pop(c);
-    return true;
-}
-
-/* Emit a conditional branch on cc (on its negation if invert), back to the code index `to` or,
- * when to is negative, forward with the offset left to patch. Returns the instruction's index;
- * its offset is in field b of the word after it. */
-static size_t compile_cond_branch(compiler *c, const ccond *cc, bool invert, int64_t to)
-{
-    bool neg = cc->negate != invert;
-    size_t at;
-    if (cc->rel < 0) {
-        at = compile_op(c, neg ? OP_br_unless : to >= 0 ? OP_br_if_back : OP_br_if);
-        compile_pp(c, cc->a, 0);
-    } else {
-        const crel *r = &compile_rels[neg ? compile_rels[cc->rel].neg : cc->rel];
-        at = compile_op(c, (enum code_op)(r->brc + (cc->imm ? 1 : 0)));
-        compile_pp(c, cc->a, 0);
-        if (cc->imm)
-            compile_u64(c, cc->k);
-        else
-            compile_pp(c, cc->b, 0);
-    }
-    if (to >= 0)
-        compile_set_half(c, at + 1, 1, compile_rel(c, at, (size_t)to));
-    return at;
 }
 
 static void compile_br_if(compiler *c, uint32_t depth)
@@ -695,6 +570,8 @@ static bool compile_end(compiler *c)
     }
     if (f->kind == F_IF)
         compile_set_half(c, f->else_at + 1, 1, compile_rel(c, f->else_at, c->ncode));
+    if (f->kind == F_LOOP)
+        c->loops--;
     compile_resolve(c, f);
     compile_reset(c, f->h0, f->nresults);
     c->nfr--;
@@ -868,10 +745,19 @@ static void compile_binop(compiler *c, const numop *n)
     size_t at;
     bool imm = false;
     uint64_t k = 0;
-    if (!compile_need(c, 2))
+    if (!compile_need(c, 2) || compile_binop_shifted(c, n->op))
         return;
     ea = &c->st[c->h - 2];
     eb = &c->st[c->h - 1];
+    if (eb->kind == E_CONST && compile_identity(n->op, eb->k)) {
+        compile_pop(c); /* the entry below, and what may redirect it, stay as they are */
+        return;
+    }
+    if (eb->kind == E_CONST && (n->op == OP_i32_add || n->op == OP_i32_sub) &&
+        compile_fold_add(c, n->op == OP_i32_add ? (uint32_t)eb->k : 0u - (uint32_t)eb->k)) {
+        compile_pop(c);
+        return;
+    }
     if ((n->shape == SH_RI || n->shape == SH_RIC) && eb->kind == E_CONST) {
         imm = true;
         k = eb->k;
@@ -919,58 +805,8 @@ static void compile_numeric_op(compiler *c, uint32_t op)
 
 static void compile_load(compiler *c, uint16_t op, uint32_t offset)
 {
-    bool x = false, xi = false;
-    uint32_t a, b, d;
-    size_t at;
-    if (op >= OP_ld8s32 && op <= OP_ld64 && compile_need(c, 1)) {
-        x = compile_fusable(c, c->hs[OP_i32_add]);
-        xi = !x && compile_fusable(c, c->hs[OP_i32_add_ri]);
-    }
-    if (!x && !xi) {
+    if (!compile_load_fused(c, op, offset))
         compile_unary(c, op, true, offset);
-        return;
-    }
-    /* take the add back: its operands become the load's */
-    a = c->code[c->pd_word].p.b;
-    b = xi ? (uint32_t)c->code[c->pd_word + 1].u : c->code[c->pd_word + 1].p.a;
-    compile_take_back(c, c->pd_word - 1);
-    compile_pop(c);
-    d = compile_push(c);
-    at = compile_op(c, (enum code_op)(OP_ld8s32_x + 2 * (op - OP_ld8s32) + (xi ? 1 : 0)));
-    compile_pp(c, d, a);
-    compile_pp(c, b, offset);
-    compile_producer(c, at + 1);
-}
-
-/* A store whose address was computed by the last instruction emitted, an i32.add, and whose
- * value is a local or a constant (so no code ran in between): fuse the add into the store. */
-static bool compile_store_fused(compiler *c, uint16_t op, uint32_t offset)
-{
-    const centry *addr = &c->st[c->h - 2], *val = &c->st[c->h - 1];
-    const code_word *in;
-    uint32_t a, b, v;
-    bool xi;
-    if (op < OP_st8 || op > OP_st64 || addr->kind != E_SLOT || val->kind == E_SLOT ||
-        !c->pd_ok || c->pd_end != c->ncode || c->pd_h != c->h - 2 || c->pd_word < 1)
-        return false;
-    in = &c->code[c->pd_word - 1];
-    xi = in->h == c->hs[OP_i32_add_ri];
-    if (!xi && in->h != c->hs[OP_i32_add])
-        return false;
-    a = in[1].p.b;
-    b = xi ? (uint32_t)in[2].u : in[2].p.a;
-    /* a constant value is stored to its home slot first: that must not be an add operand */
-    if (val->kind == E_CONST &&
-        (a == compile_home(c, c->h - 1) || (!xi && b == compile_home(c, c->h - 1))))
-        return false;
-    compile_take_back(c, c->pd_word - 1);
-    v = compile_src(c, c->h - 1);
-    compile_pop(c);
-    compile_pop(c);
-    compile_op(c, (enum code_op)(OP_st8_x + 2 * (op - OP_st8) + (xi ? 1 : 0)));
-    compile_pp(c, a, b);
-    compile_pp(c, v, offset);
-    return true;
 }
 
 static void compile_store(compiler *c, uint16_t op, uint32_t offset)
@@ -1202,7 +1038,9 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         compile_fe(c, in);
         return false;
     }
-    c->pd_ok = c->pd_ok && op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B;
+    /* a label ends what can be fused; the function's final end is no label (a value computed
+     * just before it is computed straight into the result slot) */
+    c->pd_ok = c->pd_ok && op != 0x02 && op != 0x03 && op != 0x05 && (op != 0x0B || c->nfr == 1);
     switch (op) {
     case 0x00:
         compile_op(c, OP_unreachable);
@@ -1326,7 +1164,8 @@ static void compile_reset_func(compiler *c)
     c->ncode = c->nmap = c->h = c->maxh = c->nfr = c->npt = 0;
     c->dead = false;
     c->dead_depth = 0;
-    c->pd_ok = false;
+    c->pd_ok = c->pd2_ok = false;
+    c->loops = 0;
     c->bug = NULL;
 }
 
@@ -1371,12 +1210,17 @@ static weft_error *compile_func(compiler *c, uint32_t defidx)
         return compile_fail(c, funcidx, fn->code_offset);
     }
     c->L = ft->nparams + fn->nlocals;
-    if (c->L > c->caprefs && !xgrow((void **)&c->refs, &c->caprefs, c->L, sizeof *c->refs)) {
+    c->nparams = ft->nparams;
+    if ((c->L > c->caprefs && !xgrow((void **)&c->refs, &c->caprefs, c->L, sizeof *c->refs)) ||
+        (c->L > c->capassigned &&
+         !xgrow((void **)&c->assigned, &c->capassigned, c->L, sizeof *c->assigned))) {
         c->oom = true;
         return compile_fail(c, funcidx, fn->code_offset);
     }
-    if (c->L)
+    if (c->L) {
         memset(c->refs, 0, c->L * sizeof *c->refs);
+        memset(c->assigned, 0, c->L * sizeof *c->assigned);
+    }
     compile_push_frame(c, F_FUNC, 0, ft->nresults);
 
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
@@ -1399,6 +1243,8 @@ static weft_error *compile_func(compiler *c, uint32_t defidx)
         c->oom = true;
         return compile_fail(c, funcidx, in.offset);
     }
+    if (c->dump && compile_dump_wanted(c->dump, funcidx))
+        compile_dump(cf, c->hs);
     return NULL;
 }
 
@@ -1410,6 +1256,7 @@ static void compile_free_scratch(compiler *c)
     free(c->fr);
     free(c->pt);
     free(c->refs);
+    free(c->assigned);
     free(c->stub);
     free(c->cfs);
     wi_targets_free(&c->targets);
@@ -1424,6 +1271,7 @@ weft_error *compile_module(weft_module *m)
     memset(&c, 0, sizeof c);
     c.m = m;
     c.hs = interp_handlers();
+    c.dump = getenv("WEFT_DUMP_CODE");
     c.cfs = xcalloc(ndef ? ndef : 1, sizeof *c.cfs);
     if (!c.cfs)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory while compiling");

@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "interp.h"
@@ -36,6 +37,11 @@ size_t interp_offset(const code_func *fn, size_t pos)
     }
     return fn->map[lo][1];
 }
+
+/* br_table reads its packed offsets as an array of 32-bit fields */
+_Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
+                   offsetof(code_word, p.b) == 4,
+               "code_word: two 32-bit fields, a then b");
 
 /* Operand fields of the current instruction (see code.h for each op's layout). */
 #define A1 (ip[1].p.a)
@@ -105,6 +111,19 @@ size_t interp_offset(const code_func *fn, size_t pos)
         ip += 3;                                                                              \
         NEXT();                                                                               \
     }
+/* An i32 binop whose second operand is shifted first (k reduced mod 32 by the compiler), in
+ * its three shift forms. */
+#define SHOP1(label, expr)                                                                    \
+    label: {                                                                                  \
+        uint32_t a = (uint32_t)fp[B1], x = (uint32_t)fp[A2], k = B2;                          \
+        fp[A1] = (uint32_t)(expr);                                                            \
+        ip += 3;                                                                              \
+        NEXT();                                                                               \
+    }
+#define SHOP(name, OP)                                                                        \
+    SHOP1(op_i32_##name##_shl, a OP (x << k))                                                 \
+    SHOP1(op_i32_##name##_shr_u, a OP (x >> k))                                               \
+    SHOP1(op_i32_##name##_rotl, a OP num_rotl32(x, k))
 /* Division and remainder: T the operands' type, W the slot's width. */
 #define DIVOP(name, T, W, overflow, expr)                                                     \
     op_##name: {                                                                              \
@@ -163,9 +182,10 @@ size_t interp_offset(const code_func *fn, size_t pos)
         ip += 3;                                                                              \
         NEXT();                                                                               \
     }
-/* A load in its three forms: plain, and with an i32.add of a slot (_x) or a constant (_xi)
- * fused into the address (the sum wraps at 32 bits, as the add would). */
-#define LOAD_SUM(T, conv, sum)                                                                \
+/* A load in its five forms: plain, with an i32.add of a slot (_x) or a constant (_xi) fused
+ * into the address, and with a scaled index (_xs, _sxi: four words, the shift count in the
+ * last). Every sum wraps at 32 bits, as the fused i32 ops would. */
+#define LOAD_SUM(T, conv, sum, words)                                                         \
     {                                                                                         \
         T v;                                                                                  \
         uint64_t ea = (uint64_t)(uint32_t)(sum) + B2;                                         \
@@ -173,13 +193,15 @@ size_t interp_offset(const code_func *fn, size_t pos)
             TRAP(WEFT_TRAP_MEMORY_OOB);                                                       \
         memcpy(&v, mbase + ea, sizeof v);                                                     \
         fp[A1] = (conv);                                                                      \
-        ip += 3;                                                                              \
+        ip += (words);                                                                        \
         NEXT();                                                                               \
     }
 #define LOAD3(name, T, conv)                                                                  \
     LOAD(name, T, conv)                                                                       \
-    op_##name##_x: LOAD_SUM(T, conv, fp[B1] + fp[A2])                                         \
-    op_##name##_xi: LOAD_SUM(T, conv, fp[B1] + A2)
+    op_##name##_x: LOAD_SUM(T, conv, fp[B1] + fp[A2], 3)                                      \
+    op_##name##_xi: LOAD_SUM(T, conv, fp[B1] + A2, 3)                                         \
+    op_##name##_xs: LOAD_SUM(T, conv, (uint32_t)fp[B1] + ((uint32_t)fp[A2] << A3), 4)         \
+    op_##name##_sxi: LOAD_SUM(T, conv, ((uint32_t)fp[B1] << A3) + A2, 4)
 /* Stores likewise; the value is in A2 for the fused forms. */
 #define STORE_SUM(T, sum)                                                                     \
     {                                                                                         \
@@ -273,6 +295,8 @@ size_t interp_offset(const code_func *fn, size_t pos)
 #define CODE_LABEL_BR_(n) &&op_brc_##n, &&op_brc_##n##_ri,
 #define CODE_LABEL_LDX_(n) &&op_##n##_x, &&op_##n##_xi,
 #define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
+#define CODE_LABEL_SHOP_(n) &&op_i32_##n##_shl, &&op_i32_##n##_shr_u, &&op_i32_##n##_rotl,
+#define CODE_LABEL_LDS_(n) &&op_##n##_xs, &&op_##n##_sxi,
 
 static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
                                uint64_t *fp, const void *const **handlers)
@@ -283,6 +307,9 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
         CODE_OPS_BR(CODE_LABEL_BR_)
         CODE_OPS_LDX(CODE_LABEL_LDX_)
         CODE_OPS_STX(CODE_LABEL_LDX_)
+        CODE_OPS_SHOP(CODE_LABEL_SHOP_)
+        CODE_OPS_LDS(CODE_LABEL_LDS_)
+        CODE_OPS_EXTRA(CODE_LABEL_)
     };
     const code_word *ip, *next_ip;
     weft_memory *mem;
@@ -335,10 +362,15 @@ op_br_if_back:
     }
     NEXT();
 op_br_table: {
+    /* The offsets are packed two to a word, a then b, so offset i is the i-th 32-bit field
+     * from word 2 on: one load, no test of i's parity (a branch the index decides, which
+     * mispredicted as often as the index changed). */
     uint32_t i = (uint32_t)fp[A1], n = B1;
+    int32_t off;
     if (i > n)
         i = n;
-    ip += (int32_t)((i & 1) ? ip[2 + i / 2].p.b : ip[2 + i / 2].p.a);
+    memcpy(&off, (const unsigned char *)(ip + 2) + sizeof off * i, sizeof off);
+    ip += off;
     NEXT();
 }
 op_ret1:
@@ -504,6 +536,20 @@ op_ref_func:
     BIN64(i64_le_u, a <= b)
     BIN64(i64_ge_s, (int64_t)a >= (int64_t)b)
     BIN64(i64_ge_u, a >= b)
+
+    SHOP(add, +)
+    SHOP(sub, -)
+    SHOP(and, &)
+    SHOP(or, |)
+    SHOP(xor, ^)
+op_i32_add_shl_ri:
+    fp[A1] = (uint32_t)((uint32_t)fp[B1] + A3 + ((uint32_t)fp[A2] << B2));
+    ip += 4;
+    NEXT();
+op_i32_shl_add_ri:
+    fp[A1] = (uint32_t)(((uint32_t)fp[B1] << B2) + A2);
+    ip += 3;
+    NEXT();
 
     BRC(i32_eq, uint32_t, a == b)
     BRC(i32_ne, uint32_t, a != b)
