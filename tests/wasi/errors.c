@@ -5,6 +5,7 @@
  * whose errno choices differ. */
 #include <stdio.h>
 #include <stdint.h>
+#include <time.h>
 #include <wasi/api.h>
 
 static int fails;
@@ -59,6 +60,13 @@ int main(void)
     expect("fd_renumber: bad descriptor", __wasi_fd_renumber(42, 1), __WASI_ERRNO_BADF);
     expect("sock_shutdown: no sockets", __wasi_sock_shutdown(3, 0), __WASI_ERRNO_NOTSUP);
     expect("poll_oneoff: no subscriptions", __wasi_poll_oneoff(NULL, NULL, 0, &n), __WASI_ERRNO_INVAL);
+    /* A relative sleep never ends early: 20 ms asked, at least 20 ms on the monotonic clock. */
+    struct timespec a, b, nap = {0, 20 * 1000 * 1000};
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    nanosleep(&nap, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    long long slept = (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+    expect("nanosleep: never early", slept >= 20 * 1000 * 1000, 1);
     printf("%s\n", fails ? "errors: FAIL" : "errors: ok");
     return fails != 0;
 }

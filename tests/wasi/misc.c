@@ -28,7 +28,10 @@ int main(void)
     check("nanosleep", nanosleep(&nap, NULL) == 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
     long long ns = (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
-    check("slept at least 20ms", ns >= 20 * 1000 * 1000);
+    /* 19 ms, not 20: node's WASI sleeps on libuv timers, which may fire up to a millisecond
+     * early; this program's output must match node's. weft's own guarantee (never early) is
+     * checked strictly in errors.c, which is not compared with node. */
+    check("slept at least 19ms", ns >= 19 * 1000 * 1000);
 
     unsigned char buf[64] = {0};
     int nonzero = 0;
