@@ -680,6 +680,11 @@ void weft_future_free(weft_future *f);
 
 /* A space-separated list of what this build supports, e.g. "mvp bulk-memory ...". */
 const char *weft_features(void);
+/* Whether this build supports the named feature: a word of weft_features() ("simd" is
+ * known and answers false in this version). */
+bool weft_has_feature(const char *name);
+/* Every feature name weft knows, supported or not, space-separated (for feature tables). */
+const char *weft_known_features(void);
 
 #ifdef __cplusplus
 }

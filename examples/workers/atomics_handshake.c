@@ -3,7 +3,11 @@
  * on a shared memory, ROUNDS times: the host uses weft_atomic_wait/notify, the guest
  * memory.atomic.wait32/notify, and both meet in the memory's one parking lot. Word 0 says
  * whose turn it is; each side waits until it is its own, flips it and notifies the other.
+ * A waiter re-checks the word for a few microseconds before it sleeps, so a quick partner
+ * finds nobody asleep; every 100th round each side therefore pauses 2 ms before handing the
+ * turn over, so that the other one is really asleep and the notify is what wakes it.
  */
+#include <time.h>
 #include "example.h"
 
 #define ROUNDS 2000
@@ -38,6 +42,10 @@ int main(void)
     int host_moves = 0, host_woken = 0;
     for (int i = 0; i < ROUNDS; i++) {
         /* our turn (0): give it to the guest and wake it */
+        if (i % 100 == 50) {
+            struct timespec pause = {0, 2 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
         ex_ok(weft_atomic_store(mem, 0, 4, 1), "store");
         ex_ok(weft_atomic_notify(mem, 0, 1, NULL), "notify");
         host_moves++;

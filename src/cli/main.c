@@ -708,10 +708,23 @@ static int cli_cmd_validate(int argc, char **argv)
     return status;
 }
 
+/* One line per feature weft knows: "yes" or "no". `--list` prints the supported ones on one
+ * line, as weft_features() gives them. */
 static int cli_cmd_features(int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    printf("%s\n", weft_features());
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        printf("%s\n", weft_features());
+        return CLI_EXIT_OK;
+    }
+    const char *p = weft_known_features();
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        printf("%-26s %s\n", name, weft_has_feature(name) ? "yes" : "no");
+        p += n;
+        p += *p == ' ';
+    }
     return CLI_EXIT_OK;
 }
 

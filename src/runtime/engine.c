@@ -29,7 +29,34 @@ const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types threads shared-memory atomics "
+           "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
+}
+
+const char *weft_known_features(void)
+{
+    return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
+           "bulk-memory reference-types simd threads shared-memory atomics "
+           "wasi-preview1 wasi-threads "
+           "workers messages transfer shared-buffers host-atomics worker-pools";
+}
+
+/* Whether `name` is a whole word of the space-separated list. */
+static bool engine_has_word(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; n && (p = strstr(p, name)) != NULL; p += n) {
+        bool starts = p == list || p[-1] == ' ';
+        bool ends = p[n] == ' ' || p[n] == '\0';
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
+bool weft_has_feature(const char *name)
+{
+    return name && engine_has_word(weft_features(), name);
 }
 
 /* Floats travel as bits (NaN payloads must survive), so these go through memcpy. */

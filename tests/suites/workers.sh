@@ -58,7 +58,8 @@ if [ -x "$WEFT" ]; then
     feats=$("$WEFT" features)
     missing=""
     for f in workers messages transfer shared-buffers host-atomics worker-pools; do
-        case " $feats " in *" $f "*) ;; *) missing="$missing $f" ;; esac
+        echo "$feats" | awk -v f="$f" '$1 == f && $2 == "yes" { found = 1 } END { exit !found }' ||
+            missing="$missing $f"
     done
     if [ -z "$missing" ]; then
         echo "ok   weft features lists the worker features"

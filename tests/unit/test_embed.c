@@ -576,9 +576,23 @@ static void test_two_engines(void)
         world_close(&b);
 }
 
+/* Feature detection answers whole words only, and says no to what is not built in. */
+static void test_features(void)
+{
+    CHECK(weft_has_feature("threads"));
+    CHECK(weft_has_feature("wasi-threads"));
+    CHECK(weft_has_feature("mvp"));
+    CHECK(weft_has_feature("worker-pools"));
+    CHECK(!weft_has_feature("simd"));
+    CHECK(strstr(weft_known_features(), "simd") != NULL);
+    CHECK(!weft_has_feature("thread"));
+    CHECK(!weft_has_feature("") && !weft_has_feature(NULL));
+}
+
 int main(void)
 {
     world w;
+    test_features();
     if (world_open(&w)) {
         test_calls_and_host(&w);
         test_trap_details(&w);
