@@ -213,8 +213,10 @@ bool compile_binop_shifted(compiler *c, uint16_t op)
         return true;
     }
     if (ea->kind != E_CONST && (form = compile_shift_form(c, c->h - 1, &x, &k)) >= 0) {
-        if (name == 0 && form == 0 && c->pd2_ok && c->pd2_h == c->h - 2 && c->pd2_word >= 1 &&
-            c->code[c->pd2_word - 1].h == c->hs[OP_i32_add_ri] &&
+        /* The add must still be entry h-2's value: after a drop, a pending local or constant
+         * may stand at that height while the dropped add's code still precedes the shift. */
+        if (name == 0 && form == 0 && ea->kind == E_SLOT && c->pd2_ok && c->pd2_h == c->h - 2 &&
+            c->pd2_word >= 1 && c->code[c->pd2_word - 1].h == c->hs[OP_i32_add_ri] &&
             c->code[c->pd2_word].p.a == compile_home(c, c->h - 2)) {
             /* (a + c) + (x << k), the add of the constant just before the shift */
             const code_word *add = &c->code[c->pd2_word];
