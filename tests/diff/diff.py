@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""diff.py - differential execution: run generated modules (gen.py) on weft and on node and
+compare what their export `run` returns.
+
+  diff.py --weft W --out DIR SEEDS...   SEEDS are numbers or ranges a..b (inclusive)
+  diff.py --weft W --out DIR --regress tests/diff/regress
+          every NAME.wat there, whose first line is `;; expect: VALUE` (node's answer)
+
+A mismatch, or a trap on one side only, is a failure: the module is kept as DIR/fail-SEED.wat
+and the seed and both results are printed. Prints "diff: N passed, M failed" last and exits 1
+on any failure. Modules run in parallel (--jobs, default the number of CPUs).
+"""
+import argparse
+import concurrent.futures as cf
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+
+def parse_seeds(args):
+    seeds = []
+    for a in args:
+        for part in a.replace(",", " ").split():
+            if ".." in part:
+                lo, hi = part.split("..")
+                seeds.extend(range(int(lo), int(hi) + 1))
+            else:
+                seeds.append(int(part))
+    return seeds
+
+
+def run_weft(weft, wasm):
+    try:
+        p = subprocess.run([weft, "run", "--invoke", "run", wasm], capture_output=True,
+                           text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if p.returncode == 134 and p.stderr.startswith("trap"):
+        return "trap"
+    if p.returncode != 0:
+        return "exit %d: %s" % (p.returncode, p.stderr.strip()[:200])
+    return p.stdout.strip()
+
+
+def run_node(wasms):
+    out = {}
+    for i in range(0, len(wasms), 40):
+        chunk = wasms[i:i + 40]
+        try:
+            p = subprocess.run(["node", os.path.join(HERE, "run_node.mjs")] + chunk,
+                               capture_output=True, text=True, timeout=120)
+            lines = p.stdout.splitlines()
+        except subprocess.TimeoutExpired:
+            lines = []
+        for line in lines:
+            f, _, v = line.partition(" ")
+            out[f] = v
+        for f in chunk:
+            out.setdefault(f, "node failed")
+    return out
+
+
+def assemble(wat, wasm):
+    p = subprocess.run(["wat2wasm", wat, "-o", wasm], capture_output=True, text=True, timeout=60)
+    return p.returncode == 0, p.stderr.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weft", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--regress")
+    ap.add_argument("--keep", action="store_true", help="keep every module, not only failures")
+    ap.add_argument("seeds", nargs="*")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    tmp = os.path.join(a.out, "work")
+    os.makedirs(tmp, exist_ok=True)
+
+    cases = []  # (name, wat path, expected or None)
+    if a.regress:
+        for n in sorted(os.listdir(a.regress)):
+            if n.endswith(".wat"):
+                path = os.path.join(a.regress, n)
+                with open(path) as f:
+                    first = f.readline()
+                exp = first.split("expect:", 1)[1].strip() if "expect:" in first else None
+                cases.append((n[:-4], path, exp))
+    for s in parse_seeds(a.seeds):
+        path = os.path.join(tmp, "%d.wat" % s)
+        with open(path, "w") as f:
+            f.write(gen.Gen(s).module() + "\n")
+        cases.append((str(s), path, None))
+
+    def prepare(case):
+        name, wat, exp = case
+        wasm = os.path.join(tmp, name + ".wasm")
+        ok, err = assemble(wat, wasm)
+        if not ok:
+            return name, wat, wasm, exp, "wat2wasm: " + err[:300]
+        return name, wat, wasm, exp, run_weft(a.weft, wasm)
+
+    with cf.ThreadPoolExecutor(a.jobs) as ex:
+        done = list(ex.map(prepare, cases))
+    need_node = [d[2] for d in done if d[3] is None and not d[4].startswith("wat2wasm")]
+    ref = {}
+    if need_node:
+        chunks = [need_node[i::a.jobs] for i in range(a.jobs)]
+        with cf.ThreadPoolExecutor(a.jobs) as ex:
+            for part in ex.map(run_node, chunks):
+                ref.update(part)
+
+    passed = failed = 0
+    for name, wat, wasm, exp, got in done:
+        want = exp if exp is not None else ref.get(wasm, "wat2wasm failed")
+        if got == want and not got.startswith(("exit", "timeout", "node", "wat2wasm", "error")):
+            passed += 1
+            if not a.keep and exp is None:
+                for p in (wat, wasm):
+                    os.remove(p)
+            continue
+        failed += 1
+        keep = os.path.join(a.out, "fail-%s.wat" % name)
+        if wat != keep:
+            with open(wat) as src, open(keep, "w") as dst:
+                dst.write(src.read())
+        print("FAIL %s: node %s, weft %s (%s)" % (name, want, got, keep))
+    print("diff: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
