@@ -225,6 +225,47 @@ static bool decode_constexpr(decoder *d, wm_constexpr *ce)
 /* ------------------------------------------------------------------------------------------ */
 /* Sections */
 
+static uint64_t decode_type_hash(const wm_functype *t)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)t->nparams << 32 | t->nresults);
+    for (uint32_t k = 0; k < t->nparams + t->nresults; k++)
+        h = (h ^ t->types[k]) * 0x100000001b3ull;
+    return h ^ h >> 29;
+}
+
+/* type_canon[i] = the first type identical to type i, found through a hash table: comparing
+ * each type with every earlier one would be quadratic, and a module of a few megabytes can
+ * declare a million types (a load that never ends is a hang). */
+static bool decode_canon_types(weft_module *m)
+{
+    size_t size = 16;
+    while (size < 2 * (size_t)m->ntypes)
+        size *= 2;
+    uint32_t *slot = malloc(size * sizeof *slot);
+    if (!slot)
+        return false;
+    memset(slot, 0xff, size * sizeof *slot); /* UINT32_MAX: empty */
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const wm_functype *t = &m->types[i];
+        size_t at = (size_t)decode_type_hash(t) & (size - 1);
+        for (;;) {
+            uint32_t j = slot[at];
+            if (j == UINT32_MAX) {
+                slot[at] = i;
+                m->type_canon[i] = i;
+                break;
+            }
+            if (wm_functype_eq(&m->types[j], t)) {
+                m->type_canon[i] = j;
+                break;
+            }
+            at = (at + 1) & (size - 1);
+        }
+    }
+    free(slot);
+    return true;
+}
+
 static bool decode_types(decoder *d)
 {
     wr_reader *r = &d->r;
@@ -274,14 +315,9 @@ static bool decode_types(decoder *d)
         t->nparams = np;
         t->nresults = nr;
         m->ntypes = i + 1;
-        /* canonical index: the first identical type */
-        m->type_canon[i] = i;
-        for (uint32_t j = 0; j < i; j++)
-            if (m->type_canon[j] == j && wm_functype_eq(&m->types[j], t)) {
-                m->type_canon[i] = j;
-                break;
-            }
     }
+    if (!decode_canon_types(m))
+        return wr_fail(r, "out of memory");
     return true;
 }
 

@@ -444,8 +444,48 @@ static void test_instr(void)
     wi_targets_free(&t);
 }
 
+/* Many types: type i (for i < N) has 16 params spelling i in i32/i64, and type N + i repeats
+ * type i, so every canonical index is known. Canonicalisation goes through a hash table;
+ * this checks that it finds every duplicate and merges no distinct types. */
+static void test_many_types(void)
+{
+    enum { N = 3000, PER = 19 }; /* 0x60, count 16, 16 params, 0 results */
+    size_t len = 8 + 1 + 5 + 3 + (size_t)2 * N * PER;
+    uint8_t *b = malloc(len), *p = b;
+    memcpy(p, "\0asm\1\0\0\0", 8);
+    p += 8;
+    *p++ = 1;
+    size_t body = 3 + (size_t)2 * N * PER; /* count (3-byte LEB) + types */
+    for (int k = 0; k < 5; k++, body >>= 7)
+        *p++ = (uint8_t)((body & 0x7f) | (k < 4 ? 0x80 : 0));
+    uint32_t count = 2 * N;
+    for (int k = 0; k < 3; k++, count >>= 7)
+        *p++ = (uint8_t)((count & 0x7f) | (k < 2 ? 0x80 : 0));
+    for (int i = 0; i < 2 * N; i++) {
+        *p++ = 0x60;
+        *p++ = 16;
+        for (int k = 0; k < 16; k++)
+            *p++ = ((i % N) >> k) & 1 ? 0x7f : 0x7e;
+        *p++ = 0;
+    }
+    weft_module *m = NULL;
+    weft_error *e = decode_module(b, (size_t)(p - b), &m);
+    CHECK(!e, "many types: %s", e ? weft_error_message(e) : "");
+    if (m) {
+        int wrong = 0;
+        for (uint32_t i = 0; i < 2 * N; i++)
+            wrong += m->type_canon[i] != i % N;
+        CHECK(m->ntypes == 2 * N && wrong == 0, "many types: %u types, %d wrong canonical indices",
+              m->ntypes, wrong);
+        module_free(m);
+    }
+    weft_error_free(e);
+    free(b);
+}
+
 int main(void)
 {
+    test_many_types();
     test_header();
     test_sections();
     test_custom();
