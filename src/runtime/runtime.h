@@ -15,6 +15,8 @@
 #include "../module/module.h"
 
 struct exec_ctx; /* exec/exec.h */
+struct wn_exec;  /* native/nat_abi.h: compiled code's view of an exec_ctx */
+struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
@@ -32,6 +34,10 @@ struct weft_func {
     void (*finalize)(void *env);
     wm_functype *owned_type; /* host: our copy of the type */
     weft_func *next;         /* store's list of functions it owns */
+    /* Compiled tier (native/): set when the function's module has native code. */
+    void *native;            /* typed C entry, called by compiled callers */
+    void (*nslots)(struct wn_exec *, struct wn_inst *, uint64_t *); /* entry with slots */
+    struct wn_inst *ninst;   /* the instance as compiled code sees it */
 };
 
 struct weft_memory {
@@ -87,6 +93,7 @@ struct weft_instance {
     rt_data *datas;      /* module->ndatas */
     weft_func *own_funcs;  /* block of module->nfuncs - nfunc_imports function instances */
     weft_instance *next;   /* store's list */
+    struct wn_inst *native; /* compiled tier: this instance for compiled code, or NULL */
 };
 
 /* What a host function sees of its caller. */
