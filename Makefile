@@ -11,10 +11,10 @@ OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
              -Iinclude -Isrc $(OPT) $(SAN) $(CFLAGS)
-LDLIBS_ALL = -lpthread -lm $(LDLIBS)
+LDLIBS_ALL = -lpthread -lm -ldl $(LDLIBS)
 
 LIB_SRC := $(wildcard src/util/*.c src/module/*.c src/compile/*.c src/exec/*.c \
-                      src/runtime/*.c src/threads/*.c src/wasi/*.c)
+                      src/runtime/*.c src/threads/*.c src/wasi/*.c src/native/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
