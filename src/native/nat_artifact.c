@@ -200,9 +200,10 @@ static void clean_version(const uint8_t *p, char out[32])
 /* Magic, length and checksum: whether these are exactly the bytes a weft wrote. */
 static weft_error *check_container(const uint8_t *b, size_t len, const char *what)
 {
-    if (!nat_is_artifact(b, len))
+    bool prefix = len < ART_MAGIC_LEN && (len == 0 || memcmp(b, ART_MAGIC, len) == 0);
+    if (!nat_is_artifact(b, len) && !prefix)
         return art_error(what, "not a weft artifact (no \\0weftcwasm magic)");
-    if (len < ART_HEADER + ART_SUM)
+    if (len < 24) /* the total length is not there yet */
         return art_error(what, "truncated artifact (%zu of at least %d bytes)", len,
                          ART_HEADER + ART_SUM);
     uint64_t total = get_le(b + 16, 8);
@@ -212,6 +213,8 @@ static weft_error *check_container(const uint8_t *b, size_t len, const char *wha
     if (total < len)
         return art_error(what, "damaged artifact (%llu bytes after its end)",
                          (unsigned long long)(len - total));
+    if (len < ART_HEADER + ART_SUM)
+        return art_error(what, "damaged artifact (%zu bytes, shorter than its header)", len);
     uint8_t sum[32];
     sha256(b, len - ART_SUM, sum);
     if (memcmp(sum, b + len - ART_SUM, ART_SUM) != 0)

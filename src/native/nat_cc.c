@@ -261,29 +261,26 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* The first lines of a compiler's stderr, from the first line naming an error if any, joined
- * with " / ", without our directory's name (it says nothing to the reader). */
+/* The compiler's diagnostics from its stderr: the lines naming an error if there are any
+ * (not the source excerpts and carets under them), else the first lines; joined with " / "
+ * and without our directory's name (it says nothing to the reader). */
 static void stderr_excerpt(const char *dir, const char *err_path, char *out, size_t n)
 {
     uint8_t *text = NULL;
-    size_t len = 0, k = 0;
+    size_t len = 0, k = 0, dlen = strlen(dir);
     out[0] = '\0';
     weft_error *e = nat_read_file(err_path, &text, &len);
     if (e) {
         weft_error_free(e);
         return;
     }
-    char *s = (char *)text, *first_error = strstr(s, "error");
-    if (first_error) {
-        while (first_error > s && first_error[-1] != '\n')
-            first_error--;
-        s = first_error;
-    }
-    size_t dlen = strlen(dir);
-    for (char *line = strtok(s, "\n"); line && k + 1 < n; line = strtok(NULL, "\n")) {
+    bool only_errors = strstr((char *)text, "error") != NULL;
+    char *save = NULL;
+    for (char *line = strtok_r((char *)text, "\n", &save); line && k + 1 < n;
+         line = strtok_r(NULL, "\n", &save)) {
         while (*line == ' ')
             line++;
-        if (!*line)
+        if (!*line || (only_errors && !strstr(line, "error")))
             continue;
         if (strncmp(line, dir, dlen) == 0 && line[dlen] == '/')
             line += dlen + 1;
