@@ -95,9 +95,9 @@ static uint64_t get_le(const uint8_t *p, int bytes)
 static size_t meta_put(const nat_meta *m, uint8_t *p)
 {
     const char *s[] = META_STRINGS(m);
-    size_t k = 0;
+    size_t caps[] = META_CAPS(m), k = 0;
     for (int i = 0; i < 4; i++) {
-        size_t len = strlen(s[i]); /* < its capacity (<= 512), so fits a u16 */
+        size_t len = strnlen(s[i], caps[i] - 1); /* < 512: fits a u16 */
         if (p) {
             put_le(p + k, len, 2);
             memcpy(p + k + 2, s[i], len);

@@ -261,31 +261,48 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* The compiler's diagnostics from its stderr: the lines naming an error if there are any
- * (not the source excerpts and carets under them), else the first lines; joined with " / "
- * and without our directory's name (it says nothing to the reader). */
+/* Appends line to out (at *k, n bytes) after " / ", without our directory's name wherever it
+ * appears (it says nothing to the reader). */
+static void append_line(char *out, size_t n, size_t *k, const char *line, const char *dir)
+{
+    size_t dlen = strlen(dir);
+    if (*k && *k + 3 < n)
+        memcpy(out + *k, " / ", 3), *k += 3;
+    for (const char *p = line; *p && *k + 1 < n;) {
+        if (strncmp(p, dir, dlen) == 0 && p[dlen] == '/')
+            p += dlen + 1;
+        else
+            out[(*k)++] = *p++;
+    }
+    out[*k] = '\0'; /* *k < n: the loop keeps a byte for it */
+}
+
+/* Whether a line of compiler or linker output names a problem. */
+static bool is_diagnostic(const char *line)
+{
+    return strstr(line, "error") || strstr(line, "undefined reference");
+}
+
+/* The compiler's diagnostics from its stderr: the lines naming a problem if there are any
+ * (not the source excerpts and carets under them), else the first lines, joined with " / ". */
 static void stderr_excerpt(const char *dir, const char *err_path, char *out, size_t n)
 {
     uint8_t *text = NULL;
-    size_t len = 0, k = 0, dlen = strlen(dir);
+    size_t len = 0, k = 0;
     out[0] = '\0';
     weft_error *e = nat_read_file(err_path, &text, &len);
     if (e) {
         weft_error_free(e);
         return;
     }
-    bool only_errors = strstr((char *)text, "error") != NULL;
+    bool any = is_diagnostic((char *)text); /* in some line: no pattern spans a newline */
     char *save = NULL;
     for (char *line = strtok_r((char *)text, "\n", &save); line && k + 1 < n;
          line = strtok_r(NULL, "\n", &save)) {
         while (*line == ' ')
             line++;
-        if (!*line || (only_errors && !strstr(line, "error")))
-            continue;
-        if (strncmp(line, dir, dlen) == 0 && line[dlen] == '/')
-            line += dlen + 1;
-        int w = snprintf(out + k, n - k, "%s%s", k ? " / " : "", line);
-        k = w < 0 ? n : k + (size_t)w;
+        if (*line && (!any || is_diagnostic(line)))
+            append_line(out, n, &k, line, dir);
     }
     free(text);
 }

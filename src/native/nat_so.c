@@ -11,6 +11,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -73,7 +74,7 @@ weft_error *nat_so_open_tmpfile(const uint8_t *so, size_t len, void **handle)
     char path[4096];
     for (int tries = 0; tries < 8; tries++) {
         snprintf(path, sizeof path, "%s/weft-so-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        int fd = mkstemp(path); /* mode 0600 */
+        int fd = mkostemp(path, O_CLOEXEC); /* mode 0600; not inherited by compilers */
         if (fd < 0)
             return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                            "cannot load the compiled code: cannot create %.150s: %s", path,

@@ -58,6 +58,8 @@ void sha256_init(sha256_ctx *c)
 void sha256_update(sha256_ctx *c, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (len == 0) /* data may then be NULL, which memcpy must not see */
+        return;
     c->total += len;
     if (c->nbuf) { /* top up a partial block first */
         size_t take = 64 - c->nbuf < len ? 64 - c->nbuf : len;

@@ -281,6 +281,15 @@ static void test_cc_build(const nat_cc *cc, const char *tmpdir)
     CHECK(count_entries(tmpdir) == 0, "%s holds %d entries after the builds", tmpdir,
           count_entries(tmpdir));
 
+    /* A link failure: --no-undefined makes a missing function an error of the linker. */
+    const char *unresolved[] = {"int missing_fn(void);\nint f(void) { return missing_fn(); }\n"};
+    const char *strict[] = {"-O2", "-fPIC", "-Wl,--no-undefined", NULL};
+    size_t ulen = strlen(unresolved[0]);
+    e = nat_cc_build(cc, unresolved, &ulen, 1, strict, 1, &so, &len);
+    CHECK(contains(e, "linking the shared object") && contains(e, "missing_fn") &&
+          !contains(e, tmpdir), "link failure: %s", msg(e));
+    weft_error_free(e);
+
     /* Keeping the directory for debugging. */
     char kept[4096] = "";
     size_t lens[] = {strlen(broken[0]), strlen(broken[1])};
