@@ -52,6 +52,13 @@ static void tx_put(nat_text *t, const char *s, size_t n)
     t->p[t->len] = 0;
 }
 
+static void tx_clear(nat_text *t)
+{
+    t->len = 0;
+    if (t->p)
+        t->p[0] = 0;
+}
+
 static void tx_printf(nat_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tx_printf(nat_text *t, const char *fmt, ...)
 {
@@ -468,7 +475,12 @@ static void cg_end(cg *c)
     if (live && f->kind != CG_LOOP)
         cg_carry(c, f->height, f->nr);
     if (f->kind == CG_IF && !f->seen_else) {
-        /* the false path arrives with the parameters, which are the results */
+        /* the false path arrives with the parameters, which are the results; the then
+         * branch must jump over their restoring */
+        if (live && f->np) {
+            OUT("goto L%u;\n", f->label);
+            f->targeted = true;
+        }
         OUT("E%u:;\n", f->label);
         for (uint32_t k = 0; k < f->np; k++)
             OUT("%s = p%u_%u;\n", cg_sv(c, f->height + k, f->pt[k]), f->label, k);
@@ -1255,7 +1267,8 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, nat_text *out)
         uint32_t ti = m->func_types[f];
         if (m->types[ti].nresults > 1)
             c->multi_types[m->type_canon[ti]] = 1;
-        body.len = decl.len = 0;
+        tx_clear(&body);
+        tx_clear(&decl);
         c->o = &body;
         if (!cg_body(c, f, &decl)) {
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
