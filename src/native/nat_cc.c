@@ -381,9 +381,10 @@ static weft_error *compile_units(const nat_cc *cc, const char *dir, size_t n,
     return e;
 }
 
-/* Links DIR/u*.o into DIR/out.so. */
+/* Links DIR/u*.o into DIR/out.so; with from_source, compiles and links DIR/u*.c in one
+ * compiler run (a single unit: one process instead of two). */
 static weft_error *link_units(const nat_cc *cc, const char *dir, size_t n,
-                              const char *const *cflags, bool kept)
+                              const char *const *cflags, bool kept, bool from_source)
 {
     const char **tail = calloc(n + 3, sizeof *tail);
     char **objs = calloc(n ? n : 1, sizeof *objs);
@@ -398,7 +399,7 @@ static weft_error *link_units(const nat_cc *cc, const char *dir, size_t n,
         if (!(objs[i] = malloc(len)))
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
         else
-            snprintf(objs[i], len, "%s/u%zu.o", dir, i);
+            snprintf(objs[i], len, "%s/u%zu.%s", dir, i, from_source ? "c" : "o");
     }
     pid_t pid;
     if (!e) {
@@ -409,7 +410,8 @@ static weft_error *link_units(const nat_cc *cc, const char *dir, size_t n,
     if (!e) {
         int status = cc_wait(pid);
         if (!exited_ok(status))
-            e = cc_failure("linking the shared object", status, dir, kept, errf);
+            e = cc_failure(from_source ? "unit 0" : "linking the shared object", status, dir,
+                           kept, errf);
     }
     for (size_t i = 0; objs && i < n; i++)
         free(objs[i]);
@@ -429,10 +431,10 @@ static weft_error *build_in(const nat_cc *cc, const char *dir, const char *const
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cpus > 0 ? (int)cpus : 1;
     }
-    if (!e)
+    if (!e && n > 1)
         e = compile_units(cc, dir, n, cflags, (size_t)jobs, kept);
     if (!e)
-        e = link_units(cc, dir, n, cflags, kept);
+        e = link_units(cc, dir, n, cflags, kept, n == 1);
     if (!e) {
         char out[PATH_MAX];
         snprintf(out, sizeof out, "%s/out.so", dir);

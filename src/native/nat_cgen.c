@@ -1255,13 +1255,19 @@ static void cg_wrapper(nat_text *o, const weft_module *m, uint32_t f)
 }
 
 /* Defined functions [lo, hi) as one unit. */
-static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, nat_text *out)
+static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text *out)
 {
     const weft_module *m = c->m;
     nat_text defs = {0}, body = {0}, decl = {0};
     weft_error *e = NULL;
     memset(c->multi_types, 0, m->ntypes);
     memset(c->callees, 0, m->nfuncs);
+    /* the last unit holds the module table: it names every function */
+    for (uint32_t f = m->nfunc_imports; last && f < m->nfuncs; f++) {
+        c->callees[f] = 1;
+        if (m->types[m->func_types[f]].nresults > 1)
+            c->multi_types[m->type_canon[m->func_types[f]]] = 1;
+    }
 
     for (uint32_t f = lo; f < hi && !e; f++) {
         uint32_t ti = m->func_types[f];
@@ -1303,7 +1309,7 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, nat_text *out)
                 continue;
             tx_printf(out, "WN_HID ");
             cg_signature(out, m, f);
-            tx_printf(out, ";\n");
+            tx_printf(out, ";\nWN_HID void w%u(wn_exec *X, wn_inst *I, uint64_t *s);\n", f);
         }
         tx_put(out, defs.p ? defs.p : "", defs.len);
     }
@@ -1318,11 +1324,7 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, nat_text *out)
 static void cg_module_unit(const weft_module *m, nat_text *out)
 {
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    nat_prelude(out);
-    /* entries are only taken by address here: any prototype will do */
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-        tx_printf(out, "WN_HID void f%u(void); WN_HID void w%u(wn_exec *, wn_inst *, uint64_t *);\n",
-                  f, f);
+    /* every function is declared at the top of this unit (cg_unit, last) */
     tx_printf(out, "static void *const wn_entries[] = {");
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
         tx_printf(out, "%s(void *)f%u", f == m->nfunc_imports ? "" : ",", f);
@@ -1352,7 +1354,7 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
         n = max_units ? max_units : 1;
     if (n > ndef)
         n = ndef ? ndef : 1;
-    nat_text *out = calloc(n + 1, sizeof *out);
+    nat_text *out = calloc(n, sizeof *out);
     memset(&c, 0, sizeof c);
     c.m = m;
     c.multi_types = xcalloc(m->ntypes ? m->ntypes : 1, 1);
@@ -1372,10 +1374,11 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
                      m->funcs[f - m->nfunc_imports].body_offset;
             f++;
         }
-        e = cg_unit(&c, lo, f, &out[made++]);
+        e = cg_unit(&c, lo, f, u == n - 1, &out[made++]);
     }
     if (!e) {
-        cg_module_unit(m, &out[made++]);
+        /* the module table goes into the last unit: no compiler run of its own */
+        cg_module_unit(m, &out[made - 1]);
         if (out[made - 1].oom)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "compiled tier: out of memory");
     }
