@@ -44,7 +44,7 @@ if [ "${SPEC_SET:-}" = "threads" ]; then
     src="$spec/proposals/threads"
     cache="$BUILD/spec/threads"
     # the proposal's scripts are written against WebAssembly 1.0 + threads: one table at most
-    WAST_FLAGS="--disable reference-types"
+    WAST_FLAGS="--disable reference-types ${WAST_FLAGS:-}"
     export WAST_FLAGS
 else
     src="$spec"
