@@ -733,11 +733,12 @@ static void cg_atomic(cg *c, const wi_instr *in)
         return;
     }
     if (sub <= 0x02) {
-        unsigned w = sub == 0x00 ? 4 : sub == 0x01 ? 4 : 8;
-        snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
+        unsigned w = sub == 0x02 ? 8 : 4;
+        bool notify = sub == 0x00;
+        snprintf(a0, sizeof a0, "%s", notify ? "" : cg_top(c, 2));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
-        if (sub == 0x00) { /* notify addr count */
+        if (notify) { /* notify addr count */
             cg_pop(c, 2);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, 4, %u, %u); %s = "
                 "I->rt->notify(I, e_, %s); }\n",
