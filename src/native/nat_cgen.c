@@ -92,6 +92,8 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
 #define NAT_OFFSETS(X)                                                                        \
     X(WN_OFF_X_INTR, struct exec_ctx, interrupt)                                              \
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
+    X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
+    X(WN_OFF_X_MAXDEPTH, struct exec_ctx, max_depth)                                          \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -119,12 +121,25 @@ static const char nat_prelude_tail[] =
     "WN_TRAP(f, WEFT_TRAP_UNALIGNED_ATOMIC, o); } while (0)\n"
     "#define WN_POLL(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(&WN_AT(_Atomic _Bool, X, "
     "WN_OFF_X_INTR), memory_order_relaxed))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
-    "#define WN_ENTER(f, o) do { if (WN_UNLIKELY((uintptr_t)__builtin_frame_address(0) < "
-    "WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
-    "WN_POLL(f, o); } while (0)\n"
+    /* a call: the engine's frame limit (shared with the interpreter, so both tiers stop at
+     * the same depth), the C stack's floor, and an interrupt */
+    "#define WN_ENTER(f, o) do { uint32_t *d_ = &WN_AT(uint32_t, X, WN_OFF_X_DEPTH); "
+    "if (WN_UNLIKELY(*d_ >= WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+    "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
+    "++*d_; WN_POLL(f, o); } while (0)\n"
+    "#define WN_LEAVE() (--WN_AT(uint32_t, X, WN_OFF_X_DEPTH))\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
-    "memory_order_relaxed); }\n";
+    "memory_order_relaxed); }\n"
+    /* the stack pointer, read without forcing a frame pointer where the CPU allows */
+    "static inline uintptr_t wn_sp(void) {\n"
+    "#if defined(__x86_64__)\n"
+    "uintptr_t sp; __asm__(\"movq %%rsp, %0\" : \"=r\"(sp)); return sp;\n"
+    "#elif defined(__aarch64__)\n"
+    "uintptr_t sp; __asm__(\"mov %0, sp\" : \"=r\"(sp)); return sp;\n"
+    "#else\n"
+    "return (uintptr_t)__builtin_frame_address(0);\n"
+    "#endif\n}\n";
 
 void nat_prelude(nat_text *t)
 {
@@ -335,6 +350,7 @@ static void cg_carry(cg *c, uint32_t dst, uint32_t n)
 static void cg_return(cg *c)
 {
     const wm_functype *t = &c->m->types[c->m->func_types[c->fidx]];
+    OUT("WN_LEAVE(); ");
     if (t->nresults == 0) {
         OUT("return;\n");
     } else if (t->nresults == 1) {
