@@ -4,6 +4,8 @@
 #   default          every top-level non-SIMD ../shared/spec-testsuite/*.wast
 #   SPEC_SET=threads ../shared/spec-testsuite/proposals/threads/*.wast, validated with
 #                    reference types off (their baseline is WebAssembly 1.0)
+#   SPEC_SET=simd    the 57 top-level simd_*.wast (fixed-width SIMD); SPEC_PER_FILE=1 also
+#                    prints every file's counts
 # Converted scripts are cached in $BUILD/spec/ and converted again only when the .wast is
 # newer. Prints a line per failing file, the summed counts per assertion kind and the total;
 # fails if any assertion failed or any file could not be run.
@@ -46,6 +48,9 @@ if [ "${SPEC_SET:-}" = "threads" ]; then
     # the proposal's scripts are written against WebAssembly 1.0 + threads: one table at most
     WAST_FLAGS="--disable reference-types"
     export WAST_FLAGS
+elif [ "${SPEC_SET:-}" = "simd" ]; then
+    src="$spec"
+    cache="$BUILD/spec/simd"
 else
     src="$spec"
     cache="$BUILD/spec/core"
@@ -62,7 +67,10 @@ list="$cache/files.txt"
 : >"$list"
 for f in "$src"/*.wast; do
     [ -f "$f" ] || continue
-    case "$(basename "$f")" in simd*) continue ;; esac
+    case "$(basename "$f")" in
+    simd*) [ "${SPEC_SET:-}" = "simd" ] || continue ;;
+    *) [ "${SPEC_SET:-}" != "simd" ] || continue ;;
+    esac
     echo "$f" >>"$list"
 done
 nfiles=$(wc -l <"$list" | tr -d ' ')
@@ -89,6 +97,13 @@ while read -r f; do
     esac
     grep -v '^counts \|passed' "$out" | head -n "${SPEC_SHOW:-5}" | sed 's/^/    /'
 done <"$list"
+
+if [ -n "${SPEC_PER_FILE:-}" ]; then
+    while read -r f; do
+        name=$(basename "$f" .wast)
+        printf '  %-44s %s\n' "$name.wast" "$(tail -n 1 "$cache/$name.out" 2>/dev/null)"
+    done <"$list"
+fi
 
 while read -r f; do
     name=$(basename "$f" .wast)
