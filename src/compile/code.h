@@ -203,7 +203,11 @@ typedef struct code_func {
 #define CODE_OPS_V128(X)                                                                      \
     X(v128_global_get) /* [h][d|idx] */                                                       \
     X(v128_global_set) /* [h][s|idx] */                                                       \
-    X(v128_select)     /* [h][d|c][a|b]  d = c ? a : b */
+    X(v128_select)     /* [h][d|c][a|b]  d = c ? a : b */                                     \
+    /* on CPUs with SSSE3 (exec/simd_ssse3.h): shuffle with its two pshufb masks (16 bytes   \
+     * each) in words 3..6, swizzle as BIN */                                                \
+    X(v128_shuffle_ssse3) /* [h][d|a][b|-][masks: 4 words] */                                 \
+    X(v128_swizzle_ssse3) /* [h][d|a][b|-] */
 
 #define CODE_ENUM_(n) OP_##n,
 #define CODE_ENUM_SIMD_(sub, name, text, shape, n, t) OP_simd_##name,

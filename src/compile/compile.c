@@ -17,6 +17,7 @@
 #include "compile_int.h"
 #include "compile_dump.h"
 #include "../exec/exec.h"
+#include "../exec/simd_ssse3.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Emission                                                                                   */
@@ -1486,6 +1487,8 @@ weft_error *compile_module(weft_module *m)
     c.m = m;
     c.hs = interp_handlers();
     c.dump = getenv("WEFT_DUMP_CODE");
+    /* WEFT_SIMD_PORTABLE=1 keeps simd.h's portable shuffles (to test them) */
+    c.ssse3 = simd_ssse3_usable() && !getenv("WEFT_SIMD_PORTABLE");
     c.cfs = xcalloc(ndef ? ndef : 1, sizeof *c.cfs);
     if (!c.cfs)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory while compiling");

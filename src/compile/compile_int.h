@@ -77,6 +77,7 @@ typedef struct compiler {
     bool vpd_ok;
     size_t vpd_word, vpd_end, vpd_h;
 
+    bool ssse3;     /* the CPU has SSSE3: shuffles use pshufb (exec/simd_ssse3.h) */
     size_t cur_off; /* module offset of the instruction being translated */
     const char *dump; /* WEFT_DUMP_CODE, if set (compile_dump.c) */
     bool oom;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compile_int.h"
+#include "../exec/simd_ssse3.h"
 
 typedef struct csimd {
     uint16_t op;   /* OP_simd_NAME */
@@ -96,12 +97,15 @@ static void compile_simd_splat(compiler *c, uint16_t op)
     compile_vproducer(c, at + 1);
 }
 
-/* v128.const and i8x16.shuffle carry their 16 bytes as two words. */
+/* v128.const and i8x16.shuffle carry their 16 bytes as two words; with SSSE3, a shuffle
+ * carries its two pshufb masks instead. */
 static void compile_simd_bytes(compiler *c, uint16_t op, const uint8_t *bytes, bool shuffle)
 {
     uint32_t a = 0, b = 0, d;
-    uint64_t lo, hi;
+    uint64_t lo, hi, m[4];
+    uint8_t masks[32];
     size_t at;
+    bool ssse3 = shuffle && c->ssse3;
     if (shuffle) {
         if (!compile_need(c, 4))
             return;
@@ -112,12 +116,19 @@ static void compile_simd_bytes(compiler *c, uint16_t op, const uint8_t *bytes, b
     memcpy(&lo, bytes, 8);
     memcpy(&hi, bytes + 8, 8);
     d = compile_push_v128(c);
-    at = compile_op(c, (enum code_op)op);
+    at = compile_op(c, ssse3 ? OP_v128_shuffle_ssse3 : (enum code_op)op);
     compile_pp(c, d, a);
     if (shuffle)
         compile_pp(c, b, 0);
-    compile_u64(c, lo);
-    compile_u64(c, hi);
+    if (ssse3) {
+        simd_ssse3_shuffle_masks(bytes, masks);
+        memcpy(m, masks, sizeof m);
+        for (int i = 0; i < 4; i++)
+            compile_u64(c, m[i]);
+    } else {
+        compile_u64(c, lo);
+        compile_u64(c, hi);
+    }
     compile_vproducer(c, at + 1);
 }
 
@@ -161,7 +172,9 @@ void compile_simd(compiler *c, const wi_instr *in)
     }
     switch (s->shape) {
     case SIMD_SH_UN: compile_simd_vv(c, s->op, 1); break;
-    case SIMD_SH_BIN: compile_simd_vv(c, s->op, 2); break;
+    case SIMD_SH_BIN:
+        compile_simd_vv(c, sub == 0x0E && c->ssse3 ? OP_v128_swizzle_ssse3 : s->op, 2);
+        break;
     case SIMD_SH_TERN: compile_simd_vv(c, s->op, 3); break;
     case SIMD_SH_TEST: compile_simd_to_scalar(c, s->op, false, 0); break;
     case SIMD_SH_EXTRACT: compile_simd_to_scalar(c, s->op, true, in->b); break;

@@ -22,6 +22,7 @@
 #include "interp.h"
 #include "numeric.h"
 #include "simd.h"
+#include "simd_ssse3.h"
 
 size_t interp_offset(const code_func *fn, size_t pos)
 {

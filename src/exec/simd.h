@@ -461,22 +461,37 @@ SIMD_LANE_MEM(64, 2)
 
 /* ---- shuffles, splats, lanes ---- */
 
+/* Both through a table of 32 bytes: one indexed load per lane and no branch (the indices
+ * are data, so the host's constant-index shuffles do not apply). The result is assembled in
+ * two 64-bit registers: byte stores read back as a vector would stall store forwarding. */
+static inline wv128 simd_bytes_pick(const uint8_t t[32], const uint8_t idx[16])
+{
+    uint64_t lo = 0, hi = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        lo |= (uint64_t)t[idx[i]] << (8 * i);
+        hi |= (uint64_t)t[idx[i + 8]] << (8 * i);
+    }
+    return simd_v128_make(lo, hi);
+}
+
 static inline wv128 simd_i8x16_shuffle(wv128 a, wv128 b, const uint8_t lanes[16])
 {
-    wv_u8x16 x = SIMD_U8(a), y = SIMD_U8(b), r = {0};
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned k = lanes[i] & 31u;
-        r[i] = k < 16 ? x[k] : y[k - 16];
-    }
-    return SIMD_V(r);
+    uint8_t t[32], idx[16];
+    memcpy(t, &a, 16);
+    memcpy(t + 16, &b, 16);
+    for (unsigned i = 0; i < 16; i++)
+        idx[i] = lanes[i] & 31u;
+    return simd_bytes_pick(t, idx);
 }
 
 static inline wv128 simd_i8x16_swizzle(wv128 a, wv128 s)
 {
-    wv_u8x16 x = SIMD_U8(a), idx = SIMD_U8(s), r = {0};
+    uint8_t t[32] = {0}, idx[16];
+    memcpy(t, &a, 16);
+    memcpy(idx, &s, 16);
     for (unsigned i = 0; i < 16; i++)
-        r[i] = idx[i] < 16 ? x[idx[i]] : 0;
-    return SIMD_V(r);
+        idx[i] = idx[i] < 16 ? idx[i] : 16; /* t[16] is 0 */
+    return simd_bytes_pick(t, idx);
 }
 
 static inline wv128 simd_i8x16_splat(uint32_t x)
