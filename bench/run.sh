@@ -6,8 +6,9 @@
 # when node is installed), checks that every engine printed the native build's checksum,
 # and prints the median whole-process times with the ratios weft/native and weft/node and
 # their geometric means. Then the SIMD programs (bench/simd/*.c), each built for wasm with
-# and without -msimd128, weft running both. Then the start-up costs: translating a generated ~10 MB module and
-# the memory each extra thread (store + instance over a shared memory) costs.
+# and without -msimd128, weft running both. Then the start-up costs: translating a
+# generated ~10 MB module and the memory each extra thread (store + instance over a shared
+# memory) costs.
 #
 # Environment: BUILD (default build; weft and libweft.a must be built there), RUNS (default
 # 5), ONLY (space-separated program names to run a subset), NATIVE_CC (gcc), WASI_CC (clang).

@@ -322,6 +322,10 @@ enum simd_shape {
 
 #include "numeric.h"
 
+#if defined(__SSSE3__)
+#include <tmmintrin.h> /* pshufb, for shuffle and swizzle when the build targets it */
+#endif
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "simd.h: lanes are laid out for a little-endian host"
 #endif
@@ -476,22 +480,39 @@ static inline wv128 simd_bytes_pick(const uint8_t t[32], const uint8_t idx[16])
 
 static inline wv128 simd_i8x16_shuffle(wv128 a, wv128 b, const uint8_t lanes[16])
 {
+#if defined(__SSSE3__)
+    /* each operand's lanes picked by pshufb, the other's zeroed (mask bit 7), then or-ed */
+    __m128i l = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)lanes),
+                              _mm_set1_epi8(31));
+    __m128i hi = _mm_cmpgt_epi8(l, _mm_set1_epi8(15)); /* lanes taken from b */
+    __m128i ma = _mm_or_si128(l, hi), mb = _mm_or_si128(_mm_sub_epi8(l, _mm_set1_epi8(16)),
+                                                        _mm_andnot_si128(hi, _mm_set1_epi8(-128)));
+    __m128i r = _mm_or_si128(_mm_shuffle_epi8((__m128i)a, ma), _mm_shuffle_epi8((__m128i)b, mb));
+    return (wv128)r;
+#else
     uint8_t t[32], idx[16];
     memcpy(t, &a, 16);
     memcpy(t + 16, &b, 16);
     for (unsigned i = 0; i < 16; i++)
         idx[i] = lanes[i] & 31u;
     return simd_bytes_pick(t, idx);
+#endif
 }
 
 static inline wv128 simd_i8x16_swizzle(wv128 a, wv128 s)
 {
+#if defined(__SSSE3__)
+    /* indices 16..255 become 0x80 and above (zero) by a saturating add; 0..15 keep their low
+     * four bits */
+    return (wv128)_mm_shuffle_epi8((__m128i)a, _mm_adds_epu8((__m128i)s, _mm_set1_epi8(0x70)));
+#else
     uint8_t t[32] = {0}, idx[16];
     memcpy(t, &a, 16);
     memcpy(idx, &s, 16);
     for (unsigned i = 0; i < 16; i++)
         idx[i] = idx[i] < 16 ? idx[i] : 16; /* t[16] is 0 */
     return simd_bytes_pick(t, idx);
+#endif
 }
 
 static inline wv128 simd_i8x16_splat(uint32_t x)
