@@ -64,5 +64,30 @@ for c in "$SRC"/*.c; do
     done
 done
 
+# v128 through control flow (tests/simd/control.wat): export, argument (- for none), output
+if command -v wat2wasm >/dev/null 2>&1 && wat2wasm "$SRC/control.wat" -o "$OUT/control.wasm"; then
+    while read -r fn arg want; do
+        [ "$arg" = - ] && arg=
+        # shellcheck disable=SC2086 # arg is empty or one word
+        got=$("$WEFT" run --invoke "$fn" "$OUT/control.wasm" $arg 2>&1)
+        if [ "$got" = "$want" ]; then ok; else bad "control $fn $arg: got $got, want $want"; fi
+    done <<'CASES'
+sel 1 i32x4:0x00000001,0x00000002,0x00000003,0x00000004
+sel 0 i32x4:0x00000005,0x00000006,0x00000007,0x00000008
+selt 0 i32x4:0x00000005,0x00000006,0x00000007,0x00000008
+selt 1 i32x4:0x00000001,0x00000002,0x00000003,0x00000004
+drop - 9
+blk 1 i32x4:0x0000000a,0x00000014,0x0000001e,0x00000028
+blk 0 i32x4:0x00000032,0x0000003c,0x00000046,0x00000050
+tbl 0 101
+tbl 1 1
+tbl 7 1
+loop 5 15
+teeswap - 44
+CASES
+else
+    bad "control.wat: wat2wasm failed or missing"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
