@@ -72,6 +72,7 @@ typedef struct weft_val {
         uint64_t f64_bits;
         weft_func *funcref;
         void *externref;
+        uint8_t v128[16]; /* WEFT_V128: the 16 bytes, lane 0 first (little-endian lanes) */
     } of;
 } weft_val;
 
@@ -722,8 +723,7 @@ void weft_future_free(weft_future *f);
 
 /* A space-separated list of what this build supports, e.g. "mvp bulk-memory ...". */
 const char *weft_features(void);
-/* Whether this build supports the named feature: a word of weft_features() ("simd" is
- * known and answers false in this version). */
+/* Whether this build supports the named feature: a word of weft_features(). */
 bool weft_has_feature(const char *name);
 /* Every feature name weft knows, supported or not, space-separated (for feature tables). */
 const char *weft_known_features(void);
