@@ -1533,8 +1533,9 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
     *nunits = 0;
     for (uint32_t i = 0; i < ndef; i++)
         total += m->funcs[i].body_end - m->funcs[i].body_offset;
-    /* a unit is worth a compiler process only with some code in it */
-    n = total / 16384 + 1;
+    /* About 32 KB of wasm a unit: enough to be worth a compiler process, small enough that
+     * the compiler's time and memory stay linear and every core gets work. */
+    n = total / 32768 + 1;
     if (n > max_units)
         n = max_units ? max_units : 1;
     if (n > ndef)
