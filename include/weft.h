@@ -154,9 +154,12 @@ typedef enum weft_feature {
 /* How modules run. */
 typedef enum weft_tier {
     WEFT_TIER_INTERP = 0, /* the interpreter: starts at once, needs no compiler */
-    WEFT_TIER_COMPILED    /* native code made by the system C compiler (through the cache)
+    WEFT_TIER_COMPILED,   /* native code made by the system C compiler (through the cache)
                              before the module is returned; needs a C compiler unless the
                              bytes are an artifact (see weft_module_compile) */
+    WEFT_TIER_TIERED      /* start in the interpreter at once; native code from the cache at
+                             once, else compiled in the background, and new calls switch to
+                             it when it is ready. Without a compiler: the interpreter */
 } weft_tier;
 
 /* The C compiler's optimisation level for the compiled tier (weft_config.compile_opt). */

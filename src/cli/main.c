@@ -185,6 +185,13 @@ static const char *cli_set_compile(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+static const char *cli_set_tiered(cli_run_opts *o, const char *v)
+{
+    (void)v;
+    o->cfg.tier = WEFT_TIER_TIERED;
+    return NULL;
+}
+
 static const char *cli_set_cache_dir(cli_run_opts *o, const char *v)
 {
     if (!*v)
@@ -231,6 +238,9 @@ static const cli_option cli_run_options[] = {
                         "                       through the cache: the first run compiles, later\n"
                         "                       runs load the cached code",
      cli_set_compile},
+    {"--tiered", NULL, "start in the interpreter at once and switch new calls to native\n"
+                       "                       code when a background compile (or the cache) has it",
+     cli_set_tiered},
     {"--cache-dir", "DIR", "the compiled tier's cache (default: $WEFT_CACHE_DIR, else\n"
                            "                       $XDG_CACHE_HOME/weft, else ~/.cache/weft)",
      cli_set_cache_dir},

@@ -40,6 +40,7 @@ typedef struct code_func {
     uint32_t nslots;        /* frame size: params + locals + the highest operand stack */
     uint32_t nmap;          /* entries of map */
     uint32_t (*map)[2];     /* {code word index, module byte offset}, sorted; for traps */
+    atomic_bool tier_up;    /* tiered execution: native code is ready, new calls go there */
 } code_func;
 
 /*

@@ -78,6 +78,9 @@ weft_error *exec_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
     if (f->nslots)
         return nat_invoke(ctx, f, slots);
     cf = f->def ? f->def->code : NULL;
+    if (cf && atomic_load_explicit(&cf->tier_up, memory_order_relaxed) &&
+        nat_tier_ready(f->inst, f))
+        return nat_invoke(ctx, f, slots);
     if (!cf)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "function %u has no code", f->index);
     fp = ctx->top;

@@ -400,6 +400,13 @@ op_ret: {
 op_call: {
     const code_func *cf = ip[2].ptr;
     nfp = fp + A1;
+    /* tiered execution: the callee has native code now (one load of a line the call reads
+     * anyway, and a branch that is never taken without tiering) */
+    if (UNLIKELY(atomic_load_explicit(&cf->tier_up, memory_order_relaxed)) &&
+        nat_tier_ready(inst, (f = inst->funcs[cf->funcidx]))) {
+        next_ip = ip + 3;
+        goto call_func;
+    }
     if (fr >= fr_limit || cf->nslots > (size_t)(ctx->stack_end - nfp))
         TRAP(WEFT_TRAP_STACK_EXHAUSTED);
     if (INTERRUPTED())

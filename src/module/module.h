@@ -182,8 +182,10 @@ struct weft_module {
     uint8_t *func_declared;
 
     /* Compiled tier: native code for every defined function (native/nat_module.c), or NULL.
-     * Attached once, before the module is shared; freed with it. */
-    struct nat_module *native;
+     * Set once: before the module is shared, or later by the background compile of tiered
+     * execution (native/nat_tier.c), hence atomic (release store, acquire load). */
+    _Atomic(struct nat_module *) native;
+    struct nat_tierup *tierup; /* the background compile, or NULL */
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or

@@ -5,6 +5,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
@@ -45,14 +47,28 @@ static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path
     return NULL;
 }
 
-/* Waits for one child of ours (never -1: other threads may have children too). */
-static int cc_wait(pid_t pid)
+/* Waits for one child of ours (never -1: other threads may have children too). With a
+ * cancel flag (cc->cancel), polls it every 2 ms and kills the child once it is set, so that
+ * a background compile can be abandoned at once. */
+static int cc_wait(const nat_cc *cc, pid_t pid)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+    bool killed = false;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, cc && cc->cancel ? WNOHANG : 0);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
             return -1;
-    return status;
+        if (r == 0) {
+            if (!killed && atomic_load_explicit(cc->cancel, memory_order_relaxed)) {
+                kill(pid, SIGKILL);
+                killed = true;
+            }
+            struct timespec ts = {0, 2000000};
+            nanosleep(&ts, NULL);
+        }
+    }
 }
 
 /* "exit status 1" / "killed by signal 9" */
@@ -167,7 +183,7 @@ static weft_error *cc_version_line(const nat_cc *cc, char *line, size_t n)
     size_t len = 0;
     e = nat_read_fd(fds[0], "the compiler's --version", &out, &len);
     close(fds[0]);
-    int status = cc_wait(pid);
+    int status = cc_wait(cc, pid);
     if (!e && !(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
         char why[64];
         describe_status(status, why, sizeof why);
@@ -366,7 +382,7 @@ static weft_error *compile_units(const nat_cc *cc, const char *dir, size_t n,
         }
         if (done == next)
             break;
-        int status = cc_wait(pids[done]);
+        int status = cc_wait(cc, pids[done]);
         if (!exited_ok(status) && bad == SIZE_MAX)
             bad = done, bad_status = status;
         done++;
@@ -408,7 +424,7 @@ static weft_error *link_units(const nat_cc *cc, const char *dir, size_t n,
         e = cc_start(cc, cflags, tail, n + 3, errf, &pid);
     }
     if (!e) {
-        int status = cc_wait(pid);
+        int status = cc_wait(cc, pid);
         if (!exited_ok(status))
             e = cc_failure(from_source ? "unit 0" : "linking the shared object", status, dir,
                            kept, errf);

@@ -64,6 +64,7 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
     weft_error *e = nat_cc_find(&cc);
     if (e)
         return e;
+    cc.cancel = o ? o->cancel : NULL;
     nat_flags(o, argv, sizeof argv / sizeof argv[0], flags, sizeof flags);
     nat_flags_key(flags, key, sizeof key);
     e = nat_cgen_module(m, 1024, &units, &nunits);
@@ -136,7 +137,7 @@ weft_error *nat_attach(weft_module *m, const uint8_t *so, size_t so_len)
         nat_module_free(nm);
         return e;
     }
-    m->native = nm;
+    atomic_store_explicit(&m->native, nm, memory_order_release);
     return NULL;
 }
 
@@ -155,7 +156,8 @@ static weft_error *nat_attach_artifact(weft_module *m, const uint8_t *art, size_
     return nat_attach(m, so, so_len);
 }
 
-weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char *cache_dir)
+weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char *cache_dir,
+                               bool lookup_only)
 {
     char dir[4096], key[65], flags[256], fkey[384];
     const char *argv[16];
@@ -188,6 +190,8 @@ weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char 
             art = NULL;
         }
     }
+    if (lookup_only)
+        return NULL;
     if ((e = nat_build(m, o, &art, &len)) != NULL)
         return e;
     e = nat_attach_artifact(m, art, len, "new artifact");

@@ -174,8 +174,8 @@ void nat_instance_free(weft_instance *inst)
 weft_error *nat_instance_attach(weft_instance *inst)
 {
     const weft_module *m = inst->module;
-    const nat_module *nm = m->native;
-    if (!nm)
+    const nat_module *nm = atomic_load_explicit(&((weft_module *)m)->native, memory_order_acquire);
+    if (!nm || inst->native)
         return NULL;
     wn_inst *ni = calloc(1, sizeof *ni);
     if (!ni)

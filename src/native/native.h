@@ -14,9 +14,11 @@ struct exec_ctx;
 typedef struct nat_options {
     int opt_level; /* the C compiler's -O level (0..3) */
     int jobs;      /* compiler processes at a time (<= 0: the number of CPUs) */
+    const atomic_bool *cancel; /* optional: abandons the build once set */
 } nat_options;
 
 /* Native code loaded for a module (one copy per process, shared by every thread). */
+typedef struct nat_tierup nat_tierup;
 typedef struct nat_module {
     void *so;                   /* nat_so_open's handle */
     const struct wn_module *tab; /* the shared object's entries */
@@ -28,9 +30,21 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
                       size_t *artifact_len);
 /* Load a shared object made by nat_build for m and attach it (m->native). */
 weft_error *nat_attach(weft_module *m, const uint8_t *so, size_t so_len);
-/* Compile through the cache (dir NULL: the default one; "": none) and attach. */
-weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char *cache_dir);
+/* Compile through the cache (dir NULL: the default one; "": none) and attach. With
+ * lookup_only, attach only what the cache holds (a miss is no error and attaches nothing). */
+weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char *cache_dir,
+                               bool lookup_only);
 void nat_module_free(nat_module *nm);
+
+/* nat_tier.c: tiered execution. The module keeps running in the interpreter while its native
+ * code is built in the background (or comes from the cache at once); when it is ready, new
+ * calls go to native code (frames already running finish in the interpreter). */
+void nat_tier_start(weft_module *m, const nat_options *o, const char *cache_dir);
+/* Abandon a background compile still running and wait for its thread. */
+void nat_tier_stop(weft_module *m);
+/* Whether f (of inst) can now be called natively: attaches the instance to the module's
+ * native code on first use. Called on the instance's own thread. */
+bool nat_tier_ready(weft_instance *inst, weft_func *f);
 
 /* nat_rt.c: give a new instance of a module with native code its compiled-code view and its
  * functions their native entries. Call once its memories, tables and globals exist. */

@@ -10,6 +10,7 @@
 #ifndef WEFT_NATIVE_IO_H
 #define WEFT_NATIVE_IO_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,8 @@ typedef struct nat_cc {
                            or a path), else `cc` on PATH */
     char *extra[8];     /* the further words of $CC, passed first in every argv (owned) */
     int nextra;
+    const atomic_bool *cancel; /* optional: once set, running compilers are killed and the
+                                  build fails (a background compile being abandoned) */
     char ident[512];    /* identity for cache keys and artifacts: the first line of
                            `CC --version`, the extra words, and the realpath, size and mtime of
                            the executable */

@@ -12,6 +12,8 @@ static void engine_env_defaults(weft_config *cfg)
     const char *tier = getenv("WEFT_TIER"), *opt = getenv("WEFT_OPT_LEVEL");
     if (cfg->tier == WEFT_TIER_INTERP && tier && strcmp(tier, "compiled") == 0)
         cfg->tier = WEFT_TIER_COMPILED;
+    if (cfg->tier == WEFT_TIER_INTERP && tier && strcmp(tier, "tiered") == 0)
+        cfg->tier = WEFT_TIER_TIERED;
     if (cfg->compile_opt == WEFT_OPT_DEFAULT && opt && opt[0] >= '0' && opt[0] <= '3' && !opt[1])
         cfg->compile_opt = (uint32_t)(opt[0] - '0') + WEFT_OPT_O0;
 }

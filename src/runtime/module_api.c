@@ -49,9 +49,14 @@ static weft_error *modapi_prepare(weft_engine *engine, weft_module *m, const uin
         return nat_attach(m, so, so_len);
     if (engine->cfg.tier == WEFT_TIER_COMPILED) {
         nat_options o = modapi_nat_options(engine);
-        return nat_compile_cached(m, &o, engine->cfg.cache_dir);
+        return nat_compile_cached(m, &o, engine->cfg.cache_dir, false);
     }
-    return compile_module(m);
+    weft_error *e = compile_module(m);
+    if (!e && engine->cfg.tier == WEFT_TIER_TIERED) {
+        nat_options o = modapi_nat_options(engine);
+        nat_tier_start(m, &o, engine->cfg.cache_dir);
+    }
+    return e;
 }
 
 weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t len,
@@ -102,7 +107,10 @@ weft_error *weft_module_compile(weft_engine *engine, const uint8_t *wasm, size_t
 
 void weft_bytes_free(uint8_t *bytes) { free(bytes); }
 
-bool weft_module_is_compiled(const weft_module *m) { return m && m->native; }
+bool weft_module_is_compiled(const weft_module *m)
+{
+    return m && atomic_load_explicit(&((weft_module *)m)->native, memory_order_acquire);
+}
 
 bool weft_is_artifact(const uint8_t *bytes, size_t len) { return nat_is_artifact(bytes, len); }
 
@@ -137,9 +145,11 @@ weft_module *weft_module_ref(weft_module *m)
 void weft_module_free(weft_module *m)
 {
     if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
-        /* the native code goes first: nothing of the module may run any more */
-        nat_module_free(m->native);
-        m->native = NULL;
+        /* the native code goes first (a background compile is abandoned): nothing of the
+         * module may run any more */
+        nat_tier_stop(m);
+        nat_module_free(atomic_load_explicit(&m->native, memory_order_acquire));
+        atomic_store_explicit(&m->native, NULL, memory_order_relaxed);
         module_free(m);
     }
 }
