@@ -293,6 +293,9 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
         NEXT();                                                                               \
     }
 
+/* SIMD: the definitions (and, under AddressSanitizer, out-of-line handler bodies) */
+#include "interp_simd.inc"
+
 #define CODE_LABEL_(n) &&op_##n,
 #define CODE_LABEL_BR_(n) &&op_brc_##n, &&op_brc_##n##_ri,
 #define CODE_LABEL_LDX_(n) &&op_##n##_x, &&op_##n##_xi,
@@ -858,7 +861,9 @@ op_atomic_fence:
 
     /* -------------------------------------------------------------------------------------- */
     /* SIMD */
+#define INTERP_SIMD_HANDLERS
 #include "interp_simd.inc"
+#undef INTERP_SIMD_HANDLERS
 
     /* -------------------------------------------------------------------------------------- */
 do_trap:
