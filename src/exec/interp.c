@@ -861,7 +861,7 @@ op_atomic_fence:
      * (or the one that trapped) */
 op_simd:
     trap = WEFT_TRAP_NONE;
-    ip = interp_simd(ip, fp, inst, mem, msize, &&op_simd, &trap, NULL);
+    ip = interp_simd(ip, fp, inst, mem, msize, &trap, NULL);
     if (UNLIKELY(trap != WEFT_TRAP_NONE))
         goto do_trap;
     NEXT();

@@ -126,8 +126,8 @@ typedef wv128 interp_v128 __attribute__((aligned(8), may_alias));
 #define SIMD_LABEL_(sub, name, text, shape, n, t) &&op_simd_##name,
 
 const code_word *interp_simd(const code_word *ip, uint64_t *fp, weft_instance *inst,
-                             weft_memory *mem, uint64_t msize, const void *enter,
-                             weft_trap_code *trap, const void *const **handlers)
+                             weft_memory *mem, uint64_t msize, weft_trap_code *trap,
+                             const void *const **handlers)
 {
     /* in enum order: CODE_OPS_V128, then SIMD_OPS */
     static const void *const labels[] = {
@@ -135,10 +135,12 @@ const code_word *interp_simd(const code_word *ip, uint64_t *fp, weft_instance *i
         SIMD_OPS(SIMD_LABEL_)
     };
     uint8_t *mbase;
+    const void *enter; /* the main loop's handler word of every SIMD op */
     if (handlers) {
         *handlers = labels;
         return NULL;
     }
+    enter = ip->h;
     mbase = mem ? mem->base : NULL;
     goto *ip[1].h;
 
@@ -172,6 +174,6 @@ op_v128_swizzle_ssse3:
 const void *const *interp_simd_handlers(void)
 {
     const void *const *h = NULL;
-    interp_simd(NULL, NULL, NULL, NULL, 0, NULL, NULL, &h);
+    interp_simd(NULL, NULL, NULL, NULL, 0, NULL, &h);
     return h;
 }
