@@ -189,8 +189,12 @@ typedef struct code_func {
 
 /*
  * SIMD. A v128 takes two consecutive slots (low 8 bytes first); an operand or result slot
- * names the first. One op per instruction of simd.h's SIMD_OPS, OP_simd_NAME, laid out by
- * its shape (d result, a b c v128 operands, s a scalar operand, addr an i32 address):
+ * names the first. Every SIMD op is [h][hs][operands...]: h is the same for all of them (the
+ * main loop's entry into exec/interp_simd.c, which runs SIMD ops until the next is not one),
+ * hs is the op's own handler there (interp_simd_handlers, from OP_v128_global_get on); the
+ * operand words below follow hs. One op per instruction of simd.h's SIMD_OPS, OP_simd_NAME,
+ * laid out by its shape (d result, a b c v128 operands, s a scalar operand, addr an i32
+ * address), [h][hs] written [h] here:
  *   UN, TEST, SPLAT   [h][d|a]                 BIN    [h][d|a][b|-]
  *   TERN              [h][d|a][b|c]            SHIFT  [h][d|a][s|-]
  *   EXTRACT           [h][d|a][lane|-]         REPLACE [h][d|a][s|lane]
@@ -240,5 +244,7 @@ enum code_op {
 
 /* exec/interp.c: the handler address of every op, indexed by enum code_op. */
 const void *const *interp_handlers(void);
+/* exec/interp_simd.c: the SIMD ops' own handlers, indexed by op - OP_v128_global_get. */
+const void *const *interp_simd_handlers(void);
 
 #endif

@@ -38,6 +38,10 @@ size_t compile_op(compiler *c, enum code_op op)
     size_t at = c->ncode;
     w.h = c->hs[op];
     compile_word(c, w);
+    if (op >= OP_v128_global_get) { /* a SIMD op: its own handler follows (code.h) */
+        w.h = c->shs[op - OP_v128_global_get];
+        compile_word(c, w);
+    }
     return at;
 }
 
@@ -979,7 +983,7 @@ static void compile_select_v128(compiler *c)
     at = compile_op(c, OP_v128_select);
     compile_pp(c, d, cond);
     compile_pp(c, a, b);
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 static void compile_select(compiler *c, const wi_instr *in)
@@ -1191,7 +1195,7 @@ static void compile_global(compiler *c, const wi_instr *in)
         at = compile_op(c, v ? OP_v128_global_get : OP_global_get);
         compile_pp(c, d, in->a);
         if (v)
-            compile_vproducer(c, at + 1);
+            compile_vproducer(c, at + 2);
         else
             compile_producer(c, at + 1);
         return;
@@ -1486,6 +1490,7 @@ weft_error *compile_module(weft_module *m)
     memset(&c, 0, sizeof c);
     c.m = m;
     c.hs = interp_handlers();
+    c.shs = interp_simd_handlers();
     c.dump = getenv("WEFT_DUMP_CODE");
     /* WEFT_SIMD_PORTABLE=1 keeps simd.h's portable shuffles (to test them) */
     c.ssse3 = simd_ssse3_usable() && !getenv("WEFT_SIMD_PORTABLE");

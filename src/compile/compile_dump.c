@@ -59,8 +59,17 @@ void compile_dump(const code_func *cf, const void *const *hs)
 {
     fprintf(stderr, "func %u: params %u, locals %u, slots %u, %u words\n", cf->funcidx,
             cf->nparams, cf->nlocals, cf->nslots, cf->ncode);
+    const void *const *shs = interp_simd_handlers();
     for (uint32_t i = 0; i < cf->ncode;) {
         int op = dump_op(hs, cf->code[i].h);
+        if (op == OP_v128_global_get && i + 1 < cf->ncode) {
+            /* every SIMD op starts with the same word: its own handler says which it is */
+            op = -1;
+            for (int k = 0; k < OP_COUNT_ - OP_v128_global_get && op < 0; k++)
+                if (shs[k] == cf->code[i + 1].h)
+                    op = OP_v128_global_get + k;
+            i++;
+        }
         fprintf(stderr, "  %5u  %-16s", i, op >= 0 ? dump_names[op] : "?");
         for (i++; i < cf->ncode && dump_op(hs, cf->code[i].h) < 0; i++)
             fprintf(stderr, " [%d|%d]", (int32_t)cf->code[i].p.a, (int32_t)cf->code[i].p.b);

@@ -39,6 +39,7 @@ typedef struct cpatch {
 typedef struct compiler {
     const weft_module *m;
     const void *const *hs;
+    const void *const *shs; /* SIMD ops' own handlers, from OP_v128_global_get on */
     code_func **cfs; /* every defined function's code_func (for direct calls) */
 
     code_word *code; size_t ncode, capcode;

@@ -4,6 +4,7 @@
  * pops (v128s as two stack entries, scalars as one), what it pushes, and how its op's words
  * are laid out. A v128 result may be redirected into a local by the local.set that follows
  * (compile_vproducer); a scalar result (extract_lane, the tests) like any other producer.
+ * Every op here is two handler words (code.h), so its first operand word is at + 2.
  */
 #include <string.h>
 
@@ -46,7 +47,7 @@ static void compile_simd_vv(compiler *c, uint16_t op, uint32_t nops)
     compile_pp(c, d, s[0]);
     if (nops > 1)
         compile_pp(c, s[1], s[2]);
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 /* A scalar result from a v128 (TEST, EXTRACT with its lane). */
@@ -63,7 +64,7 @@ static void compile_simd_to_scalar(compiler *c, uint16_t op, bool lane, uint32_t
     compile_pp(c, d, s);
     if (lane)
         compile_pp(c, l, 0);
-    compile_producer(c, at + 1);
+    compile_producer(c, at + 2);
 }
 
 /* SHIFT (v128, i32) and REPLACE (v128, scalar) with its lane. */
@@ -80,7 +81,7 @@ static void compile_simd_vs(compiler *c, uint16_t op, bool lane, uint32_t l)
     at = compile_op(c, (enum code_op)op);
     compile_pp(c, d, v);
     compile_pp(c, s, lane ? l : 0);
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 static void compile_simd_splat(compiler *c, uint16_t op)
@@ -94,7 +95,7 @@ static void compile_simd_splat(compiler *c, uint16_t op)
     d = compile_push_v128(c);
     at = compile_op(c, (enum code_op)op);
     compile_pp(c, d, s);
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 /* v128.const and i8x16.shuffle carry their 16 bytes as two words; with SSSE3, a shuffle
@@ -129,7 +130,7 @@ static void compile_simd_bytes(compiler *c, uint16_t op, const uint8_t *bytes, b
         compile_u64(c, lo);
         compile_u64(c, hi);
     }
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 static void compile_simd_mem(compiler *c, const csimd *s, const wi_instr *in)
@@ -159,7 +160,7 @@ static void compile_simd_mem(compiler *c, const csimd *s, const wi_instr *in)
     } else {
         compile_pp(c, off, 0);
     }
-    compile_vproducer(c, at + 1);
+    compile_vproducer(c, at + 2);
 }
 
 void compile_simd(compiler *c, const wi_instr *in)

@@ -21,8 +21,6 @@
 
 #include "interp.h"
 #include "numeric.h"
-#include "simd.h"
-#include "simd_ssse3.h"
 #include "../native/native.h"
 
 size_t interp_offset(const code_func *fn, size_t pos)
@@ -300,7 +298,9 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
 #define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
 #define CODE_LABEL_SHOP_(n) &&op_i32_##n##_shl, &&op_i32_##n##_shr_u, &&op_i32_##n##_rotl,
 #define CODE_LABEL_LDS_(n) &&op_##n##_xs, &&op_##n##_sxi,
-#define CODE_LABEL_SIMD_(sub, name, text, shape, n, t) &&op_simd_##name,
+/* every SIMD op enters interp_simd.c's own loop through op_simd */
+#define CODE_LABEL_V128_(n) &&op_simd,
+#define CODE_LABEL_SIMD_(sub, name, text, shape, n, t) &&op_simd,
 
 static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
                                uint64_t *fp, const void *const **handlers)
@@ -314,7 +314,7 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
         CODE_OPS_SHOP(CODE_LABEL_SHOP_)
         CODE_OPS_LDS(CODE_LABEL_LDS_)
         CODE_OPS_EXTRA(CODE_LABEL_)
-        CODE_OPS_V128(CODE_LABEL_)
+        CODE_OPS_V128(CODE_LABEL_V128_)
         SIMD_OPS(CODE_LABEL_SIMD_)
     };
     const code_word *ip, *next_ip;
@@ -851,8 +851,14 @@ op_atomic_fence:
     NEXT();
 
     /* -------------------------------------------------------------------------------------- */
-    /* SIMD */
-#include "interp_simd.inc"
+    /* SIMD: a run of SIMD ops in interp_simd.c's loop, which returns the first op after it
+     * (or the one that trapped) */
+op_simd:
+    trap = WEFT_TRAP_NONE;
+    ip = interp_simd(ip, fp, inst, mem, msize, &trap, NULL);
+    if (UNLIKELY(trap != WEFT_TRAP_NONE))
+        goto do_trap;
+    NEXT();
 
     /* -------------------------------------------------------------------------------------- */
 do_trap:

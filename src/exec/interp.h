@@ -45,6 +45,14 @@ struct exec_ctx {
  * returns; depth counts its frame already. */
 weft_error *interp_run(exec_ctx *ctx, weft_instance *inst, const code_func *fn, uint64_t *fp);
 
+/* interp_simd.c: run the SIMD ops from ip on (each [h][its handler][operands], h the same
+ * for all, see code.h) until one that is not; returns it, or the op that trapped with *trap
+ * set. interp_simd_handlers gives the handler addresses, indexed from OP_v128_global_get. */
+const code_word *interp_simd(const code_word *ip, uint64_t *fp, weft_instance *inst,
+                             weft_memory *mem, uint64_t msize, weft_trap_code *trap,
+                             const void *const **handlers);
+const void *const *interp_simd_handlers(void);
+
 /* The module byte offset of the instruction at code word index pos of fn. */
 size_t interp_offset(const code_func *fn, size_t pos);
 
