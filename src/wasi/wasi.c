@@ -7,7 +7,10 @@
  * a socket or deliver a signal.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wasi.h"
 
@@ -124,6 +127,50 @@ int32_t wasi_errno(void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Cancellation */
+
+void wasi_cancel(weft_wasi *w, bool on)
+{
+    char buf[16];
+    if (!w)
+        return;
+    if (on) {
+        if (!atomic_exchange(&w->cancelled, true))
+            (void)!write(w->cancel_wr, "x", 1);
+        return;
+    }
+    /* Cleared only once nobody is waiting (the program has ended): drain, then clear. */
+    while (read(w->cancel_rd, buf, sizeof buf) > 0)
+        ;
+    atomic_store(&w->cancelled, false);
+}
+
+void wasi_set_threaded(weft_wasi *w)
+{
+    if (w)
+        atomic_store(&w->threaded, true);
+}
+
+weft_error *wasi_cancel_trap(void)
+{
+    return err_trap(WEFT_TRAP_INTERRUPTED);
+}
+
+int wasi_wait_ready(weft_wasi *w, int fd, short events)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = w->cancel_rd, .events = POLLIN}};
+    for (;;) {
+        if (wasi_is_cancelled(w))
+            return 1;
+        int n = poll(p, 2, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || p[0].revents)
+            return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* The weft_wasi object */
 
 /* Pack n strings into one buffer of NUL-terminated strings. false when out of memory or
@@ -168,7 +215,19 @@ weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
     weft_wasi *w = xcalloc(1, sizeof *w);
     if (!w)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    int cancel[2];
+    if (pipe2(cancel, O_CLOEXEC | O_NONBLOCK) != 0) {
+        free(w);
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot make a pipe: %s",
+                       strerror(errno));
+    }
+    atomic_init(&w->cancelled, false);
+    atomic_init(&w->threaded, false);
+    w->cancel_rd = cancel[0];
+    w->cancel_wr = cancel[1];
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        close(cancel[0]);
+        close(cancel[1]);
         free(w);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
@@ -206,6 +265,8 @@ void weft_wasi_free(weft_wasi *w)
     if (!w)
         return;
     wasi_fds_free(w);
+    close(w->cancel_rd);
+    close(w->cancel_wr);
     pthread_mutex_destroy(&w->lock);
     free(w->argbuf);
     free(w->envbuf);

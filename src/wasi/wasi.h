@@ -160,6 +160,13 @@ struct weft_wasi {
     pthread_mutex_t lock;    /* guards the descriptor table */
     wasi_fd *fds;            /* indexed by guest descriptor number */
     size_t nfds, capfds;
+
+    /* Cancellation (wasi_cancel): while set, every call that could block ends at once with
+     * an "interrupted" trap. The pipe's read end is readable while set; blocking calls poll
+     * it beside their own descriptors, so a thread already asleep wakes up too. */
+    atomic_bool cancelled;
+    atomic_bool threaded;    /* a wasi-threads program: writes to streams are cancellable */
+    int cancel_rd, cancel_wr;
 };
 
 #define WASI_MAX_FDS 4096
@@ -181,6 +188,22 @@ int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out);
 weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *guest);
 /* The WASI file type of a host stat mode. */
 uint8_t wasi_filetype_of_mode(unsigned mode);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Cancellation. wasi-threads ends a program (proc_exit, a trap, _start returning) while
+ * other threads may sit in a WASI call waiting for input or a clock; those calls poll the
+ * cancel pipe too and return the trap below, which unwinds their thread. */
+
+/* Set (on) or clear the cancellation of w's blocking calls. Safe from any thread. */
+void wasi_cancel(weft_wasi *w, bool on);
+/* Mark w as used by a wasi-threads program (makes stream writes cancellable too). */
+void wasi_set_threaded(weft_wasi *w);
+static inline bool wasi_is_cancelled(weft_wasi *w) { return atomic_load(&w->cancelled); }
+/* The trap a cancelled call returns (WEFT_TRAP_INTERRUPTED). */
+weft_error *wasi_cancel_trap(void);
+/* Wait until host descriptor fd has `events` (POLLIN, POLLOUT) or w is cancelled. Returns
+ * 0 when fd is ready (or in error: the I/O call will say), 1 when cancelled. */
+int wasi_wait_ready(weft_wasi *w, int fd, short events);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory access. A wasi_mem is a snapshot of memory 0 of the caller; memories only

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,20 +109,48 @@ static void wasi_sigpipe_restore(wasi_sigpipe *s, bool got_epipe)
     pthread_sigmask(SIG_SETMASK, &s->old, NULL);
 }
 
-/* Write all of buf (a blocking descriptor may take it in pieces). Returns bytes written;
- * *err is set when it stopped early because of an error. */
-static size_t wasi_write_all(int fd, const uint8_t *buf, size_t len, int *err)
+/* Whether I/O on a descriptor of this type may wait for another party (a pipe, a terminal,
+ * a socket) rather than only for the disk. Such waits are made cancellable. */
+static bool wasi_is_stream(const wasi_fd *f)
 {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
-        if (n < 0 && errno == EINTR)
+    return f->filetype != WASI_FILETYPE_REGULAR_FILE &&
+           f->filetype != WASI_FILETYPE_DIRECTORY && f->filetype != WASI_FILETYPE_BLOCK_DEVICE;
+}
+
+/* Write all of the n buffers of iov (which it advances) with one writev, and more only when
+ * a blocking descriptor takes them in pieces: one call's buffers (stdio's "text" + "\n")
+ * reach a pipe or terminal together, not interleaved with other threads' writes. In a
+ * threaded program a stream that is full is waited on through wasi_wait_ready, so that the
+ * program's end can stop the wait (*cancelled). Returns bytes written; *err is set when it
+ * stopped early because of an error. */
+static uint64_t wasi_writev_all(weft_wasi *w, const wasi_fd *f, struct iovec *iov, int n,
+                                int *err, bool *cancelled)
+{
+    bool wait = wasi_is_stream(f) && !(f->flags & WASI_FDFLAG_NONBLOCK) &&
+                atomic_load(&w->threaded);
+    uint64_t done = 0;
+    for (;;) {
+        while (n > 0 && iov[0].iov_len == 0)
+            iov++, n--;
+        if (n == 0)
+            break;
+        if (wait && (*cancelled = wasi_wait_ready(w, f->h->host, POLLOUT)))
+            break;
+        ssize_t k = writev(f->h->host, iov, n);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            *err = n < 0 ? errno : EIO;
+        if (k <= 0) {
+            *err = k < 0 ? errno : EIO;
             break;
         }
-        done += (size_t)n;
+        done += (uint64_t)k;
+        size_t left = (size_t)k; /* step over what went out */
+        while (n > 0 && left >= iov[0].iov_len)
+            left -= iov[0].iov_len, iov++, n--;
+        if (n > 0) {
+            iov[0].iov_base = (uint8_t *)iov[0].iov_base + left;
+            iov[0].iov_len -= left;
+        }
     }
     return done;
 }
@@ -130,20 +159,20 @@ static size_t wasi_write_all(int fd, const uint8_t *buf, size_t len, int *err)
 WASI_HOSTFN(wasi_fd_write)
 {
     struct iovec iov[WASI_IOV_MAX];
-    uint32_t niovs = WASI_U32(2);
     wasi_fd f;
     wasi_mem m;
     int32_t rc = wasi_rw_begin(env, caller, args, 3, WASI_RIGHT_FD_WRITE, &f, &m, iov);
     if (rc)
         return wasi_ret(results, rc);
-    uint64_t total = 0;
     int err = 0;
+    bool cancelled = false;
     wasi_sigpipe sp;
     wasi_sigpipe_block(&sp);
-    for (uint32_t i = 0; i < niovs && !err; i++)
-        total += wasi_write_all(f.h->host, iov[i].iov_base, iov[i].iov_len, &err);
+    uint64_t total = wasi_writev_all(env, &f, iov, (int)WASI_U32(2), &err, &cancelled);
     wasi_sigpipe_restore(&sp, err == EPIPE);
     wasi_fd_release(&f);
+    if (cancelled)
+        return wasi_cancel_trap();
     /* Like POSIX: an error after some bytes went out is reported as a short write. */
     if (err && total == 0)
         return wasi_ret(results, wasi_errno_from_host(err));
@@ -185,6 +214,12 @@ static weft_error *wasi_vector_io(weft_caller *caller, weft_wasi *w, const weft_
     ssize_t n = -1;
     int e = EINVAL;
     wasi_sigpipe sp;
+    /* A read from a pipe or terminal waits for input where the program's end can stop it. */
+    if (kind == WASI_IO_READ && wasi_is_stream(&f) && !(f.flags & WASI_FDFLAG_NONBLOCK) &&
+        wasi_wait_ready(w, f.h->host, POLLIN)) {
+        wasi_fd_release(&f);
+        return wasi_cancel_trap();
+    }
     if (off >= 0) {
         if (kind == WASI_IO_PWRITE)
             wasi_sigpipe_block(&sp);

@@ -241,8 +241,8 @@ static bool wasi_sub_delay(const wasi_mem *m, uint32_t sub, uint64_t *delay)
     return true;
 }
 
-/* Sleep up to `ns` nanoseconds (UINT64_MAX: forever) waiting on the descriptors. Returns
- * the number ready, 0 on timeout, -1 on error. */
+/* Sleep up to `ns` nanoseconds (UINT64_MAX: forever) waiting on the n descriptors of pfds,
+ * whose last entry is the cancel pipe. Returns the number ready, 0 on timeout, -1 on error. */
 static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
 {
     struct timespec ts, *tp = NULL;
@@ -251,9 +251,12 @@ static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
         ts.tv_nsec = (long)(ns % 1000000000u);
         tp = &ts;
     }
-    if (n == 0 && !tp)
-        return 0; /* nothing could ever wake us; do not hang */
-    return ppoll(n ? pfds : NULL, n, tp, NULL);
+    bool any = false;
+    for (nfds_t i = 0; i + 1 < n; i++)
+        any |= pfds[i].fd >= 0;
+    if (!any && !tp)
+        return 0; /* nothing but a cancellation could ever wake us; do not hang */
+    return ppoll(pfds, n, tp, NULL);
 }
 
 /* The rights a descriptor subscription needs: reading or writing, and polling. */
@@ -332,8 +335,9 @@ WASI_HOSTFN(wasi_poll_oneoff)
         !wasi_mem_range(&m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) || !wasi_mem_range(&m, pn, 4))
         return wasi_ret(results, WASI_EFAULT);
 
-    /* nsubs is bounded by the memory size, so these allocations are too. */
-    struct pollfd *pfds = xcalloc(nsubs, sizeof *pfds);
+    /* nsubs is bounded by the memory size, so these allocations are too. One pollfd more
+     * for the cancel pipe. */
+    struct pollfd *pfds = xcalloc((size_t)nsubs + 1, sizeof *pfds);
     wasi_handle **hs = xcalloc(nsubs, sizeof *hs);
     if (!pfds || !hs) {
         free(pfds);
@@ -342,12 +346,17 @@ WASI_HOSTFN(wasi_poll_oneoff)
     }
     uint32_t nevents = 0;
     uint64_t min_delay = wasi_poll_prepare(w, &m, in, out, nsubs, pfds, hs, &nevents);
+    pfds[nsubs].fd = w->cancel_rd;
+    pfds[nsubs].events = POLLIN;
     /* Errors already reported: answer at once rather than sleep. */
-    int ready;
-    do
-        ready = wasi_wait(pfds, nsubs, nevents ? 0 : min_delay);
-    while (ready < 0 && errno == EINTR);
-    int32_t rc = ready < 0 ? wasi_errno() : WASI_ESUCCESS;
+    int ready = 0;
+    bool cancelled;
+    while (!(cancelled = wasi_is_cancelled(w)) &&
+           (ready = wasi_wait(pfds, (nfds_t)nsubs + 1, nevents ? 0 : min_delay)) < 0 &&
+           errno == EINTR)
+        ;
+    cancelled = cancelled || wasi_is_cancelled(w);
+    int32_t rc = cancelled ? -1 : ready < 0 ? wasi_errno() : WASI_ESUCCESS;
     bool timed_out = ready == 0 && nevents == 0;
     for (uint32_t i = 0; i < nsubs && !rc; i++) {
         uint32_t sub = in + i * WASI_SUB_SIZE, at = out + nevents * WASI_EVENT_SIZE;
@@ -372,6 +381,8 @@ WASI_HOSTFN(wasi_poll_oneoff)
         wasi_handle_release(hs[i]);
     free(pfds);
     free(hs);
+    if (cancelled)
+        return wasi_cancel_trap(); /* the program is ending: unwind this thread */
     if (!rc)
         wasi_mem_put32(&m, pn, nevents);
     return wasi_ret(results, rc);
