@@ -333,20 +333,27 @@ typedef struct weft_wasi_preopen {
     const char *guest_path;
 } weft_wasi_preopen;
 
+/* Everything is copied: the strings and the preopen list need only live for the call.
+ * Standard streams, each on its own: 0 (a field left unset) inherits the host's stream of
+ * the same number (stdin 0, stdout 1, stderr 2); a positive number is that host descriptor
+ * (to use the host's descriptor 0 as an output, pass a dup() of it); -1 gives the guest no
+ * such stream (EBADF). weft never closes them. Each reports its real type to the guest: a
+ * terminal is a character device (isatty() true), a redirected file a regular file that
+ * seeks, a pipe an unknown type, a socket a socket. */
 typedef struct weft_wasi_config {
     int argc; const char *const *argv;   /* argv[0] is the program name */
     int envc; const char *const *envp;   /* "KEY=VALUE" strings */
-    int stdin_fd, stdout_fd, stderr_fd;  /* host descriptors (defaults 0, 1, 2 when all 0) */
+    int stdin_fd, stdout_fd, stderr_fd;  /* host descriptors, see above */
     int npreopens; const weft_wasi_preopen *preopens;  /* directories (may be 0, NULL) */
 } weft_wasi_config;
 
-/* NULL when out of memory or when a preopen cannot be opened; weft_wasi_create says why. */
-weft_wasi *weft_wasi_new(const weft_wasi_config *cfg);
-/* The same, with the reason on failure: WEFT_ERR_ARG naming the directory that cannot be
- * opened (and the host's reason), or WEFT_ERR_RESOURCE. */
+/* Make a WASI context (cfg NULL: no arguments, environment or preopens, the host's
+ * streams). Errors: WEFT_ERR_ARG naming a directory that cannot be opened (and the host's
+ * reason), WEFT_ERR_RESOURCE. On failure *out is NULL. */
 weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out);
 void weft_wasi_free(weft_wasi *w);
-/* Define the wasi_snapshot_preview1 functions in the linker. */
+/* Define the preview1 functions in the linker, under "wasi_snapshot_preview1" and under the
+ * older "wasi_unstable" (snapshot 0, whose few differences are translated). */
 weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l);
 /* Run a command: call `_start`. Returns NULL when it returned normally, else the error
  * (WEFT_ERR_EXIT with the proc_exit code, or a trap). */

@@ -2,9 +2,8 @@
  * wasi.c - WASI preview1: the weft_wasi object, the table of every preview1 function with
  * its signature, guest memory helpers and errno mapping.
  *
- * Every preview1 function is defined with its exact signature and implemented; the
- * sockets (sock_*) answer ENOTSUP and proc_raise ENOSYS, as preview1 has no way to create
- * a socket or deliver a signal.
+ * Every preview1 function is defined with its exact signature and implemented; proc_raise
+ * answers ENOSYS, as preview1 has no way to deliver a signal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -231,12 +230,12 @@ weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
         free(w);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
-    int in = cfg->stdin_fd, o = cfg->stdout_fd, e = cfg->stderr_fd;
-    if (in == 0 && o == 0 && e == 0)
-        o = 1, e = 2;
+    /* Each stream on its own: 0 (unset) inherits the host's stream of the same number. */
+    const int host[3] = {cfg->stdin_fd, cfg->stdout_fd ? cfg->stdout_fd : 1,
+                         cfg->stderr_fd ? cfg->stderr_fd : 2};
     if (!wasi_pack(cfg->argc, cfg->argv, &w->argbuf, &w->argbuf_len, &w->argc) ||
         !wasi_pack(cfg->envc, cfg->envp, &w->envbuf, &w->envbuf_len, &w->envc) ||
-        !wasi_fds_init(w, in, o, e)) {
+        !wasi_fds_init(w, host)) {
         weft_wasi_free(w);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
@@ -250,14 +249,6 @@ weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
     }
     *out = w;
     return NULL;
-}
-
-weft_wasi *weft_wasi_new(const weft_wasi_config *cfg)
-{
-    weft_wasi *w = NULL;
-    weft_error *e = weft_wasi_create(cfg, &w);
-    weft_error_free(e);
-    return w;
 }
 
 void weft_wasi_free(weft_wasi *w)
@@ -321,10 +312,10 @@ static const struct wasi_def {
     {"proc_raise", "i:i", wasi_proc_raise},
     {"sched_yield", ":i", wasi_sched_yield},
     {"random_get", "ii:i", wasi_random_get},
-    {"sock_accept", "iii:i", wasi_sock_unsupported},
-    {"sock_recv", "iiiiii:i", wasi_sock_unsupported},
-    {"sock_send", "iiiii:i", wasi_sock_unsupported},
-    {"sock_shutdown", "ii:i", wasi_sock_unsupported},
+    {"sock_accept", "iii:i", wasi_sock_accept},
+    {"sock_recv", "iiiiii:i", wasi_sock_recv},
+    {"sock_send", "iiiii:i", wasi_sock_send},
+    {"sock_shutdown", "ii:i", wasi_sock_shutdown},
 };
 
 /* A functype from a signature string like "iIi:i". */

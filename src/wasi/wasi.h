@@ -16,7 +16,8 @@
  *   wasi_fd.c     fd_* on open descriptors: read, write, seek, sync, filestat, readdir ...
  *   wasi_path.c   the sandbox: resolving a guest path beneath a directory descriptor
  *   wasi_fs.c     path_* (open, mkdir, rename, links ...) on top of wasi_path.c
- *   wasi_proc.c   arguments, environment, clocks, randomness, exit, poll_oneoff, sockets
+ *   wasi_proc.c   arguments, environment, clocks, randomness, exit, poll_oneoff
+ *   wasi_sock.c   sock_* on sockets the host handed over
  *
  * Threads: wasi-threads calls these functions from several threads at once. The arguments
  * and environment are immutable after creation; the descriptor table is guarded by `lock`,
@@ -129,6 +130,11 @@ enum {
      WASI_RIGHT_PATH_SYMLINK | WASI_RIGHT_PATH_REMOVE_DIRECTORY |                         \
      WASI_RIGHT_PATH_UNLINK_FILE | WASI_RIGHT_POLL_FD_READWRITE)
 
+/* What a socket can do: read, write, poll and shut down (accept: a listening one). */
+#define WASI_RIGHTS_SOCKET                                                                \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FILESTAT_GET |              \
+     WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_SOCK_SHUTDOWN)
+
 /* ------------------------------------------------------------------------------------------ */
 /* Handles and the descriptor table */
 
@@ -175,7 +181,9 @@ struct weft_wasi {
 wasi_handle *wasi_handle_new(int host, bool owned);
 void wasi_handle_release(wasi_handle *h);
 
-bool wasi_fds_init(weft_wasi *w, int in, int out, int err);
+/* The table with the three standard streams on host descriptors host[0..2] (a negative
+ * one leaves its slot empty). */
+bool wasi_fds_init(weft_wasi *w, const int host[3]);
 void wasi_fds_free(weft_wasi *w);
 /* Copy descriptor fd's slot into *out with a new reference on its handle (release it with
  * wasi_fd_release). WASI_EBADF when not open. out->preopen is not copied (NULL). */
@@ -225,6 +233,16 @@ bool wasi_mem_put8(const wasi_mem *m, uint32_t ptr, uint8_t v);
 bool wasi_mem_put16(const wasi_mem *m, uint32_t ptr, uint16_t v);
 bool wasi_mem_put32(const wasi_mem *m, uint32_t ptr, uint32_t v);
 bool wasi_mem_put64(const wasi_mem *m, uint32_t ptr, uint64_t v);
+
+/* At most this many iovecs per call, like the host's IOV_MAX: the guest cannot make us walk
+ * an arbitrarily long array. */
+#define WASI_IOV_MAX 1024
+
+struct iovec;
+/* Check the guest's iovec array [iovs, iovs + n*8) and every buffer it names before any
+ * I/O, so a bad pointer never leaves a half-done transfer behind; with `out` (room for n),
+ * fill host iovecs too. Returns an errno. */
+int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out);
 
 /* The host's errno as a WASI errno (EIO for the few with no counterpart). */
 int32_t wasi_errno_from_host(int host_errno);
@@ -286,7 +304,14 @@ WASI_HOSTFN(wasi_proc_exit);
 WASI_HOSTFN(wasi_proc_raise);
 WASI_HOSTFN(wasi_sched_yield);
 WASI_HOSTFN(wasi_poll_oneoff);
-WASI_HOSTFN(wasi_sock_unsupported);
+
+/* wasi_sock.c */
+WASI_HOSTFN(wasi_sock_accept);
+WASI_HOSTFN(wasi_sock_recv);
+WASI_HOSTFN(wasi_sock_send);
+WASI_HOSTFN(wasi_sock_shutdown);
+/* SOCKET_STREAM or SOCKET_DGRAM for a host socket. */
+uint8_t wasi_socket_type(int host);
 
 /* wasi_table.c */
 WASI_HOSTFN(wasi_fd_close);

@@ -22,16 +22,10 @@
 
 #include "wasi.h"
 
-/* At most this many iovecs per call, like the host's IOV_MAX: the guest cannot make us walk
- * an arbitrarily long array. */
-#define WASI_IOV_MAX 1024
-
 /* ------------------------------------------------------------------------------------------ */
 /* Iovecs */
 
-/* Check the iovec array and every buffer it names before any I/O, so a bad pointer never
- * leaves a half-done transfer behind; with `out`, fill host iovecs too. Returns an errno. */
-static int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out)
+int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out)
 {
     if (n > WASI_IOV_MAX)
         return WASI_EINVAL;
@@ -420,8 +414,7 @@ bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec t
     return true;
 }
 
-/* fd_filestat_get(fd, buf: *filestat). The standard streams keep the type the table gives
- * them and report size 0, whatever the host connected them to. */
+/* fd_filestat_get(fd, buf: *filestat), with the type the descriptor's slot gives. */
 WASI_HOSTFN(wasi_fd_filestat_get)
 {
     uint32_t p = WASI_U32(1);
@@ -436,10 +429,7 @@ WASI_HOSTFN(wasi_fd_filestat_get)
         rc = wasi_errno();
     else {
         wasi_filestat_put(&m, p, &st);
-        if (!f.h->owned) {
-            wasi_mem_put8(&m, p + 16, f.filetype);
-            wasi_mem_put64(&m, p + 32, 0);
-        }
+        wasi_mem_put8(&m, p + 16, f.filetype); /* a terminal's, a socket's kind */
     }
     wasi_fd_release(&f);
     return wasi_ret(results, rc);

@@ -1,6 +1,6 @@
 /*
  * wasi_proc.c - the process side of WASI preview1: arguments, environment, clocks,
- * randomness, exit, raise, yield, poll_oneoff, and the socket calls (ENOTSUP).
+ * randomness, exit, raise, yield and poll_oneoff.
  */
 #include <errno.h>
 #include <poll.h>
@@ -172,16 +172,6 @@ WASI_HOSTFN(wasi_proc_raise)
     WEFT_UNUSED(env);
     WEFT_UNUSED(args);
     return wasi_ret(results, WASI_ENOSYS);
-}
-
-/* sock_accept, sock_recv, sock_send, sock_shutdown: preview1 cannot create or receive a
- * socket from the host here, so no descriptor is ever one. */
-WASI_HOSTFN(wasi_sock_unsupported)
-{
-    WEFT_UNUSED(caller);
-    WEFT_UNUSED(env);
-    WEFT_UNUSED(args);
-    return wasi_ret(results, WASI_ENOTSUP);
 }
 
 WASI_HOSTFN(wasi_sched_yield)

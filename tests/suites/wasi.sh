@@ -217,7 +217,9 @@ fi
 
 # weft's errno for bad pointers and descriptors (not compared: runtimes differ).
 if w=$(guest errors) && [ -n "$w" ]; then
+    PIPE=1
     run_weft "$T/empty" "$w"
+    PIPE=
     if grep -q FAIL "$T/out" || ! grep -q "^errors: ok" "$T/out"; then
         bad "errors: $(grep -v ': ok' "$T/out" | tr '\n' ';')"
     else
