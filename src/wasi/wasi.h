@@ -255,9 +255,11 @@ int32_t wasi_errno(void);
 int32_t wasi_fd_begin(weft_wasi *w, weft_caller *caller, uint32_t fd, uint64_t rights,
                       int32_t norights, uint32_t res, uint64_t reslen, wasi_fd *f,
                       wasi_mem *m);
-/* Write a filestat (64 bytes) for a host stat at guest address p (checked by the caller). */
+/* Write a filestat for a host stat at guest address p (checked by the caller), in
+ * preview1's layout or, with p0, in snapshot 0's (wasi_unstable). */
+#define WASI_FILESTAT_SIZE(p0) ((p0) ? 56u : 64u)
 struct stat;
-void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st);
+void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st, bool p0);
 /* struct timespec pair for utimensat/futimens from (atim, mtim, fstflags); false when the
  * flags contradict each other (EINVAL). */
 struct timespec;
@@ -287,7 +289,8 @@ int32_t wasi_path_resolve(int base, const char *path, size_t len, bool follow,
 void wasi_resolved_free(wasi_resolved *r);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Host functions. All have the weft_host_fn shape; env is the weft_wasi. */
+/* Host functions. All have the weft_host_fn shape; env is the weft_wasi. The wasi_p0_ ones
+ * are the snapshot 0 (wasi_unstable) forms of the few whose layout or numbering differs. */
 
 #define WASI_HOSTFN(name) \
     weft_error *name(weft_caller *caller, void *env, const weft_val *args, weft_val *results)
@@ -304,6 +307,7 @@ WASI_HOSTFN(wasi_proc_exit);
 WASI_HOSTFN(wasi_proc_raise);
 WASI_HOSTFN(wasi_sched_yield);
 WASI_HOSTFN(wasi_poll_oneoff);
+WASI_HOSTFN(wasi_p0_poll_oneoff);
 
 /* wasi_sock.c */
 WASI_HOSTFN(wasi_sock_accept);
@@ -334,6 +338,8 @@ WASI_HOSTFN(wasi_fd_datasync);
 WASI_HOSTFN(wasi_fd_advise);
 WASI_HOSTFN(wasi_fd_allocate);
 WASI_HOSTFN(wasi_fd_filestat_get);
+WASI_HOSTFN(wasi_p0_fd_filestat_get);
+WASI_HOSTFN(wasi_p0_fd_seek);
 WASI_HOSTFN(wasi_fd_filestat_set_size);
 WASI_HOSTFN(wasi_fd_filestat_set_times);
 WASI_HOSTFN(wasi_fd_readdir);
@@ -348,6 +354,7 @@ WASI_HOSTFN(wasi_path_symlink);
 WASI_HOSTFN(wasi_path_readlink);
 WASI_HOSTFN(wasi_path_link);
 WASI_HOSTFN(wasi_path_filestat_get);
+WASI_HOSTFN(wasi_p0_path_filestat_get);
 WASI_HOSTFN(wasi_path_filestat_set_times);
 
 /* Set the i32 errno result. Returns NULL, so host functions can `return wasi_ret(...)`. */

@@ -277,6 +277,16 @@ WASI_HOSTFN(wasi_fd_seek)
     return wasi_ret(results, rc);
 }
 
+/* Snapshot 0 numbers whence cur 0, end 1, set 2; preview1 set 0, cur 1, end 2. */
+WASI_HOSTFN(wasi_p0_fd_seek)
+{
+    static const int32_t p1_whence[3] = {1, 2, 0};
+    uint32_t whence = WASI_U32(2) & 0xff;
+    weft_val a[4] = {args[0], args[1], weft_val_i32(whence < 3 ? p1_whence[whence] : 3),
+                     args[3]};
+    return wasi_fd_seek(caller, env, a, results);
+}
+
 /* fd_tell(fd, offset: *u64) is fd_seek(fd, 0, CUR, offset). */
 WASI_HOSTFN(wasi_fd_tell)
 {
@@ -380,18 +390,23 @@ static uint64_t wasi_ns(struct timespec t)
 }
 
 /* filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48,
- * ctim @56 (all u64 but filetype). */
-void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st)
+ * ctim @56 (all u64 but filetype). Snapshot 0's nlink is a u32 @20, which moves the rest
+ * 8 bytes back (56 bytes in all). */
+void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st, bool p0)
 {
-    memset(wasi_mem_range(m, p, 64), 0, 64);
+    uint32_t rest = p0 ? p + 24 : p + 32;
+    memset(wasi_mem_range(m, p, WASI_FILESTAT_SIZE(p0)), 0, WASI_FILESTAT_SIZE(p0));
     wasi_mem_put64(m, p, (uint64_t)st->st_dev);
     wasi_mem_put64(m, p + 8, (uint64_t)st->st_ino);
     wasi_mem_put8(m, p + 16, wasi_filetype_of_mode(st->st_mode));
-    wasi_mem_put64(m, p + 24, (uint64_t)st->st_nlink);
-    wasi_mem_put64(m, p + 32, (uint64_t)st->st_size);
-    wasi_mem_put64(m, p + 40, wasi_ns(st->st_atim));
-    wasi_mem_put64(m, p + 48, wasi_ns(st->st_mtim));
-    wasi_mem_put64(m, p + 56, wasi_ns(st->st_ctim));
+    if (p0)
+        wasi_mem_put32(m, p + 20, st->st_nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->st_nlink);
+    else
+        wasi_mem_put64(m, p + 24, (uint64_t)st->st_nlink);
+    wasi_mem_put64(m, rest, (uint64_t)st->st_size);
+    wasi_mem_put64(m, rest + 8, wasi_ns(st->st_atim));
+    wasi_mem_put64(m, rest + 16, wasi_ns(st->st_mtim));
+    wasi_mem_put64(m, rest + 24, wasi_ns(st->st_ctim));
 }
 
 bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2])
@@ -415,24 +430,35 @@ bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec t
 }
 
 /* fd_filestat_get(fd, buf: *filestat), with the type the descriptor's slot gives. */
-WASI_HOSTFN(wasi_fd_filestat_get)
+static weft_error *wasi_fd_filestat(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                                    weft_val *results, bool p0)
 {
     uint32_t p = WASI_U32(1);
     wasi_fd f;
     wasi_mem m;
     struct stat st;
-    int32_t rc = wasi_fd_begin(env, caller, WASI_U32(0), WASI_RIGHT_FD_FILESTAT_GET,
-                               WASI_ENOTCAPABLE, p, 64, &f, &m);
+    int32_t rc = wasi_fd_begin(w, caller, WASI_U32(0), WASI_RIGHT_FD_FILESTAT_GET,
+                               WASI_ENOTCAPABLE, p, WASI_FILESTAT_SIZE(p0), &f, &m);
     if (rc)
         return wasi_ret(results, rc);
     if (fstat(f.h->host, &st) != 0)
         rc = wasi_errno();
     else {
-        wasi_filestat_put(&m, p, &st);
+        wasi_filestat_put(&m, p, &st, p0);
         wasi_mem_put8(&m, p + 16, f.filetype); /* a terminal's, a socket's kind */
     }
     wasi_fd_release(&f);
     return wasi_ret(results, rc);
+}
+
+WASI_HOSTFN(wasi_fd_filestat_get)
+{
+    return wasi_fd_filestat(caller, env, args, results, false);
+}
+
+WASI_HOSTFN(wasi_p0_fd_filestat_get)
+{
+    return wasi_fd_filestat(caller, env, args, results, true);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -227,6 +227,36 @@ if w=$(guest errors) && [ -n "$w" ]; then
     fi
 fi
 
+# stdio_kind: each standard stream reports what it is. Redirected files are regular files
+# that seek (stdin is read from offset 6 after a seek), pipes are of unknown type and do
+# not seek, and a terminal (through `script`, when installed) is a character device that
+# isatty() recognises.
+if w=$(guest stdio_kind) && [ -n "$w" ]; then
+    printf '0123456789abc\n' >"$T/kind.in"
+    printf '0: isatty=0 type=file seeks=1\n1: isatty=0 type=file seeks=1\n2: isatty=0 type=file seeks=1\nstdin at 6: 6789abc\n' >"$T/kind_file.out"
+    "$WEFT" run "$w" <"$T/kind.in" >"$T/out" 2>"$T/err"
+    status=$?
+    cp "$T/err" "$T/out"
+    check "stdio_kind (files)" 0 "$T/kind_file.out"
+    printf '0: isatty=0 type=unknown seeks=0\n1: isatty=0 type=unknown seeks=0\n2: isatty=0 type=unknown seeks=0\n' >"$T/kind_pipe.out"
+    cat "$T/kind.in" | "$WEFT" run "$w" 2>&1 | cat >"$T/out"
+    status=0
+    : >"$T/err"
+    check "stdio_kind (pipes)" 0 "$T/kind_pipe.out"
+    if command -v script >/dev/null 2>&1; then
+        script -qc "\"$WEFT\" run \"$w\"" /dev/null </dev/null 2>&1 | tr -d '\r' >"$T/out"
+        if grep -q '^0: isatty=1 type=chardev seeks=0' "$T/out" &&
+            grep -q '^2: isatty=1 type=chardev seeks=0' "$T/out"; then
+            ok
+        else
+            bad "stdio_kind (terminal): $(head -c 300 "$T/out")"
+        fi
+    fi
+fi
+
+# stdout alone given to a socket through the embedding API (tests/wasi/host/stdio_socket.c)
+# is below, with the host programs.
+
 # ---- the filesystem --------------------------------------------------------------------------
 # fs_io: file work in the preopen /sandbox, stdin, args, environment and a chosen status;
 # node:wasi must agree byte for byte. Each runtime gets its own copy of the directory.
@@ -269,6 +299,56 @@ if w=$(guest fs_calls) && [ -n "$w" ]; then
         bad "fs_calls: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
     else
         check fs_calls 0 ""
+    fi
+fi
+
+# dir_write: a directory opened with write rights is EISDIR; read-only still opens.
+if w=$(guest dir_write) && [ -n "$w" ]; then
+    mkdir -p "$T/dw/sub"
+    run_weft "$T/empty" --dir "$T/dw::/box" "$w"
+    if ! grep -q "^dir_write: ok" "$T/out"; then
+        bad "dir_write: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
+    else
+        check dir_write 0 ""
+    fi
+fi
+
+# symlink_slash: path_symlink to "name/" is ENOENT and creates nothing.
+if w=$(guest symlink_slash) && [ -n "$w" ]; then
+    mkdir -p "$T/sl"
+    run_weft "$T/empty" --dir "$T/sl::/box" "$w"
+    if ! grep -q "^symlink_slash: ok" "$T/out"; then
+        bad "symlink_slash: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
+    elif [ -n "$(ls -A "$T/sl")" ]; then
+        bad "symlink_slash: left $(ls -A "$T/sl" | tr '\n' ' ')"
+    else
+        check symlink_slash 0 ""
+    fi
+fi
+
+# not_socket: sock_* on a pipe, a file, a directory is ENOTSOCK; on a closed one EBADF.
+if w=$(guest not_socket) && [ -n "$w" ]; then
+    mkdir -p "$T/ns"
+    PIPE=1
+    run_weft "$T/empty" --dir "$T/ns::/box" "$w"
+    PIPE=
+    if ! grep -q "^not_socket: ok" "$T/out"; then
+        bad "not_socket: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
+    else
+        check not_socket 0 ""
+    fi
+fi
+
+# unstable.wat: a module on the older wasi_unstable names (whence, filestat, subscription).
+if command -v wat2wasm >/dev/null 2>&1; then
+    if ! wat2wasm "$SRC/unstable.wat" -o "$OUT/unstable.wasm" 2>"$T/cc.err"; then
+        bad "build unstable.wat: $(head -n 3 "$T/cc.err")"
+    else
+        mkdir -p "$T/un"
+        printf '0123456789' >"$T/un/ten.txt"
+        printf 'unstable: ok\n' >"$T/unstable.out"
+        run_weft "$T/empty" --dir "$T/un" "$OUT/unstable.wasm"
+        check "wasi_unstable" 0 "$T/unstable.out"
     fi
 fi
 
