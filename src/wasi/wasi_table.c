@@ -72,8 +72,8 @@ uint8_t wasi_filetype_of_mode(unsigned mode)
  * what it really is. A character device only when it is a terminal (the guest's isatty()
  * asks for that type without seek rights); a redirected regular file seeks and tells; a
  * pipe is UNKNOWN (preview1 has no type for it), a socket a socket. The guest reads only
- * stdin and writes only the others, and may not change the host's flags (fdstat_set_flags
- * would change them for the host's own process too). */
+ * stdin and writes only the others (but a socket both ways), and may not change the
+ * host's flags (fdstat_set_flags would change them for the host's own process too). */
 static void wasi_stdio_kind(int host, int i, wasi_fd *f)
 {
     const uint64_t stream = WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE;
@@ -92,8 +92,9 @@ static void wasi_stdio_kind(int host, int i, wasi_fd *f)
         f->filetype = wasi_filetype_of_mode(st.st_mode);
         f->rights_base |= file;
     } else if (S_ISSOCK(st.st_mode)) {
+        /* a connection both ways (inetd gives one socket as all three streams) */
         f->filetype = wasi_socket_type(host);
-        f->rights_base |= WASI_RIGHT_SOCK_SHUTDOWN;
+        f->rights_base = WASI_RIGHTS_SOCKET;
     }
 }
 
