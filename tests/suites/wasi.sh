@@ -470,6 +470,47 @@ for opt in --dir --env --inherit-env --invoke --max-threads --max-memory; do
     fi
 done
 
+# ---- threads blocked in WASI calls ----------------------------------------------------------
+# cancel_blocked.wat: 4 threads blocked in poll_oneoff (60 s) and in fd_read on a stdin pipe
+# that stays open; the main thread ends the program by proc_exit, by returning and by a
+# trap. Each way, CANCEL_ROUNDS times (a stress test under ThreadSanitizer), the program
+# must end with its status well before the sleep would: within 5 s (sanitizers included).
+CANCEL_ROUNDS=${CANCEL_ROUNDS:-10}
+if command -v wat2wasm >/dev/null 2>&1; then
+    if ! wat2wasm --enable-threads "$SRC/cancel_blocked.wat" -o "$OUT/cancel_blocked.wasm" 2>"$T/cc.err"; then
+        bad "build cancel_blocked.wat: $(head -n 3 "$T/cc.err")"
+    else
+        mkfifo "$T/fifo"
+        exec 3<>"$T/fifo" # a writer that never writes: reads of stdin block until the end
+        for way in "exit 7" "return 0" "trap 134"; do
+            set -- $way
+            case $1 in exit) extra= ;; return) extra=r ;; trap) extra="r t" ;; esac
+            slow=0 wrong=
+            i=0
+            while [ $i -lt "$CANCEL_ROUNDS" ]; do
+                start=$(date +%s%N)
+                timeout 60 "$WEFT" run "$OUT/cancel_blocked.wasm" $extra <"$T/fifo" >"$T/out" 2>"$T/err"
+                status=$?
+                ms=$((($(date +%s%N) - start) / 1000000))
+                [ "$ms" -gt 5000 ] && slow=$ms
+                [ "$status" != "$2" ] && wrong="status $status: $(head -c 200 "$T/err")"
+                if [ -n "$SANITIZE" ] && grep -q -e Sanitizer -e "runtime error" "$T/err"; then
+                    wrong="sanitizer: $(grep -m 1 -e Sanitizer -e 'runtime error' "$T/err")"
+                fi
+                i=$((i + 1))
+            done
+            if [ -n "$wrong" ]; then
+                bad "cancel_blocked ($1): $wrong"
+            elif [ "$slow" -gt 0 ]; then
+                bad "cancel_blocked ($1): a run took $slow ms"
+            else
+                ok
+            fi
+        done
+        exec 3>&-
+    fi
+fi
+
 # ---- descriptors shared by threads ------------------------------------------------------------
 # fd_race (a host program on the embedding API): a close racing reads never lets a read
 # reach a reused host descriptor. Built like the library (sanitizers included).
