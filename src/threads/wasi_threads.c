@@ -265,12 +265,9 @@ static void wt_enter_main(wt_group *g, weft_store *main_store)
 
 static weft_error *wt_finish(wt_group *g, weft_error *main_result)
 {
-    /* The main thread's own cancellation is not an outcome: the cause is recorded already. */
-    if (main_result && wt_is_cancellation(main_result) && g->ending) {
-        weft_error_free(main_result);
-        main_result = NULL;
-    }
-    /* Main returning ends the program too (as returning from main does in C). */
+    /* Main returning ends the program too (as returning from main does in C). When the
+     * program has ended already, main's result (its own cancellation, say) is dropped there
+     * under the lock: the cause is recorded. */
     wt_end_program(g, main_result);
     pthread_mutex_lock(&g->lock);
     while (g->live > 0)
