@@ -111,24 +111,31 @@ WASI_HOSTFN(wasi_sock_accept)
 }
 
 /* sock_recv(fd, ri_data: iovecs, ri_data_len, ri_flags, ro_datalen: *size,
- *           ro_flags: *roflags) */
-WASI_HOSTFN(wasi_sock_recv)
+ *           ro_flags: *roflags) and
+ * sock_send(fd, si_data: ciovecs, si_data_len, si_flags (none defined), so_datalen: *size):
+ * one recvmsg or sendmsg. MSG_NOSIGNAL: a peer that has gone is EPIPE for the guest, never
+ * a SIGPIPE. */
+static weft_error *wasi_sock_io(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                                weft_val *results, bool send)
 {
     struct iovec iov[WASI_IOV_MAX];
-    uint32_t riflags = WASI_U32(3) & 0xffff, plen = WASI_U32(4), pflags = WASI_U32(5);
+    uint32_t flags = WASI_U32(3) & 0xffff, plen = WASI_U32(4);
+    uint32_t pflags = send ? 0 : WASI_U32(5); /* sock_send has 5 arguments */
+    uint32_t known = send ? 0 : WASI_RIFLAGS_PEEK | WASI_RIFLAGS_WAITALL;
     wasi_fd f;
     wasi_mem m;
-    int32_t rc = wasi_sock_begin(env, WASI_U32(0), WASI_RIGHT_FD_READ, &f);
+    int32_t rc = wasi_sock_begin(w, WASI_U32(0), send ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ,
+                                 &f);
     if (rc)
         return wasi_ret(results, rc);
-    if (riflags & ~(WASI_RIFLAGS_PEEK | WASI_RIFLAGS_WAITALL))
+    if (flags & ~known)
         rc = WASI_EINVAL;
     else if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, plen, 4) ||
-             !wasi_mem_range(&m, pflags, 2))
+             (!send && !wasi_mem_range(&m, pflags, 2)))
         rc = WASI_EFAULT;
     else
         rc = wasi_iovs_check(&m, WASI_U32(1), WASI_U32(2), iov);
-    if (!rc && wasi_sock_wait(env, &f, POLLIN)) {
+    if (!rc && wasi_sock_wait(w, &f, send ? POLLOUT : POLLIN)) {
         wasi_fd_release(&f);
         return wasi_cancel_trap();
     }
@@ -136,53 +143,30 @@ WASI_HOSTFN(wasi_sock_recv)
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = iov;
     msg.msg_iovlen = WASI_U32(2);
-    int hostflags = (riflags & WASI_RIFLAGS_PEEK ? MSG_PEEK : 0) |
-                    (riflags & WASI_RIFLAGS_WAITALL ? MSG_WAITALL : 0);
+    int hostflags = send ? MSG_NOSIGNAL
+                         : (flags & WASI_RIFLAGS_PEEK ? MSG_PEEK : 0) |
+                               (flags & WASI_RIFLAGS_WAITALL ? MSG_WAITALL : 0);
     ssize_t n = 0;
-    while (!rc && (n = recvmsg(f.h->host, &msg, hostflags)) < 0 && errno == EINTR)
+    while (!rc && (n = send ? sendmsg(f.h->host, &msg, hostflags)
+                            : recvmsg(f.h->host, &msg, hostflags)) < 0 && errno == EINTR)
         ;
     if (!rc && n < 0)
         rc = wasi_errno();
     wasi_fd_release(&f);
     if (!rc) {
         wasi_mem_put32(&m, plen, (uint32_t)n);
-        wasi_mem_put16(&m, pflags, msg.msg_flags & MSG_TRUNC ? WASI_ROFLAGS_TRUNCATED : 0);
+        if (!send)
+            wasi_mem_put16(&m, pflags, msg.msg_flags & MSG_TRUNC ? WASI_ROFLAGS_TRUNCATED : 0);
     }
     return wasi_ret(results, rc);
 }
 
-/* sock_send(fd, si_data: ciovecs, si_data_len, si_flags (none defined), so_datalen: *size).
- * MSG_NOSIGNAL: a peer that has gone is EPIPE for the guest, never a SIGPIPE. */
+WASI_HOSTFN(wasi_sock_recv)
+{
+    return wasi_sock_io(caller, env, args, results, false);
+}
+
 WASI_HOSTFN(wasi_sock_send)
 {
-    struct iovec iov[WASI_IOV_MAX];
-    uint32_t plen = WASI_U32(4);
-    wasi_fd f;
-    wasi_mem m;
-    int32_t rc = wasi_sock_begin(env, WASI_U32(0), WASI_RIGHT_FD_WRITE, &f);
-    if (rc)
-        return wasi_ret(results, rc);
-    if (WASI_U32(3) & 0xffff)
-        rc = WASI_EINVAL;
-    else if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, plen, 4))
-        rc = WASI_EFAULT;
-    else
-        rc = wasi_iovs_check(&m, WASI_U32(1), WASI_U32(2), iov);
-    if (!rc && wasi_sock_wait(env, &f, POLLOUT)) {
-        wasi_fd_release(&f);
-        return wasi_cancel_trap();
-    }
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = iov;
-    msg.msg_iovlen = WASI_U32(2);
-    ssize_t n = 0;
-    while (!rc && (n = sendmsg(f.h->host, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    if (!rc && n < 0)
-        rc = wasi_errno();
-    wasi_fd_release(&f);
-    if (!rc)
-        wasi_mem_put32(&m, plen, (uint32_t)n);
-    return wasi_ret(results, rc);
+    return wasi_sock_io(caller, env, args, results, true);
 }

@@ -7,19 +7,10 @@
 #include <string.h>
 
 #include "weft.h"
+#include "check.h"
 
-static int passed, failed;
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
+/* CHECK with the condition itself as the message */
+#define EXPECT(cond) CHECK((cond), "%s", #cond)
 
 /* (module (func (export "f") (result i32) i32.const 7)) */
 static const uint8_t f_wasm[] = {
@@ -31,12 +22,12 @@ static void test_error_readers_take_null(void)
 {
     uint32_t idx = 99;
     const char *name = "x";
-    CHECK(weft_error_kind_of(NULL) == WEFT_ERR_NONE);
-    CHECK(strcmp(weft_error_message(NULL), "no error") == 0);
-    CHECK(weft_error_offset(NULL) == (size_t)-1);
-    CHECK(!weft_error_func(NULL, &idx, &name) && idx == 99);
-    CHECK(weft_error_trap(NULL) == WEFT_TRAP_NONE);
-    CHECK(weft_error_exit_code(NULL) == 0);
+    EXPECT(weft_error_kind_of(NULL) == WEFT_ERR_NONE);
+    EXPECT(strcmp(weft_error_message(NULL), "no error") == 0);
+    EXPECT(weft_error_offset(NULL) == (size_t)-1);
+    EXPECT(!weft_error_func(NULL, &idx, &name) && idx == 99);
+    EXPECT(weft_error_trap(NULL) == WEFT_TRAP_NONE);
+    EXPECT(weft_error_exit_code(NULL) == 0);
 }
 
 static void test_free_null(void)
@@ -57,7 +48,7 @@ static void test_free_null(void)
     weft_worker_free(NULL);
     weft_pool_free(NULL);
     weft_future_free(NULL);
-    CHECK(true);
+    EXPECT(true);
 }
 
 static weft_error *host_seven(weft_caller *c, void *env, const weft_val *args, weft_val *res)
@@ -73,25 +64,25 @@ static void test_other_store(weft_engine *engine)
     weft_module *m = NULL;
     weft_instance *inst = NULL;
     weft_val r = weft_val_i32(0);
-    CHECK(weft_module_new(engine, f_wasm, sizeof f_wasm, &m) == NULL);
-    CHECK(weft_instance_new(a, m, NULL, 0, &inst) == NULL);
+    EXPECT(weft_module_new(engine, f_wasm, sizeof f_wasm, &m) == NULL);
+    EXPECT(weft_instance_new(a, m, NULL, 0, &inst) == NULL);
     weft_func *f = inst ? weft_instance_func(inst, "f") : NULL;
-    CHECK(f != NULL);
+    EXPECT(f != NULL);
     /* wasm function of store a, called through b */
     weft_error *e = weft_call(b, f, NULL, 0, &r, 1);
-    CHECK(weft_error_kind_of(e) == WEFT_ERR_ARG && strstr(weft_error_message(e), "another store"));
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG && strstr(weft_error_message(e), "another store"));
     weft_error_free(e);
-    CHECK(weft_call(a, f, NULL, 0, &r, 1) == NULL && r.of.i32 == 7);
+    EXPECT(weft_call(a, f, NULL, 0, &r, 1) == NULL && r.of.i32 == 7);
     /* host function of store a, called through b */
     uint8_t i32 = WEFT_I32;
     weft_functype *t = weft_functype_new(NULL, 0, &i32, 1);
     weft_func *h = weft_func_new(a, t, host_seven, NULL, NULL);
     weft_functype_free(t);
     e = weft_call(b, h, NULL, 0, &r, 1);
-    CHECK(weft_error_kind_of(e) == WEFT_ERR_ARG);
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG);
     weft_error_free(e);
     r.of.i32 = 0;
-    CHECK(weft_call(a, h, NULL, 0, &r, 1) == NULL && r.of.i32 == 7);
+    EXPECT(weft_call(a, h, NULL, 0, &r, 1) == NULL && r.of.i32 == 7);
     weft_store_free(a);
     weft_store_free(b);
     weft_module_free(m);
@@ -102,14 +93,14 @@ static void test_table_new_error(weft_engine *engine)
     weft_store *s = weft_store_new(engine);
     weft_table *t = (weft_table *)1;
     weft_error *e = weft_table_new(s, WEFT_I32, 1, 2, true, &t);
-    CHECK(weft_error_kind_of(e) == WEFT_ERR_ARG && t == NULL);
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG && t == NULL);
     weft_error_free(e);
     e = weft_table_new(s, WEFT_FUNCREF, 3, 2, true, &t);
-    CHECK(weft_error_kind_of(e) == WEFT_ERR_ARG && t == NULL);
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG && t == NULL);
     weft_error_free(e);
-    CHECK(weft_table_new(s, WEFT_FUNCREF, 2, 4, true, &t) == NULL && t && weft_table_size(t) == 2);
+    EXPECT(weft_table_new(s, WEFT_FUNCREF, 2, 4, true, &t) == NULL && t && weft_table_size(t) == 2);
     e = weft_table_new(s, WEFT_FUNCREF, 1, 1, true, NULL);
-    CHECK(weft_error_kind_of(e) == WEFT_ERR_ARG);
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG);
     weft_error_free(e);
     weft_store_free(s);
 }
@@ -122,6 +113,5 @@ int main(void)
     test_other_store(engine);
     test_table_new_error(engine);
     weft_engine_free(engine);
-    printf("test_api_edges: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("test_api_edges");
 }

@@ -14,19 +14,10 @@
 #include <unistd.h>
 
 #include "weft.h"
+#include "check.h"
 
-static int passed, failed;
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
+/* CHECK with the condition itself as the message */
+#define EXPECT(cond) CHECK((cond), "%s", #cond)
 
 /*
  * (module
@@ -145,29 +136,29 @@ static void test_streams_default_each(weft_engine *engine, weft_module *m)
     int out[2], err[2];
     char buf[16];
     if (pipe2(out, O_NONBLOCK) || pipe2(err, O_NONBLOCK))
-        { CHECK(false); return; }
+        { EXPECT(false); return; }
     int saved = dup(2);
     dup2(err[1], 2);
     weft_wasi_config cfg = {.stdout_fd = out[1]};
     guest g;
     if (guest_open(engine, m, &cfg, &g)) {
-        CHECK(call(&g, "out", false, 0) == 0);
-        CHECK(call(&g, "stat", true, 0) == 0); /* stdin inherited */
+        EXPECT(call(&g, "out", false, 0) == 0);
+        EXPECT(call(&g, "stat", true, 0) == 0); /* stdin inherited */
         guest_close(&g);
     }
     dup2(saved, 2);
     close(saved);
-    CHECK(drain(out[0], buf, sizeof buf) == 1 && strcmp(buf, "O") == 0);
-    CHECK(drain(err[0], buf, sizeof buf) == 1 && strcmp(buf, "E") == 0);
+    EXPECT(drain(out[0], buf, sizeof buf) == 1 && strcmp(buf, "O") == 0);
+    EXPECT(drain(err[0], buf, sizeof buf) == 1 && strcmp(buf, "E") == 0);
     /* -1: no such stream */
     weft_wasi_config none = {.stdin_fd = -1, .stdout_fd = out[1], .stderr_fd = err[1]};
     if (guest_open(engine, m, &none, &g)) {
-        CHECK(call(&g, "stat", true, 0) == 8); /* EBADF */
-        CHECK(call(&g, "out", false, 0) == 0);
+        EXPECT(call(&g, "stat", true, 0) == 8); /* EBADF */
+        EXPECT(call(&g, "out", false, 0) == 0);
         guest_close(&g);
     }
-    CHECK(drain(out[0], buf, sizeof buf) == 1 && strcmp(buf, "O") == 0);
-    CHECK(drain(err[0], buf, sizeof buf) == 1 && strcmp(buf, "E") == 0);
+    EXPECT(drain(out[0], buf, sizeof buf) == 1 && strcmp(buf, "O") == 0);
+    EXPECT(drain(err[0], buf, sizeof buf) == 1 && strcmp(buf, "E") == 0);
     for (int i = 0; i < 2; i++) {
         close(out[i]);
         close(err[i]);
@@ -180,21 +171,21 @@ static void test_one_writev(weft_engine *engine, weft_module *m)
     int sv[2];
     char buf[64];
     if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv))
-        { CHECK(false); return; }
-    CHECK(send(sv[1], "ping", 4, 0) == 4);
+        { EXPECT(false); return; }
+    EXPECT(send(sv[1], "ping", 4, 0) == 4);
     weft_wasi_config cfg = {.stdout_fd = sv[0]};
     guest g;
     if (guest_open(engine, m, &cfg, &g)) {
         weft_memory *mem = weft_instance_memory(g.inst, "memory");
         uint8_t *base = weft_memory_data(mem);
-        CHECK(call(&g, "stat", true, 1) == 0 && base[64] == 5); /* SOCKET_DGRAM */
-        CHECK(call(&g, "two", false, 0) == 0);
-        CHECK(call(&g, "recv", false, 0) == 0 && base[208] == 4 && memcmp(base + 300, "ping", 4) == 0);
-        CHECK(call(&g, "shut", false, 0) == 0);
+        EXPECT(call(&g, "stat", true, 1) == 0 && base[64] == 5); /* SOCKET_DGRAM */
+        EXPECT(call(&g, "two", false, 0) == 0);
+        EXPECT(call(&g, "recv", false, 0) == 0 && base[208] == 4 && memcmp(base + 300, "ping", 4) == 0);
+        EXPECT(call(&g, "shut", false, 0) == 0);
         guest_close(&g);
     }
-    CHECK(recv(sv[1], buf, sizeof buf, 0) == 13 && memcmp(buf, "hello, world\n", 13) == 0);
-    CHECK(recv(sv[1], buf, sizeof buf, 0) < 0); /* nothing more: it was one datagram */
+    EXPECT(recv(sv[1], buf, sizeof buf, 0) == 13 && memcmp(buf, "hello, world\n", 13) == 0);
+    EXPECT(recv(sv[1], buf, sizeof buf, 0) < 0); /* nothing more: it was one datagram */
     close(sv[0]);
     close(sv[1]);
 }
@@ -204,7 +195,7 @@ int main(void)
     weft_engine *engine = weft_engine_new(NULL);
     weft_module *m = NULL;
     weft_error *e = weft_module_new(engine, streams_wasm, sizeof streams_wasm, &m);
-    CHECK(e == NULL);
+    EXPECT(e == NULL);
     weft_error_free(e);
     if (m) {
         test_streams_default_each(engine, m);
@@ -212,6 +203,5 @@ int main(void)
     }
     weft_module_free(m);
     weft_engine_free(engine);
-    printf("test_wasi_streams: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("test_wasi_streams");
 }

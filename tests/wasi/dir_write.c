@@ -7,16 +7,9 @@
 #include <string.h>
 #include <wasi/api.h>
 
+#include "expect.h"
+
 #define BOX 3
-
-static int fails;
-
-static void expect(const char *what, long long got, long long want)
-{
-    if (got != want)
-        fails++;
-    printf("%s: %s (got %lld, want %lld)\n", what, got == want ? "ok" : "FAIL", got, want);
-}
 
 static int open_rights(const char *path, __wasi_oflags_t of, __wasi_rights_t base)
 {
@@ -45,6 +38,5 @@ int main(void)
     expect("opendir still works", d != NULL, 1);
     if (d)
         closedir(d);
-    printf("dir_write: %s\n", fails ? "FAIL" : "ok");
-    return fails != 0;
+    return expect_done("dir_write");
 }
