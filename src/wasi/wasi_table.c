@@ -145,11 +145,12 @@ int32_t wasi_fd_acquire(weft_wasi *w, uint32_t fd, wasi_fd *out)
     return rc;
 }
 
-int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
+/* Store *f in the lowest free descriptor from `first` on (see wasi_fd_insert). */
+static int32_t wasi_fd_insert_from(weft_wasi *w, wasi_fd *f, size_t first, uint32_t *out)
 {
     int32_t rc = WASI_ESUCCESS;
     pthread_mutex_lock(&w->lock);
-    size_t i = 0;
+    size_t i = first;
     while (i < w->nfds && w->fds[i].h)
         i++;
     if (i == w->nfds) {
@@ -172,6 +173,11 @@ int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
     f->h = NULL;
     f->preopen = NULL;
     return rc;
+}
+
+int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
+{
+    return wasi_fd_insert_from(w, f, 0, out);
 }
 
 weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *guest)
@@ -199,8 +205,10 @@ weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *gue
     f.filetype = WASI_FILETYPE_DIRECTORY;
     f.rights_base = WASI_RIGHTS_DIR;
     f.rights_inheriting = WASI_RIGHTS_FILE | WASI_RIGHTS_DIR;
+    /* From 3 on, even when the embedder left a standard stream out: the guest's libc looks
+     * for preopens from descriptor 3. */
     uint32_t num;
-    if (wasi_fd_insert(w, &f, &num) != WASI_ESUCCESS)
+    if (wasi_fd_insert_from(w, &f, 3, &num) != WASI_ESUCCESS)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "too many preopened directories");
     return NULL;
 }
