@@ -2,8 +2,9 @@
 # tiers.sh - the unit, threads, WASI, official WASI test suite and workers suites again,
 # with every engine on the compiled tier (WEFT_TIER=compiled makes engines that leave the
 # tier at its default compile their modules; WEFT_OPT_LEVEL=1 keeps the compiles short).
-# Modules are cached in $BUILD/cache. Under the sanitizers the workers suite alone runs so (a sample: the others are long).
-# Needs a C compiler ($CC or cc); without one it says so and passes.
+# Modules are cached in $BUILD/cache. Under the sanitizers the workers suite alone runs so
+# (a sample: the others are long). Needs a C compiler ($CC or cc); without one it says so
+# and passes.
 dir=$(dirname "$0")
 BUILD=${BUILD:-build}
 if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
