@@ -67,6 +67,7 @@ check-sanitize: setup
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/unit.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/threads.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi.sh
+	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi_testsuite.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/workers.sh
 
 clean:

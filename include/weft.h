@@ -18,6 +18,11 @@
  *
  * Errors are values: every call that can fail returns a weft_error * (NULL on success) that
  * the caller frees with weft_error_free(). weft never prints.
+ *
+ * Ownership: every weft_*_free() (and weft_event_clear) accepts NULL. A `const char *`
+ * that weft returns is never the caller's to free: it lives as long as the object it came
+ * from (the error, module, message), or forever for the static strings (type names,
+ * feature lists); each declaration below says which.
  */
 #ifndef WEFT_H
 #define WEFT_H
@@ -46,7 +51,8 @@ typedef enum weft_valtype {
     WEFT_EXTERNREF = 0x6F
 } weft_valtype;
 
-/* The text name of a value type ("i32", "funcref", ...), or NULL if t is not one. */
+/* The text name of a value type ("i32", "funcref", ...), a static string, or NULL if t is
+ * not one. */
 const char *weft_valtype_name(uint8_t t);
 
 typedef struct weft_engine weft_engine;
@@ -90,6 +96,7 @@ double weft_val_as_f64(weft_val v);
 /* Errors and traps                                                                           */
 
 typedef enum weft_error_kind {
+    WEFT_ERR_NONE = 0,   /* only what weft_error_kind_of(NULL) answers */
     WEFT_ERR_DECODE = 1, /* malformed binary: weft_error_offset() is the byte offset */
     WEFT_ERR_VALIDATE,   /* invalid module: byte offset, and the function index when in code */
     WEFT_ERR_LINK,       /* an import is missing or has the wrong type */
@@ -118,14 +125,17 @@ typedef enum weft_trap_code {
     WEFT_TRAP_HOST                  /* a host function trapped with its own message */
 } weft_trap_code;
 
+/* The readers of an error accept NULL (no error): kind WEFT_ERR_NONE, message "no error",
+ * no offset, no function, WEFT_TRAP_NONE, exit code 0. */
 weft_error_kind weft_error_kind_of(const weft_error *e);
-/* One line, no trailing newline, e.g. "integer divide by zero" or "unexpected end at byte 0x1c". */
+/* One line, no trailing newline, e.g. "integer divide by zero" or "unexpected end at byte
+ * 0x1c". Owned by the error: valid until weft_error_free(e). */
 const char *weft_error_message(const weft_error *e);
 /* Decode/validate: byte offset in the module. Trap: offset of the trapping instruction in the
  * module's bytes. (size_t)-1 when unknown. */
 size_t weft_error_offset(const weft_error *e);
 /* The function the error or trap is in: true and its index (and name, from the name section,
- * or NULL) when known. */
+ * or NULL; owned by the error) when known. */
 bool weft_error_func(const weft_error *e, uint32_t *index, const char **name);
 weft_trap_code weft_error_trap(const weft_error *e);
 int weft_error_exit_code(const weft_error *e);
@@ -239,7 +249,9 @@ weft_module *weft_module_ref(weft_module *m);  /* +1 reference, returns m */
 void weft_module_free(weft_module *m);         /* -1 reference */
 
 typedef struct weft_import_desc {
-    const char *module, *name; /* NUL-terminated copies (names with NUL bytes are cut there) */
+    /* NUL-terminated (names with NUL bytes are cut there), owned by the module: valid while
+     * the caller holds its reference */
+    const char *module, *name;
     weft_extern_kind kind;
     const weft_functype *functype;  /* kind == FUNC */
     uint8_t global_type; bool global_mutable;                  /* kind == GLOBAL */
@@ -248,7 +260,7 @@ typedef struct weft_import_desc {
 } weft_import_desc;
 
 typedef struct weft_export_desc {
-    const char *name;
+    const char *name;          /* owned by the module, like weft_import_desc's names */
     weft_extern_kind kind;
     uint32_t index;
 } weft_export_desc;
@@ -257,7 +269,7 @@ uint32_t weft_module_import_count(const weft_module *m);
 void weft_module_import(const weft_module *m, uint32_t i, weft_import_desc *out);
 uint32_t weft_module_export_count(const weft_module *m);
 void weft_module_export(const weft_module *m, uint32_t i, weft_export_desc *out);
-/* A function's name from the name section, or NULL. */
+/* A function's name from the name section (owned by the module), or NULL. */
 const char *weft_module_func_name(const weft_module *m, uint32_t funcidx);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -297,8 +309,11 @@ weft_global *weft_global_new(weft_store *store, uint8_t type, bool mutable_, wef
 weft_val weft_global_get(const weft_global *g);
 weft_error *weft_global_set(weft_global *g, weft_val v);
 
-weft_table *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uint32_t max,
-                           bool has_max, weft_error **err);
+/* A table of min null elements (reftype WEFT_FUNCREF or WEFT_EXTERNREF), owned by the store.
+ * Errors: WEFT_ERR_ARG (a bad element type, max below min), WEFT_ERR_RESOURCE. On failure
+ * *out is NULL. */
+weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uint32_t max,
+                           bool has_max, weft_table **out);
 uint32_t weft_table_size(const weft_table *t);
 weft_error *weft_table_get(const weft_table *t, uint32_t i, weft_val *out);
 weft_error *weft_table_set(weft_table *t, uint32_t i, weft_val v);
@@ -339,8 +354,9 @@ weft_memory *weft_instance_memory(weft_instance *inst, const char *name); /* or 
 weft_global *weft_instance_global(weft_instance *inst, const char *name); /* or NULL */
 weft_table *weft_instance_table(weft_instance *inst, const char *name);   /* or NULL */
 
-/* Call a function (wasm or host). args must match the parameter types; results has room for
- * nresults values. A trap comes back as a WEFT_ERR_TRAP error; the store stays usable. */
+/* Call a function (wasm or host) of this store. args must match the parameter types; results
+ * has room for nresults values. A trap comes back as a WEFT_ERR_TRAP error; the store stays
+ * usable. A function of another store is a WEFT_ERR_ARG error (stores are per thread). */
 weft_error *weft_call(weft_store *store, weft_func *f, const weft_val *args, size_t nargs,
                       weft_val *results, size_t nresults);
 
@@ -379,20 +395,27 @@ typedef struct weft_wasi_preopen {
     const char *guest_path;
 } weft_wasi_preopen;
 
+/* Everything is copied: the strings and the preopen list need only live for the call.
+ * Standard streams, each on its own: 0 (a field left unset) inherits the host's stream of
+ * the same number (stdin 0, stdout 1, stderr 2); a positive number is that host descriptor
+ * (to use the host's descriptor 0 as an output, pass a dup() of it); -1 gives the guest no
+ * such stream (EBADF). weft never closes them. Each reports its real type to the guest: a
+ * terminal is a character device (isatty() true), a redirected file a regular file that
+ * seeks, a pipe an unknown type, a socket a socket. */
 typedef struct weft_wasi_config {
     int argc; const char *const *argv;   /* argv[0] is the program name */
     int envc; const char *const *envp;   /* "KEY=VALUE" strings */
-    int stdin_fd, stdout_fd, stderr_fd;  /* host descriptors (defaults 0, 1, 2 when all 0) */
+    int stdin_fd, stdout_fd, stderr_fd;  /* host descriptors, see above */
     int npreopens; const weft_wasi_preopen *preopens;  /* directories (may be 0, NULL) */
 } weft_wasi_config;
 
-/* NULL when out of memory or when a preopen cannot be opened; weft_wasi_create says why. */
-weft_wasi *weft_wasi_new(const weft_wasi_config *cfg);
-/* The same, with the reason on failure: WEFT_ERR_ARG naming the directory that cannot be
- * opened (and the host's reason), or WEFT_ERR_RESOURCE. */
+/* Make a WASI context (cfg NULL: no arguments, environment or preopens, the host's
+ * streams). Errors: WEFT_ERR_ARG naming a directory that cannot be opened (and the host's
+ * reason), WEFT_ERR_RESOURCE. On failure *out is NULL. */
 weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out);
 void weft_wasi_free(weft_wasi *w);
-/* Define the wasi_snapshot_preview1 functions in the linker. */
+/* Define the preview1 functions in the linker, under "wasi_snapshot_preview1" and under the
+ * older "wasi_unstable" (snapshot 0, whose few differences are translated). */
 weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l);
 /* Run a command: call `_start`. Returns NULL when it returned normally, else the error
  * (WEFT_ERR_EXIT with the proc_exit code, or a trap). */
@@ -487,12 +510,13 @@ weft_msg_kind weft_msg_kind_of(const weft_msg *m);
 bool weft_msg_as_bool(const weft_msg *m);
 int64_t weft_msg_as_int(const weft_msg *m);
 double weft_msg_as_double(const weft_msg *m);  /* an INT is converted */
-const char *weft_msg_as_string(const weft_msg *m, size_t *len); /* len may be NULL */
+/* The bytes, owned by the message; len may be NULL */
+const char *weft_msg_as_string(const weft_msg *m, size_t *len);
 weft_buffer *weft_msg_as_buffer(const weft_msg *m);  /* borrowed */
 weft_memory *weft_msg_as_memory(const weft_msg *m);  /* borrowed */
 size_t weft_msg_len(const weft_msg *m);               /* items of an array or map, else 0 */
 weft_msg *weft_msg_at(const weft_msg *m, size_t i);   /* array or map item i, borrowed */
-const char *weft_msg_key_at(const weft_msg *m, size_t i); /* map key i */
+const char *weft_msg_key_at(const weft_msg *m, size_t i); /* map key i, owned by the map */
 weft_msg *weft_msg_get(const weft_msg *map, const char *key); /* borrowed, or NULL */
 /* A deep copy, as a post would make (no transfers). NULL when out of memory or m holds a
  * detached buffer. */
@@ -724,11 +748,11 @@ void weft_future_free(weft_future *f);
 /* ------------------------------------------------------------------------------------------ */
 /* Features                                                                                   */
 
-/* A space-separated list of what this build supports, e.g. "mvp bulk-memory ...". */
+/* A space-separated list of what this build supports, e.g. "mvp bulk-memory ..." (static). */
 const char *weft_features(void);
 /* Whether this build supports the named feature: a word of weft_features(). */
 bool weft_has_feature(const char *name);
-/* Every feature name weft knows, supported or not, space-separated (for feature tables). */
+/* Every feature name weft knows, supported or not, space-separated (static). */
 const char *weft_known_features(void);
 
 #ifdef __cplusplus

@@ -918,11 +918,9 @@ static weft_error *wast_define_spectest(wast_runner *r)
     if (!err) {
         weft_extern ext;
         ext.kind = WEFT_EXTERN_TABLE;
-        ext.of.table = weft_table_new(r->store, WEFT_FUNCREF, 10, 20, true, &err);
-        if (ext.of.table && !err)
+        err = weft_table_new(r->store, WEFT_FUNCREF, 10, 20, true, &ext.of.table);
+        if (!err)
             err = weft_linker_define(r->linker, "spectest", "table", ext);
-        else if (!err)
-            err = weft_trap_new("cannot create spectest table");
     }
     if (!err)
         err = wast_define_memory(r, "memory", false, &r->spectest_memory);

@@ -75,6 +75,7 @@ weft_func *weft_func_new(weft_store *store, const weft_functype *type, weft_host
     f->host = fn;
     f->env = env;
     f->finalize = finalize;
+    f->store = store;
     f->next = store->funcs;
     store->funcs = f;
     return f;

@@ -27,6 +27,7 @@ struct weft_engine {
 struct weft_func {
     const wm_functype *type; /* for wasm funcs: the module's canonical type */
     weft_instance *inst;     /* owning instance for wasm functions, NULL for host ones */
+    weft_store *store;       /* host: the store that owns it (wasm: inst->store) */
     uint32_t index;          /* function index in its module (wasm) */
     const wm_func *def;      /* wasm: the definition (code, locals) */
     weft_host_fn host;       /* host */

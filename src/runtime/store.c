@@ -89,6 +89,11 @@ weft_error *weft_call(weft_store *store, weft_func *f, const weft_val *args, siz
                        store ? "the function" : "the store");
     if ((nargs && !args) || (nresults && !results))
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_call: NULL argument array");
+    /* A store is one thread's: running another store's function on it would run that
+     * store's instance on the wrong execution stack, maybe on two threads at once. */
+    if ((f->inst ? f->inst->store : f->store) != store)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET,
+                       "weft_call: the function belongs to another store");
     const wm_functype *t = f->type;
     weft_error *e = store_check_args(t, args, nargs, nresults);
     if (e)

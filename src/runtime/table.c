@@ -88,11 +88,13 @@ void table_free(weft_table *t)
 
 static bool table_reftype_ok(uint8_t t) { return t == WEFT_FUNCREF || t == WEFT_EXTERNREF; }
 
-weft_table *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uint32_t max,
-                           bool has_max, weft_error **err)
+weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uint32_t max,
+                           bool has_max, weft_table **out)
 {
     weft_error *e = NULL;
     weft_table *t = NULL;
+    if (!out)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_table_new: out is NULL");
     if (!store || !table_reftype_ok(reftype))
         e = err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_table_new: %s",
                     store ? "the element type must be funcref or externref" : "store is NULL");
@@ -106,11 +108,8 @@ weft_table *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uin
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                         "cannot allocate a table of %u entries", min);
     }
-    if (err)
-        *err = e;
-    else
-        weft_error_free(e);
-    return t;
+    *out = t;
+    return e;
 }
 
 uint32_t weft_table_size(const weft_table *t) { return t->size; }

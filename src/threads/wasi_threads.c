@@ -12,6 +12,7 @@
 #include "../exec/exec.h"
 #include "../runtime/runtime.h"
 #include "../util/util.h"
+#include "../wasi/wasi.h"
 
 /* wasi-threads thread ids are positive and below 2^29 */
 #define WT_MAX_TID 0x1FFFFFFF
@@ -55,21 +56,24 @@ static void wt_cancel_store(weft_store *s)
         exec_interrupt(s->ctx);
 }
 
-/* Record the program's outcome (first one wins) and cancel everyone. Takes ownership. */
+/* Record the program's outcome and cancel everyone. Takes ownership. The first end wins,
+ * also when it is _start returning (e NULL): what a thread does after that, such as trapping
+ * as its sleep is cut short, is no outcome. Threads blocked in a WASI call are woken
+ * through the WASI context's cancellation. */
 static void wt_end_program(wt_group *g, weft_error *e)
 {
     pthread_mutex_lock(&g->lock);
-    if (e && !g->outcome)
-        g->outcome = e;
-    else
-        weft_error_free(e);
     if (!g->ending) {
+        g->outcome = e;
+        e = NULL;
         g->ending = true;
+        wasi_cancel(g->wasi, true);
         for (wt_thread *t = g->running; t; t = t->next)
             wt_cancel_store(t->store);
         wt_cancel_store(g->main_store);
     }
     pthread_mutex_unlock(&g->lock);
+    weft_error_free(e);
 }
 
 static bool wt_is_cancellation(const weft_error *e)
@@ -206,6 +210,7 @@ weft_error *weft_threads_new(weft_engine *e, weft_module *m, weft_wasi *w, uint3
     g->engine = e;
     g->module = weft_module_ref(m);
     g->wasi = w;
+    wasi_set_threaded(w);
     g->max_threads = max_threads ? max_threads : e->cfg.max_threads;
     g->next_tid = 1;
     pthread_mutex_init(&g->lock, NULL);
@@ -263,12 +268,9 @@ static void wt_enter_main(wt_group *g, weft_store *main_store)
 
 static weft_error *wt_finish(wt_group *g, weft_error *main_result)
 {
-    /* The main thread's own cancellation is not an outcome: the cause is recorded already. */
-    if (main_result && wt_is_cancellation(main_result) && g->ending) {
-        weft_error_free(main_result);
-        main_result = NULL;
-    }
-    /* Main returning ends the program too (as returning from main does in C). */
+    /* Main returning ends the program too (as returning from main does in C). When the
+     * program has ended already, main's result (its own cancellation, say) is dropped there
+     * under the lock: the cause is recorded. */
     wt_end_program(g, main_result);
     pthread_mutex_lock(&g->lock);
     while (g->live > 0)
@@ -277,6 +279,7 @@ static weft_error *wt_finish(wt_group *g, weft_error *main_result)
     g->outcome = NULL;
     g->main_store = NULL;
     pthread_mutex_unlock(&g->lock);
+    wasi_cancel(g->wasi, false); /* nobody is left in a WASI call: the context is reusable */
     return outcome;
 }
 

@@ -86,15 +86,16 @@ weft_error *weft_exit_new(int code)
     return e;
 }
 
-weft_error_kind weft_error_kind_of(const weft_error *e) { return e->kind; }
-const char *weft_error_message(const weft_error *e) { return e->msg; }
-size_t weft_error_offset(const weft_error *e) { return e->offset; }
-weft_trap_code weft_error_trap(const weft_error *e) { return e->trap; }
-int weft_error_exit_code(const weft_error *e) { return e->exit_code; }
+/* Every reader takes NULL (no error) and answers "nothing". */
+weft_error_kind weft_error_kind_of(const weft_error *e) { return e ? e->kind : 0; }
+const char *weft_error_message(const weft_error *e) { return e ? e->msg : "no error"; }
+size_t weft_error_offset(const weft_error *e) { return e ? e->offset : WEFT_NO_OFFSET; }
+weft_trap_code weft_error_trap(const weft_error *e) { return e ? e->trap : WEFT_TRAP_NONE; }
+int weft_error_exit_code(const weft_error *e) { return e ? e->exit_code : 0; }
 
 bool weft_error_func(const weft_error *e, uint32_t *index, const char **name)
 {
-    if (!e->has_func)
+    if (!e || !e->has_func)
         return false;
     if (index)
         *index = e->func;

@@ -2,16 +2,19 @@
  * wasi.c - WASI preview1: the weft_wasi object, the table of every preview1 function with
  * its signature, guest memory helpers and errno mapping.
  *
- * Every preview1 function is defined with its exact signature and implemented; the
- * sockets (sock_*) answer ENOTSUP and proc_raise ENOSYS, as preview1 has no way to create
- * a socket or deliver a signal.
+ * Every preview1 function is defined with its exact signature and implemented; proc_raise
+ * answers ENOSYS, as preview1 has no way to deliver a signal.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wasi.h"
 
 #define WASI_MODULE "wasi_snapshot_preview1"
+#define WASI_MODULE_P0 "wasi_unstable"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory */
@@ -124,6 +127,50 @@ int32_t wasi_errno(void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Cancellation */
+
+void wasi_cancel(weft_wasi *w, bool on)
+{
+    char buf[16];
+    if (!w)
+        return;
+    if (on) {
+        if (!atomic_exchange(&w->cancelled, true))
+            (void)!write(w->cancel_wr, "x", 1);
+        return;
+    }
+    /* Cleared only once nobody is waiting (the program has ended): drain, then clear. */
+    while (read(w->cancel_rd, buf, sizeof buf) > 0)
+        ;
+    atomic_store(&w->cancelled, false);
+}
+
+void wasi_set_threaded(weft_wasi *w)
+{
+    if (w)
+        atomic_store(&w->threaded, true);
+}
+
+weft_error *wasi_cancel_trap(void)
+{
+    return err_trap(WEFT_TRAP_INTERRUPTED);
+}
+
+int wasi_wait_ready(weft_wasi *w, int fd, short events)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = w->cancel_rd, .events = POLLIN}};
+    for (;;) {
+        if (wasi_is_cancelled(w))
+            return 1;
+        int n = poll(p, 2, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || p[0].revents)
+            return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* The weft_wasi object */
 
 /* Pack n strings into one buffer of NUL-terminated strings. false when out of memory or
@@ -168,16 +215,28 @@ weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
     weft_wasi *w = xcalloc(1, sizeof *w);
     if (!w)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    int cancel[2];
+    if (pipe2(cancel, O_CLOEXEC | O_NONBLOCK) != 0) {
+        free(w);
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot make a pipe: %s",
+                       strerror(errno));
+    }
+    atomic_init(&w->cancelled, false);
+    atomic_init(&w->threaded, false);
+    w->cancel_rd = cancel[0];
+    w->cancel_wr = cancel[1];
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        close(cancel[0]);
+        close(cancel[1]);
         free(w);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
-    int in = cfg->stdin_fd, o = cfg->stdout_fd, e = cfg->stderr_fd;
-    if (in == 0 && o == 0 && e == 0)
-        o = 1, e = 2;
+    /* Each stream on its own: 0 (unset) inherits the host's stream of the same number. */
+    const int host[3] = {cfg->stdin_fd, cfg->stdout_fd ? cfg->stdout_fd : 1,
+                         cfg->stderr_fd ? cfg->stderr_fd : 2};
     if (!wasi_pack(cfg->argc, cfg->argv, &w->argbuf, &w->argbuf_len, &w->argc) ||
         !wasi_pack(cfg->envc, cfg->envp, &w->envbuf, &w->envbuf_len, &w->envc) ||
-        !wasi_fds_init(w, in, o, e)) {
+        !wasi_fds_init(w, host)) {
         weft_wasi_free(w);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
@@ -193,77 +252,74 @@ weft_error *weft_wasi_create(const weft_wasi_config *cfg, weft_wasi **out)
     return NULL;
 }
 
-weft_wasi *weft_wasi_new(const weft_wasi_config *cfg)
-{
-    weft_wasi *w = NULL;
-    weft_error *e = weft_wasi_create(cfg, &w);
-    weft_error_free(e);
-    return w;
-}
-
 void weft_wasi_free(weft_wasi *w)
 {
     if (!w)
         return;
     wasi_fds_free(w);
+    close(w->cancel_rd);
+    close(w->cancel_wr);
     pthread_mutex_destroy(&w->lock);
     free(w->argbuf);
     free(w->envbuf);
     free(w);
 }
 
-/* Every preview1 function: its name, signature ('i' i32, 'I' i64; results after ':') and
- * implementation. The order is the witx file's. */
+/* Every preview1 function: its name, signature ('i' i32, 'I' i64; results after ':'),
+ * implementation, and its implementation under the older module name "wasi_unstable"
+ * (snapshot 0): the same but for whence numbering, the filestat and subscription layouts;
+ * NULL where snapshot 0 has no such function. The order is the witx file's. */
 static const struct wasi_def {
     const char *name, *sig;
-    weft_host_fn fn;
+    weft_host_fn fn, p0;
 } wasi_defs[] = {
-    {"args_get", "ii:i", wasi_args_get},
-    {"args_sizes_get", "ii:i", wasi_args_sizes_get},
-    {"environ_get", "ii:i", wasi_environ_get},
-    {"environ_sizes_get", "ii:i", wasi_environ_sizes_get},
-    {"clock_res_get", "ii:i", wasi_clock_res_get},
-    {"clock_time_get", "iIi:i", wasi_clock_time_get},
-    {"fd_advise", "iIIi:i", wasi_fd_advise},
-    {"fd_allocate", "iII:i", wasi_fd_allocate},
-    {"fd_close", "i:i", wasi_fd_close},
-    {"fd_datasync", "i:i", wasi_fd_datasync},
-    {"fd_fdstat_get", "ii:i", wasi_fd_fdstat_get},
-    {"fd_fdstat_set_flags", "ii:i", wasi_fd_fdstat_set_flags},
-    {"fd_fdstat_set_rights", "iII:i", wasi_fd_fdstat_set_rights},
-    {"fd_filestat_get", "ii:i", wasi_fd_filestat_get},
-    {"fd_filestat_set_size", "iI:i", wasi_fd_filestat_set_size},
-    {"fd_filestat_set_times", "iIIi:i", wasi_fd_filestat_set_times},
-    {"fd_pread", "iiiIi:i", wasi_fd_pread},
-    {"fd_prestat_get", "ii:i", wasi_fd_prestat_get},
-    {"fd_prestat_dir_name", "iii:i", wasi_fd_prestat_dir_name},
-    {"fd_pwrite", "iiiIi:i", wasi_fd_pwrite},
-    {"fd_read", "iiii:i", wasi_fd_read},
-    {"fd_readdir", "iiiIi:i", wasi_fd_readdir},
-    {"fd_renumber", "ii:i", wasi_fd_renumber},
-    {"fd_seek", "iIii:i", wasi_fd_seek},
-    {"fd_sync", "i:i", wasi_fd_sync},
-    {"fd_tell", "ii:i", wasi_fd_tell},
-    {"fd_write", "iiii:i", wasi_fd_write},
-    {"path_create_directory", "iii:i", wasi_path_create_directory},
-    {"path_filestat_get", "iiiii:i", wasi_path_filestat_get},
-    {"path_filestat_set_times", "iiiiIIi:i", wasi_path_filestat_set_times},
-    {"path_link", "iiiiiii:i", wasi_path_link},
-    {"path_open", "iiiiiIIii:i", wasi_path_open},
-    {"path_readlink", "iiiiii:i", wasi_path_readlink},
-    {"path_remove_directory", "iii:i", wasi_path_remove_directory},
-    {"path_rename", "iiiiii:i", wasi_path_rename},
-    {"path_symlink", "iiiii:i", wasi_path_symlink},
-    {"path_unlink_file", "iii:i", wasi_path_unlink_file},
-    {"poll_oneoff", "iiii:i", wasi_poll_oneoff},
-    {"proc_exit", "i:", wasi_proc_exit},
-    {"proc_raise", "i:i", wasi_proc_raise},
-    {"sched_yield", ":i", wasi_sched_yield},
-    {"random_get", "ii:i", wasi_random_get},
-    {"sock_accept", "iii:i", wasi_sock_unsupported},
-    {"sock_recv", "iiiiii:i", wasi_sock_unsupported},
-    {"sock_send", "iiiii:i", wasi_sock_unsupported},
-    {"sock_shutdown", "ii:i", wasi_sock_unsupported},
+    {"args_get", "ii:i", wasi_args_get, wasi_args_get},
+    {"args_sizes_get", "ii:i", wasi_args_sizes_get, wasi_args_sizes_get},
+    {"environ_get", "ii:i", wasi_environ_get, wasi_environ_get},
+    {"environ_sizes_get", "ii:i", wasi_environ_sizes_get, wasi_environ_sizes_get},
+    {"clock_res_get", "ii:i", wasi_clock_res_get, wasi_clock_res_get},
+    {"clock_time_get", "iIi:i", wasi_clock_time_get, wasi_clock_time_get},
+    {"fd_advise", "iIIi:i", wasi_fd_advise, wasi_fd_advise},
+    {"fd_allocate", "iII:i", wasi_fd_allocate, wasi_fd_allocate},
+    {"fd_close", "i:i", wasi_fd_close, wasi_fd_close},
+    {"fd_datasync", "i:i", wasi_fd_datasync, wasi_fd_datasync},
+    {"fd_fdstat_get", "ii:i", wasi_fd_fdstat_get, wasi_fd_fdstat_get},
+    {"fd_fdstat_set_flags", "ii:i", wasi_fd_fdstat_set_flags, wasi_fd_fdstat_set_flags},
+    {"fd_fdstat_set_rights", "iII:i", wasi_fd_fdstat_set_rights, wasi_fd_fdstat_set_rights},
+    {"fd_filestat_get", "ii:i", wasi_fd_filestat_get, wasi_p0_fd_filestat_get},
+    {"fd_filestat_set_size", "iI:i", wasi_fd_filestat_set_size, wasi_fd_filestat_set_size},
+    {"fd_filestat_set_times", "iIIi:i", wasi_fd_filestat_set_times, wasi_fd_filestat_set_times},
+    {"fd_pread", "iiiIi:i", wasi_fd_pread, wasi_fd_pread},
+    {"fd_prestat_get", "ii:i", wasi_fd_prestat_get, wasi_fd_prestat_get},
+    {"fd_prestat_dir_name", "iii:i", wasi_fd_prestat_dir_name, wasi_fd_prestat_dir_name},
+    {"fd_pwrite", "iiiIi:i", wasi_fd_pwrite, wasi_fd_pwrite},
+    {"fd_read", "iiii:i", wasi_fd_read, wasi_fd_read},
+    {"fd_readdir", "iiiIi:i", wasi_fd_readdir, wasi_fd_readdir},
+    {"fd_renumber", "ii:i", wasi_fd_renumber, wasi_fd_renumber},
+    {"fd_seek", "iIii:i", wasi_fd_seek, wasi_p0_fd_seek},
+    {"fd_sync", "i:i", wasi_fd_sync, wasi_fd_sync},
+    {"fd_tell", "ii:i", wasi_fd_tell, wasi_fd_tell},
+    {"fd_write", "iiii:i", wasi_fd_write, wasi_fd_write},
+    {"path_create_directory", "iii:i", wasi_path_create_directory, wasi_path_create_directory},
+    {"path_filestat_get", "iiiii:i", wasi_path_filestat_get, wasi_p0_path_filestat_get},
+    {"path_filestat_set_times", "iiiiIIi:i", wasi_path_filestat_set_times,
+     wasi_path_filestat_set_times},
+    {"path_link", "iiiiiii:i", wasi_path_link, wasi_path_link},
+    {"path_open", "iiiiiIIii:i", wasi_path_open, wasi_path_open},
+    {"path_readlink", "iiiiii:i", wasi_path_readlink, wasi_path_readlink},
+    {"path_remove_directory", "iii:i", wasi_path_remove_directory, wasi_path_remove_directory},
+    {"path_rename", "iiiiii:i", wasi_path_rename, wasi_path_rename},
+    {"path_symlink", "iiiii:i", wasi_path_symlink, wasi_path_symlink},
+    {"path_unlink_file", "iii:i", wasi_path_unlink_file, wasi_path_unlink_file},
+    {"poll_oneoff", "iiii:i", wasi_poll_oneoff, wasi_p0_poll_oneoff},
+    {"proc_exit", "i:", wasi_proc_exit, wasi_proc_exit},
+    {"proc_raise", "i:i", wasi_proc_raise, wasi_proc_raise},
+    {"sched_yield", ":i", wasi_sched_yield, wasi_sched_yield},
+    {"random_get", "ii:i", wasi_random_get, wasi_random_get},
+    {"sock_accept", "iii:i", wasi_sock_accept, NULL},
+    {"sock_recv", "iiiiii:i", wasi_sock_recv, wasi_sock_recv},
+    {"sock_send", "iiiii:i", wasi_sock_send, wasi_sock_send},
+    {"sock_shutdown", "ii:i", wasi_sock_shutdown, wasi_sock_shutdown},
 };
 
 /* A functype from a signature string like "iIi:i". */
@@ -296,6 +352,8 @@ weft_error *weft_wasi_define(weft_wasi *w, weft_linker *l)
         if (!t)
             return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
         weft_error *e = weft_linker_define_func(l, WASI_MODULE, d->name, t, d->fn, w, NULL);
+        if (!e && d->p0)
+            e = weft_linker_define_func(l, WASI_MODULE_P0, d->name, t, d->p0, w, NULL);
         weft_functype_free(t);
         if (e)
             return e;

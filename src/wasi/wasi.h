@@ -16,7 +16,8 @@
  *   wasi_fd.c     fd_* on open descriptors: read, write, seek, sync, filestat, readdir ...
  *   wasi_path.c   the sandbox: resolving a guest path beneath a directory descriptor
  *   wasi_fs.c     path_* (open, mkdir, rename, links ...) on top of wasi_path.c
- *   wasi_proc.c   arguments, environment, clocks, randomness, exit, poll_oneoff, sockets
+ *   wasi_proc.c   arguments, environment, clocks, randomness, exit, poll_oneoff
+ *   wasi_sock.c   sock_* on sockets the host handed over
  *
  * Threads: wasi-threads calls these functions from several threads at once. The arguments
  * and environment are immutable after creation; the descriptor table is guarded by `lock`,
@@ -129,6 +130,11 @@ enum {
      WASI_RIGHT_PATH_SYMLINK | WASI_RIGHT_PATH_REMOVE_DIRECTORY |                         \
      WASI_RIGHT_PATH_UNLINK_FILE | WASI_RIGHT_POLL_FD_READWRITE)
 
+/* What a socket can do: read, write, poll and shut down (accept: a listening one). */
+#define WASI_RIGHTS_SOCKET                                                                \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FILESTAT_GET |              \
+     WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_SOCK_SHUTDOWN)
+
 /* ------------------------------------------------------------------------------------------ */
 /* Handles and the descriptor table */
 
@@ -160,6 +166,13 @@ struct weft_wasi {
     pthread_mutex_t lock;    /* guards the descriptor table */
     wasi_fd *fds;            /* indexed by guest descriptor number */
     size_t nfds, capfds;
+
+    /* Cancellation (wasi_cancel): while set, every call that could block ends at once with
+     * an "interrupted" trap. The pipe's read end is readable while set; blocking calls poll
+     * it beside their own descriptors, so a thread already asleep wakes up too. */
+    atomic_bool cancelled;
+    atomic_bool threaded;    /* a wasi-threads program: writes to streams are cancellable */
+    int cancel_rd, cancel_wr;
 };
 
 #define WASI_MAX_FDS 4096
@@ -168,7 +181,9 @@ struct weft_wasi {
 wasi_handle *wasi_handle_new(int host, bool owned);
 void wasi_handle_release(wasi_handle *h);
 
-bool wasi_fds_init(weft_wasi *w, int in, int out, int err);
+/* The table with the three standard streams on host descriptors host[0..2] (a negative
+ * one leaves its slot empty). */
+bool wasi_fds_init(weft_wasi *w, const int host[3]);
 void wasi_fds_free(weft_wasi *w);
 /* Copy descriptor fd's slot into *out with a new reference on its handle (release it with
  * wasi_fd_release). WASI_EBADF when not open. out->preopen is not copied (NULL). */
@@ -181,6 +196,22 @@ int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out);
 weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *guest);
 /* The WASI file type of a host stat mode. */
 uint8_t wasi_filetype_of_mode(unsigned mode);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Cancellation. wasi-threads ends a program (proc_exit, a trap, _start returning) while
+ * other threads may sit in a WASI call waiting for input or a clock; those calls poll the
+ * cancel pipe too and return the trap below, which unwinds their thread. */
+
+/* Set (on) or clear the cancellation of w's blocking calls. Safe from any thread. */
+void wasi_cancel(weft_wasi *w, bool on);
+/* Mark w as used by a wasi-threads program (makes stream writes cancellable too). */
+void wasi_set_threaded(weft_wasi *w);
+static inline bool wasi_is_cancelled(weft_wasi *w) { return atomic_load(&w->cancelled); }
+/* The trap a cancelled call returns (WEFT_TRAP_INTERRUPTED). */
+weft_error *wasi_cancel_trap(void);
+/* Wait until host descriptor fd has `events` (POLLIN, POLLOUT) or w is cancelled. Returns
+ * 0 when fd is ready (or in error: the I/O call will say), 1 when cancelled. */
+int wasi_wait_ready(weft_wasi *w, int fd, short events);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory access. A wasi_mem is a snapshot of memory 0 of the caller; memories only
@@ -203,6 +234,16 @@ bool wasi_mem_put16(const wasi_mem *m, uint32_t ptr, uint16_t v);
 bool wasi_mem_put32(const wasi_mem *m, uint32_t ptr, uint32_t v);
 bool wasi_mem_put64(const wasi_mem *m, uint32_t ptr, uint64_t v);
 
+/* At most this many iovecs per call, like the host's IOV_MAX: the guest cannot make us walk
+ * an arbitrarily long array. */
+#define WASI_IOV_MAX 1024
+
+struct iovec;
+/* Check the guest's iovec array [iovs, iovs + n*8) and every buffer it names before any
+ * I/O, so a bad pointer never leaves a half-done transfer behind; with `out` (room for n),
+ * fill host iovecs too. Returns an errno. */
+int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out);
+
 /* The host's errno as a WASI errno (EIO for the few with no counterpart). */
 int32_t wasi_errno_from_host(int host_errno);
 /* errno after a failed host call, as a WASI errno. */
@@ -214,9 +255,11 @@ int32_t wasi_errno(void);
 int32_t wasi_fd_begin(weft_wasi *w, weft_caller *caller, uint32_t fd, uint64_t rights,
                       int32_t norights, uint32_t res, uint64_t reslen, wasi_fd *f,
                       wasi_mem *m);
-/* Write a filestat (64 bytes) for a host stat at guest address p (checked by the caller). */
+/* Write a filestat for a host stat at guest address p (checked by the caller), in
+ * preview1's layout or, with p0, in snapshot 0's (wasi_unstable). */
+#define WASI_FILESTAT_SIZE(p0) ((p0) ? 56u : 64u)
 struct stat;
-void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st);
+void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st, bool p0);
 /* struct timespec pair for utimensat/futimens from (atim, mtim, fstflags); false when the
  * flags contradict each other (EINVAL). */
 struct timespec;
@@ -246,7 +289,8 @@ int32_t wasi_path_resolve(int base, const char *path, size_t len, bool follow,
 void wasi_resolved_free(wasi_resolved *r);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Host functions. All have the weft_host_fn shape; env is the weft_wasi. */
+/* Host functions. All have the weft_host_fn shape; env is the weft_wasi. The wasi_p0_ ones
+ * are the snapshot 0 (wasi_unstable) forms of the few whose layout or numbering differs. */
 
 #define WASI_HOSTFN(name) \
     weft_error *name(weft_caller *caller, void *env, const weft_val *args, weft_val *results)
@@ -263,7 +307,15 @@ WASI_HOSTFN(wasi_proc_exit);
 WASI_HOSTFN(wasi_proc_raise);
 WASI_HOSTFN(wasi_sched_yield);
 WASI_HOSTFN(wasi_poll_oneoff);
-WASI_HOSTFN(wasi_sock_unsupported);
+WASI_HOSTFN(wasi_p0_poll_oneoff);
+
+/* wasi_sock.c */
+WASI_HOSTFN(wasi_sock_accept);
+WASI_HOSTFN(wasi_sock_recv);
+WASI_HOSTFN(wasi_sock_send);
+WASI_HOSTFN(wasi_sock_shutdown);
+/* SOCKET_STREAM or SOCKET_DGRAM for a host socket. */
+uint8_t wasi_socket_type(int host);
 
 /* wasi_table.c */
 WASI_HOSTFN(wasi_fd_close);
@@ -286,6 +338,8 @@ WASI_HOSTFN(wasi_fd_datasync);
 WASI_HOSTFN(wasi_fd_advise);
 WASI_HOSTFN(wasi_fd_allocate);
 WASI_HOSTFN(wasi_fd_filestat_get);
+WASI_HOSTFN(wasi_p0_fd_filestat_get);
+WASI_HOSTFN(wasi_p0_fd_seek);
 WASI_HOSTFN(wasi_fd_filestat_set_size);
 WASI_HOSTFN(wasi_fd_filestat_set_times);
 WASI_HOSTFN(wasi_fd_readdir);
@@ -300,6 +354,7 @@ WASI_HOSTFN(wasi_path_symlink);
 WASI_HOSTFN(wasi_path_readlink);
 WASI_HOSTFN(wasi_path_link);
 WASI_HOSTFN(wasi_path_filestat_get);
+WASI_HOSTFN(wasi_p0_path_filestat_get);
 WASI_HOSTFN(wasi_path_filestat_set_times);
 
 /* Set the i32 errno result. Returns NULL, so host functions can `return wasi_ret(...)`. */

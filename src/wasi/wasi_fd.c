@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,16 +22,10 @@
 
 #include "wasi.h"
 
-/* At most this many iovecs per call, like the host's IOV_MAX: the guest cannot make us walk
- * an arbitrarily long array. */
-#define WASI_IOV_MAX 1024
-
 /* ------------------------------------------------------------------------------------------ */
 /* Iovecs */
 
-/* Check the iovec array and every buffer it names before any I/O, so a bad pointer never
- * leaves a half-done transfer behind; with `out`, fill host iovecs too. Returns an errno. */
-static int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out)
+int32_t wasi_iovs_check(const wasi_mem *m, uint32_t iovs, uint32_t n, struct iovec *out)
 {
     if (n > WASI_IOV_MAX)
         return WASI_EINVAL;
@@ -108,20 +103,48 @@ static void wasi_sigpipe_restore(wasi_sigpipe *s, bool got_epipe)
     pthread_sigmask(SIG_SETMASK, &s->old, NULL);
 }
 
-/* Write all of buf (a blocking descriptor may take it in pieces). Returns bytes written;
- * *err is set when it stopped early because of an error. */
-static size_t wasi_write_all(int fd, const uint8_t *buf, size_t len, int *err)
+/* Whether I/O on a descriptor of this type may wait for another party (a pipe, a terminal,
+ * a socket) rather than only for the disk. Such waits are made cancellable. */
+static bool wasi_is_stream(const wasi_fd *f)
 {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
-        if (n < 0 && errno == EINTR)
+    return f->filetype != WASI_FILETYPE_REGULAR_FILE &&
+           f->filetype != WASI_FILETYPE_DIRECTORY && f->filetype != WASI_FILETYPE_BLOCK_DEVICE;
+}
+
+/* Write all of the n buffers of iov (which it advances) with one writev, and more only when
+ * a blocking descriptor takes them in pieces: one call's buffers (stdio's "text" + "\n")
+ * reach a pipe or terminal together, not interleaved with other threads' writes. In a
+ * threaded program a stream that is full is waited on through wasi_wait_ready, so that the
+ * program's end can stop the wait (*cancelled). Returns bytes written; *err is set when it
+ * stopped early because of an error. */
+static uint64_t wasi_writev_all(weft_wasi *w, const wasi_fd *f, struct iovec *iov, int n,
+                                int *err, bool *cancelled)
+{
+    bool wait = wasi_is_stream(f) && !(f->flags & WASI_FDFLAG_NONBLOCK) &&
+                atomic_load(&w->threaded);
+    uint64_t done = 0;
+    for (;;) {
+        while (n > 0 && iov[0].iov_len == 0)
+            iov++, n--;
+        if (n == 0)
+            break;
+        if (wait && (*cancelled = wasi_wait_ready(w, f->h->host, POLLOUT)))
+            break;
+        ssize_t k = writev(f->h->host, iov, n);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            *err = n < 0 ? errno : EIO;
+        if (k <= 0) {
+            *err = k < 0 ? errno : EIO;
             break;
         }
-        done += (size_t)n;
+        done += (uint64_t)k;
+        size_t left = (size_t)k; /* step over what went out */
+        while (n > 0 && left >= iov[0].iov_len)
+            left -= iov[0].iov_len, iov++, n--;
+        if (n > 0) {
+            iov[0].iov_base = (uint8_t *)iov[0].iov_base + left;
+            iov[0].iov_len -= left;
+        }
     }
     return done;
 }
@@ -130,20 +153,20 @@ static size_t wasi_write_all(int fd, const uint8_t *buf, size_t len, int *err)
 WASI_HOSTFN(wasi_fd_write)
 {
     struct iovec iov[WASI_IOV_MAX];
-    uint32_t niovs = WASI_U32(2);
     wasi_fd f;
     wasi_mem m;
     int32_t rc = wasi_rw_begin(env, caller, args, 3, WASI_RIGHT_FD_WRITE, &f, &m, iov);
     if (rc)
         return wasi_ret(results, rc);
-    uint64_t total = 0;
     int err = 0;
+    bool cancelled = false;
     wasi_sigpipe sp;
     wasi_sigpipe_block(&sp);
-    for (uint32_t i = 0; i < niovs && !err; i++)
-        total += wasi_write_all(f.h->host, iov[i].iov_base, iov[i].iov_len, &err);
+    uint64_t total = wasi_writev_all(env, &f, iov, (int)WASI_U32(2), &err, &cancelled);
     wasi_sigpipe_restore(&sp, err == EPIPE);
     wasi_fd_release(&f);
+    if (cancelled)
+        return wasi_cancel_trap();
     /* Like POSIX: an error after some bytes went out is reported as a short write. */
     if (err && total == 0)
         return wasi_ret(results, wasi_errno_from_host(err));
@@ -185,6 +208,12 @@ static weft_error *wasi_vector_io(weft_caller *caller, weft_wasi *w, const weft_
     ssize_t n = -1;
     int e = EINVAL;
     wasi_sigpipe sp;
+    /* A read from a pipe or terminal waits for input where the program's end can stop it. */
+    if (kind == WASI_IO_READ && wasi_is_stream(&f) && !(f.flags & WASI_FDFLAG_NONBLOCK) &&
+        wasi_wait_ready(w, f.h->host, POLLIN)) {
+        wasi_fd_release(&f);
+        return wasi_cancel_trap();
+    }
     if (off >= 0) {
         if (kind == WASI_IO_PWRITE)
             wasi_sigpipe_block(&sp);
@@ -246,6 +275,16 @@ WASI_HOSTFN(wasi_fd_seek)
     }
     wasi_fd_release(&f);
     return wasi_ret(results, rc);
+}
+
+/* Snapshot 0 numbers whence cur 0, end 1, set 2; preview1 set 0, cur 1, end 2. */
+WASI_HOSTFN(wasi_p0_fd_seek)
+{
+    static const int32_t p1_whence[3] = {1, 2, 0};
+    uint32_t whence = WASI_U32(2) & 0xff;
+    weft_val a[4] = {args[0], args[1], weft_val_i32(whence < 3 ? p1_whence[whence] : 3),
+                     args[3]};
+    return wasi_fd_seek(caller, env, a, results);
 }
 
 /* fd_tell(fd, offset: *u64) is fd_seek(fd, 0, CUR, offset). */
@@ -351,18 +390,23 @@ static uint64_t wasi_ns(struct timespec t)
 }
 
 /* filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48,
- * ctim @56 (all u64 but filetype). */
-void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st)
+ * ctim @56 (all u64 but filetype). Snapshot 0's nlink is a u32 @20, which moves the rest
+ * 8 bytes back (56 bytes in all). */
+void wasi_filestat_put(const wasi_mem *m, uint32_t p, const struct stat *st, bool p0)
 {
-    memset(wasi_mem_range(m, p, 64), 0, 64);
+    uint32_t rest = p0 ? p + 24 : p + 32;
+    memset(wasi_mem_range(m, p, WASI_FILESTAT_SIZE(p0)), 0, WASI_FILESTAT_SIZE(p0));
     wasi_mem_put64(m, p, (uint64_t)st->st_dev);
     wasi_mem_put64(m, p + 8, (uint64_t)st->st_ino);
     wasi_mem_put8(m, p + 16, wasi_filetype_of_mode(st->st_mode));
-    wasi_mem_put64(m, p + 24, (uint64_t)st->st_nlink);
-    wasi_mem_put64(m, p + 32, (uint64_t)st->st_size);
-    wasi_mem_put64(m, p + 40, wasi_ns(st->st_atim));
-    wasi_mem_put64(m, p + 48, wasi_ns(st->st_mtim));
-    wasi_mem_put64(m, p + 56, wasi_ns(st->st_ctim));
+    if (p0)
+        wasi_mem_put32(m, p + 20, st->st_nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->st_nlink);
+    else
+        wasi_mem_put64(m, p + 24, (uint64_t)st->st_nlink);
+    wasi_mem_put64(m, rest, (uint64_t)st->st_size);
+    wasi_mem_put64(m, rest + 8, wasi_ns(st->st_atim));
+    wasi_mem_put64(m, rest + 16, wasi_ns(st->st_mtim));
+    wasi_mem_put64(m, rest + 24, wasi_ns(st->st_ctim));
 }
 
 bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2])
@@ -385,29 +429,36 @@ bool wasi_times_of(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec t
     return true;
 }
 
-/* fd_filestat_get(fd, buf: *filestat). The standard streams keep the type the table gives
- * them and report size 0, whatever the host connected them to. */
-WASI_HOSTFN(wasi_fd_filestat_get)
+/* fd_filestat_get(fd, buf: *filestat), with the type the descriptor's slot gives. */
+static weft_error *wasi_fd_filestat(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                                    weft_val *results, bool p0)
 {
     uint32_t p = WASI_U32(1);
     wasi_fd f;
     wasi_mem m;
     struct stat st;
-    int32_t rc = wasi_fd_begin(env, caller, WASI_U32(0), WASI_RIGHT_FD_FILESTAT_GET,
-                               WASI_ENOTCAPABLE, p, 64, &f, &m);
+    int32_t rc = wasi_fd_begin(w, caller, WASI_U32(0), WASI_RIGHT_FD_FILESTAT_GET,
+                               WASI_ENOTCAPABLE, p, WASI_FILESTAT_SIZE(p0), &f, &m);
     if (rc)
         return wasi_ret(results, rc);
     if (fstat(f.h->host, &st) != 0)
         rc = wasi_errno();
     else {
-        wasi_filestat_put(&m, p, &st);
-        if (!f.h->owned) {
-            wasi_mem_put8(&m, p + 16, f.filetype);
-            wasi_mem_put64(&m, p + 32, 0);
-        }
+        wasi_filestat_put(&m, p, &st, p0);
+        wasi_mem_put8(&m, p + 16, f.filetype); /* a terminal's, a socket's kind */
     }
     wasi_fd_release(&f);
     return wasi_ret(results, rc);
+}
+
+WASI_HOSTFN(wasi_fd_filestat_get)
+{
+    return wasi_fd_filestat(caller, env, args, results, false);
+}
+
+WASI_HOSTFN(wasi_p0_fd_filestat_get)
+{
+    return wasi_fd_filestat(caller, env, args, results, true);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -119,6 +119,10 @@ static uint64_t wasi_open_rights(uint64_t base, uint8_t type, int fl)
     return base;
 }
 
+/* The rights that ask to change a file's contents: a directory cannot have them. */
+#define WASI_RIGHTS_WRITE \
+    (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE)
+
 /* Open the resolved path and put it in the table. Returns an errno. */
 static int32_t wasi_open_at(weft_wasi *w, const wasi_pathop *op, uint32_t oflags,
                             uint32_t fdflags, uint64_t base, uint64_t inh, uint32_t *out)
@@ -129,8 +133,12 @@ static int32_t wasi_open_at(weft_wasi *w, const wasi_pathop *op, uint32_t oflags
     struct stat st;
     if (fd < 0)
         return wasi_errno();
-    if (fstat(fd, &st) != 0) {
-        int32_t rc = wasi_errno();
+    /* A directory opens read-only on the host (see wasi_open_flags), so asking it for write
+     * rights must fail here, as opening a directory for writing fails in POSIX. */
+    int32_t rc = fstat(fd, &st) != 0                               ? wasi_errno()
+                 : S_ISDIR(st.st_mode) && (base & WASI_RIGHTS_WRITE) ? WASI_EISDIR
+                                                                    : WASI_ESUCCESS;
+    if (rc) {
         close(fd);
         return rc;
     }
@@ -322,7 +330,13 @@ WASI_HOSTFN(wasi_path_symlink)
     int32_t rc = wasi_pathop_begin(env, &m, WASI_U32(2), WASI_RIGHT_PATH_SYMLINK, WASI_U32(3),
                                    WASI_U32(4), false, &op);
     if (!rc) {
-        if (symlinkat(target, op.r.dir, op.r.name) != 0)
+        /* "name/" would have to be a directory, which a new link never is; Linux would
+         * create "name" regardless. An existing name is EEXIST either way. */
+        struct stat st;
+        if (op.r.dir_required)
+            rc = fstatat(op.r.dir, op.r.name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? WASI_EEXIST
+                                                                             : WASI_ENOENT;
+        else if (symlinkat(target, op.r.dir, op.r.name) != 0)
             rc = wasi_errno();
         wasi_pathop_end(&op);
     }
@@ -362,16 +376,17 @@ WASI_HOSTFN(wasi_path_readlink)
 /* filestat of a path */
 
 /* path_filestat_get(fd, flags, path, path_len, buf: *filestat) */
-WASI_HOSTFN(wasi_path_filestat_get)
+static weft_error *wasi_path_filestat(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                                      weft_val *results, bool p0)
 {
     wasi_mem m;
     wasi_pathop op;
     struct stat st;
     WASI_MEM_OR_FAULT(m);
     uint32_t p = WASI_U32(4);
-    if (!wasi_mem_range(&m, p, 64))
+    if (!wasi_mem_range(&m, p, WASI_FILESTAT_SIZE(p0)))
         return wasi_ret(results, WASI_EFAULT);
-    int32_t rc = wasi_pathop_begin(env, &m, WASI_U32(0), WASI_RIGHT_PATH_FILESTAT_GET,
+    int32_t rc = wasi_pathop_begin(w, &m, WASI_U32(0), WASI_RIGHT_PATH_FILESTAT_GET,
                                    WASI_U32(2), WASI_U32(3),
                                    WASI_U32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &op);
     if (rc)
@@ -381,9 +396,19 @@ WASI_HOSTFN(wasi_path_filestat_get)
     else if (op.r.dir_required && !S_ISDIR(st.st_mode))
         rc = WASI_ENOTDIR;
     else
-        wasi_filestat_put(&m, p, &st);
+        wasi_filestat_put(&m, p, &st, p0);
     wasi_pathop_end(&op);
     return wasi_ret(results, rc);
+}
+
+WASI_HOSTFN(wasi_path_filestat_get)
+{
+    return wasi_path_filestat(caller, env, args, results, false);
+}
+
+WASI_HOSTFN(wasi_p0_path_filestat_get)
+{
+    return wasi_path_filestat(caller, env, args, results, true);
 }
 
 /* path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fstflags) */

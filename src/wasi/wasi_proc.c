@@ -1,6 +1,6 @@
 /*
  * wasi_proc.c - the process side of WASI preview1: arguments, environment, clocks,
- * randomness, exit, raise, yield, poll_oneoff, and the socket calls (ENOTSUP).
+ * randomness, exit, raise, yield and poll_oneoff.
  */
 #include <errno.h>
 #include <poll.h>
@@ -174,16 +174,6 @@ WASI_HOSTFN(wasi_proc_raise)
     return wasi_ret(results, WASI_ENOSYS);
 }
 
-/* sock_accept, sock_recv, sock_send, sock_shutdown: preview1 cannot create or receive a
- * socket from the host here, so no descriptor is ever one. */
-WASI_HOSTFN(wasi_sock_unsupported)
-{
-    WEFT_UNUSED(caller);
-    WEFT_UNUSED(env);
-    WEFT_UNUSED(args);
-    return wasi_ret(results, WASI_ENOTSUP);
-}
-
 WASI_HOSTFN(wasi_sched_yield)
 {
     WEFT_UNUSED(caller);
@@ -201,11 +191,20 @@ WASI_HOSTFN(wasi_sched_yield)
  *   fd_readwrite: fd u32 @16.
  * event (32 bytes): userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24.
  *
+ * wasi_unstable (snapshot 0) has one more field in a clock subscription, `identifier` u64
+ * before the id, so its clock fields sit 8 bytes later and a subscription is 56 bytes.
+ *
  * Descriptor subscriptions are polled on the host descriptors; clock subscriptions become
  * the poll's timeout. With only clocks this is a sleep, which is what the guest's sleep()
  * and nanosleep() compile to. */
 
-#define WASI_SUB_SIZE 48
+typedef struct wasi_sub_layout {
+    uint32_t size;  /* bytes per subscription */
+    uint32_t clock; /* offset of a clock subscription's id; timeout +8, flags +24 */
+} wasi_sub_layout;
+
+static const wasi_sub_layout wasi_sub_p1 = {48, 16}, wasi_sub_p0 = {56, 24};
+
 #define WASI_EVENT_SIZE 32
 #define WASI_EVENT_HANGUP 1
 
@@ -222,15 +221,16 @@ static void wasi_event_put(const wasi_mem *m, uint32_t at, uint64_t userdata, ui
 
 /* Nanoseconds from now until a clock subscription fires (0 if already due). false for an
  * unknown clock. */
-static bool wasi_sub_delay(const wasi_mem *m, uint32_t sub, uint64_t *delay)
+static bool wasi_sub_delay(const wasi_mem *m, uint32_t sub, const wasi_sub_layout *l,
+                           uint64_t *delay)
 {
     uint32_t id;
     uint64_t timeout, flags64;
     clockid_t c;
     struct timespec now;
-    wasi_mem_get32(m, sub + 16, &id);
-    wasi_mem_get64(m, sub + 24, &timeout);
-    wasi_mem_get64(m, sub + 40, &flags64);
+    wasi_mem_get32(m, sub + l->clock, &id);
+    wasi_mem_get64(m, sub + l->clock + 8, &timeout);
+    wasi_mem_get64(m, sub + l->clock + 24, &flags64);
     if (!wasi_clock_host(id, &c))
         return false;
     *delay = timeout;
@@ -241,8 +241,8 @@ static bool wasi_sub_delay(const wasi_mem *m, uint32_t sub, uint64_t *delay)
     return true;
 }
 
-/* Sleep up to `ns` nanoseconds (UINT64_MAX: forever) waiting on the descriptors. Returns
- * the number ready, 0 on timeout, -1 on error. */
+/* Sleep up to `ns` nanoseconds (UINT64_MAX: forever) waiting on the n descriptors of pfds,
+ * whose last entry is the cancel pipe. Returns the number ready, 0 on timeout, -1 on error. */
 static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
 {
     struct timespec ts, *tp = NULL;
@@ -251,9 +251,12 @@ static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
         ts.tv_nsec = (long)(ns % 1000000000u);
         tp = &ts;
     }
-    if (n == 0 && !tp)
-        return 0; /* nothing could ever wake us; do not hang */
-    return ppoll(n ? pfds : NULL, n, tp, NULL);
+    bool any = false;
+    for (nfds_t i = 0; i + 1 < n; i++)
+        any |= pfds[i].fd >= 0;
+    if (!any && !tp)
+        return 0; /* nothing but a cancellation could ever wake us; do not hang */
+    return ppoll(pfds, n, tp, NULL);
 }
 
 /* The rights a descriptor subscription needs: reading or writing, and polling. */
@@ -275,13 +278,13 @@ static int32_t wasi_sub_fd(weft_wasi *w, const wasi_mem *m, uint32_t sub, uint8_
 /* The subscriptions become pollfds: pfds[i] for subscription i, fd -1 (ignored by ppoll)
  * for clocks and for those already answered with an error. hs[i] holds the reference on
  * the descriptor's handle while we wait. Returns the earliest clock's delay. */
-static uint64_t wasi_poll_prepare(weft_wasi *w, const wasi_mem *m, uint32_t in, uint32_t out,
-                                  uint32_t nsubs, struct pollfd *pfds, wasi_handle **hs,
-                                  uint32_t *nevents)
+static uint64_t wasi_poll_prepare(weft_wasi *w, const wasi_mem *m, const wasi_sub_layout *l,
+                                  uint32_t in, uint32_t out, uint32_t nsubs,
+                                  struct pollfd *pfds, wasi_handle **hs, uint32_t *nevents)
 {
     uint64_t min_delay = UINT64_MAX;
     for (uint32_t i = 0; i < nsubs; i++) {
-        uint32_t sub = in + i * WASI_SUB_SIZE;
+        uint32_t sub = in + i * l->size;
         uint64_t userdata, delay;
         uint8_t tag = *wasi_mem_range(m, sub + 8, 1);
         wasi_fd f;
@@ -289,7 +292,7 @@ static uint64_t wasi_poll_prepare(weft_wasi *w, const wasi_mem *m, uint32_t in, 
         wasi_mem_get64(m, sub, &userdata);
         pfds[i].fd = -1;
         if (tag == 0) {
-            if (!wasi_sub_delay(m, sub, &delay))
+            if (!wasi_sub_delay(m, sub, l, &delay))
                 wasi_event_put(m, out + (*nevents)++ * WASI_EVENT_SIZE, userdata, WASI_EINVAL, 0, 0);
             else if (delay < min_delay)
                 min_delay = delay;
@@ -321,19 +324,20 @@ static uint64_t wasi_ready_bytes(int fd)
     return ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? (uint64_t)n : 0;
 }
 
-WASI_HOSTFN(wasi_poll_oneoff)
+static weft_error *wasi_poll(weft_caller *caller, weft_wasi *w, const weft_val *args,
+                             weft_val *results, const wasi_sub_layout *l)
 {
-    weft_wasi *w = env;
     uint32_t in = WASI_U32(0), out = WASI_U32(1), nsubs = WASI_U32(2), pn = WASI_U32(3);
     wasi_mem m;
     if (nsubs == 0)
         return wasi_ret(results, WASI_EINVAL);
-    if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, in, (uint64_t)nsubs * WASI_SUB_SIZE) ||
+    if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, in, (uint64_t)nsubs * l->size) ||
         !wasi_mem_range(&m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) || !wasi_mem_range(&m, pn, 4))
         return wasi_ret(results, WASI_EFAULT);
 
-    /* nsubs is bounded by the memory size, so these allocations are too. */
-    struct pollfd *pfds = xcalloc(nsubs, sizeof *pfds);
+    /* nsubs is bounded by the memory size, so these allocations are too. One pollfd more
+     * for the cancel pipe. */
+    struct pollfd *pfds = xcalloc((size_t)nsubs + 1, sizeof *pfds);
     wasi_handle **hs = xcalloc(nsubs, sizeof *hs);
     if (!pfds || !hs) {
         free(pfds);
@@ -341,16 +345,21 @@ WASI_HOSTFN(wasi_poll_oneoff)
         return wasi_ret(results, WASI_ENOMEM);
     }
     uint32_t nevents = 0;
-    uint64_t min_delay = wasi_poll_prepare(w, &m, in, out, nsubs, pfds, hs, &nevents);
+    uint64_t min_delay = wasi_poll_prepare(w, &m, l, in, out, nsubs, pfds, hs, &nevents);
+    pfds[nsubs].fd = w->cancel_rd;
+    pfds[nsubs].events = POLLIN;
     /* Errors already reported: answer at once rather than sleep. */
-    int ready;
-    do
-        ready = wasi_wait(pfds, nsubs, nevents ? 0 : min_delay);
-    while (ready < 0 && errno == EINTR);
-    int32_t rc = ready < 0 ? wasi_errno() : WASI_ESUCCESS;
+    int ready = 0;
+    bool cancelled;
+    while (!(cancelled = wasi_is_cancelled(w)) &&
+           (ready = wasi_wait(pfds, (nfds_t)nsubs + 1, nevents ? 0 : min_delay)) < 0 &&
+           errno == EINTR)
+        ;
+    cancelled = cancelled || wasi_is_cancelled(w);
+    int32_t rc = cancelled ? -1 : ready < 0 ? wasi_errno() : WASI_ESUCCESS;
     bool timed_out = ready == 0 && nevents == 0;
     for (uint32_t i = 0; i < nsubs && !rc; i++) {
-        uint32_t sub = in + i * WASI_SUB_SIZE, at = out + nevents * WASI_EVENT_SIZE;
+        uint32_t sub = in + i * l->size, at = out + nevents * WASI_EVENT_SIZE;
         uint64_t userdata, delay;
         uint8_t tag = *wasi_mem_range(&m, sub + 8, 1);
         wasi_mem_get64(&m, sub, &userdata);
@@ -361,7 +370,7 @@ WASI_HOSTFN(wasi_poll_oneoff)
             if (tag == 1 && !err)
                 wasi_mem_put64(&m, at + 16, wasi_ready_bytes(pfds[i].fd));
             nevents++;
-        } else if (tag == 0 && timed_out && wasi_sub_delay(&m, sub, &delay) &&
+        } else if (tag == 0 && timed_out && wasi_sub_delay(&m, sub, l, &delay) &&
                    (delay == 0 || delay <= min_delay)) {
             /* Timed out: the earliest clock fired (and any others due by now). */
             wasi_event_put(&m, at, userdata, 0, 0, 0);
@@ -372,7 +381,19 @@ WASI_HOSTFN(wasi_poll_oneoff)
         wasi_handle_release(hs[i]);
     free(pfds);
     free(hs);
+    if (cancelled)
+        return wasi_cancel_trap(); /* the program is ending: unwind this thread */
     if (!rc)
         wasi_mem_put32(&m, pn, nevents);
     return wasi_ret(results, rc);
+}
+
+WASI_HOSTFN(wasi_poll_oneoff)
+{
+    return wasi_poll(caller, env, args, results, &wasi_sub_p1);
+}
+
+WASI_HOSTFN(wasi_p0_poll_oneoff)
+{
+    return wasi_poll(caller, env, args, results, &wasi_sub_p0);
 }

@@ -68,27 +68,53 @@ uint8_t wasi_filetype_of_mode(unsigned mode)
 /* ------------------------------------------------------------------------------------------ */
 /* The table */
 
-bool wasi_fds_init(weft_wasi *w, int in, int out, int err)
+/* The type and rights of standard stream i (0 in, 1 out, 2 err) on host descriptor `host`:
+ * what it really is. A character device only when it is a terminal (the guest's isatty()
+ * asks for that type without seek rights); a redirected regular file seeks and tells; a
+ * pipe is UNKNOWN (preview1 has no type for it), a socket a socket. The guest reads only
+ * stdin and writes only the others (but a socket both ways), and may not change the
+ * host's flags (fdstat_set_flags would change them for the host's own process too). */
+static void wasi_stdio_kind(int host, int i, wasi_fd *f)
 {
-    const int host[3] = {in, out, err};
+    const uint64_t stream = WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE;
+    const uint64_t file = WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_ADVISE |
+                          WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_DATASYNC;
+    uint64_t role = i == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+    struct stat st;
+    f->filetype = WASI_FILETYPE_UNKNOWN;
+    f->rights_base = role | stream;
+    f->rights_inheriting = 0;
+    if (isatty(host))
+        f->filetype = WASI_FILETYPE_CHARACTER_DEVICE;
+    else if (fstat(host, &st) != 0)
+        return; /* closed: the guest's I/O on it will say EBADF */
+    else if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+        f->filetype = wasi_filetype_of_mode(st.st_mode);
+        f->rights_base |= file;
+    } else if (S_ISSOCK(st.st_mode)) {
+        /* a connection both ways (inetd gives one socket as all three streams) */
+        f->filetype = wasi_socket_type(host);
+        f->rights_base = WASI_RIGHTS_SOCKET;
+    }
+}
+
+bool wasi_fds_init(weft_wasi *w, const int host[3])
+{
     w->capfds = 8;
     w->fds = xcalloc(w->capfds, sizeof *w->fds);
     if (!w->fds)
         return false;
     for (int i = 0; i < 3; i++) {
         wasi_fd *f = &w->fds[i];
+        w->nfds = (size_t)i + 1;
+        if (host[i] < 0)
+            continue; /* the embedder gives the guest no such stream */
         /* The standard streams belong to the host: the guest may close its slot, never
          * the host's descriptor. */
         f->h = wasi_handle_new(host[i], false);
         if (!f->h)
             return false;
-        w->nfds = (size_t)i + 1;
-        /* A character device without seek or tell rights: this is what the guest's libc
-         * reads as "a terminal-like stream" (isatty, no lseek). */
-        f->filetype = WASI_FILETYPE_CHARACTER_DEVICE;
-        f->rights_base = (i == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE) |
-                         WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE;
-        f->rights_inheriting = 0;
+        wasi_stdio_kind(host[i], i, f);
     }
     return true;
 }
@@ -119,11 +145,12 @@ int32_t wasi_fd_acquire(weft_wasi *w, uint32_t fd, wasi_fd *out)
     return rc;
 }
 
-int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
+/* Store *f in the lowest free descriptor from `first` on (see wasi_fd_insert). */
+static int32_t wasi_fd_insert_from(weft_wasi *w, wasi_fd *f, size_t first, uint32_t *out)
 {
     int32_t rc = WASI_ESUCCESS;
     pthread_mutex_lock(&w->lock);
-    size_t i = 0;
+    size_t i = first;
     while (i < w->nfds && w->fds[i].h)
         i++;
     if (i == w->nfds) {
@@ -146,6 +173,11 @@ int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
     f->h = NULL;
     f->preopen = NULL;
     return rc;
+}
+
+int32_t wasi_fd_insert(weft_wasi *w, wasi_fd *f, uint32_t *out)
+{
+    return wasi_fd_insert_from(w, f, 0, out);
 }
 
 weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *guest)
@@ -173,8 +205,10 @@ weft_error *wasi_fd_preopen(weft_wasi *w, const char *host_path, const char *gue
     f.filetype = WASI_FILETYPE_DIRECTORY;
     f.rights_base = WASI_RIGHTS_DIR;
     f.rights_inheriting = WASI_RIGHTS_FILE | WASI_RIGHTS_DIR;
+    /* From 3 on, even when the embedder left a standard stream out: the guest's libc looks
+     * for preopens from descriptor 3. */
     uint32_t num;
-    if (wasi_fd_insert(w, &f, &num) != WASI_ESUCCESS)
+    if (wasi_fd_insert_from(w, &f, 3, &num) != WASI_ESUCCESS)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "too many preopened directories");
     return NULL;
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
-# tiers.sh - the unit, threads, WASI and workers suites again, with every engine on the compiled
-# tier (WEFT_TIER=compiled makes engines that leave the tier at its default compile their
-# modules; WEFT_OPT_LEVEL=1 keeps the compiles short). Modules are cached in $BUILD/cache.
-# Under the sanitizers the workers suite alone runs so (a sample: the others are long).
-# Needs a C compiler ($CC or cc); without one it says so and passes.
+# tiers.sh - the unit, threads, WASI, official WASI test suite and workers suites again,
+# with every engine on the compiled tier (WEFT_TIER=compiled makes engines that leave the
+# tier at its default compile their modules; WEFT_OPT_LEVEL=1 keeps the compiles short).
+# Modules are cached in $BUILD/cache. Under the sanitizers the workers suite alone runs so
+# (a sample: the others are long). Needs a C compiler ($CC or cc); without one it says so
+# and passes.
 dir=$(dirname "$0")
 BUILD=${BUILD:-build}
 if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
@@ -12,7 +13,7 @@ if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
 fi
 case "$BUILD" in /*) ;; *) BUILD="$(cd "$dir/../.." && pwd)/$BUILD" ;; esac
 export BUILD WEFT_TIER=compiled WEFT_OPT_LEVEL=1 WEFT_CACHE_DIR="$BUILD/cache"
-suites="unit threads wasi workers"
+suites="unit threads wasi wasi_testsuite workers"
 [ -n "${SANITIZE:-}" ] && suites="workers"
 passed=0
 failed=0

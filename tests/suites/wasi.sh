@@ -217,13 +217,45 @@ fi
 
 # weft's errno for bad pointers and descriptors (not compared: runtimes differ).
 if w=$(guest errors) && [ -n "$w" ]; then
+    PIPE=1
     run_weft "$T/empty" "$w"
+    PIPE=
     if grep -q FAIL "$T/out" || ! grep -q "^errors: ok" "$T/out"; then
         bad "errors: $(grep -v ': ok' "$T/out" | tr '\n' ';')"
     else
         check errors 0 ""
     fi
 fi
+
+# stdio_kind: each standard stream reports what it is. Redirected files are regular files
+# that seek (stdin is read from offset 6 after a seek), pipes are of unknown type and do
+# not seek, and a terminal (through `script`, when installed) is a character device that
+# isatty() recognises.
+if w=$(guest stdio_kind) && [ -n "$w" ]; then
+    printf '0123456789abc\n' >"$T/kind.in"
+    printf '0: isatty=0 type=file seeks=1\n1: isatty=0 type=file seeks=1\n2: isatty=0 type=file seeks=1\nstdin at 6: 6789abc\n' >"$T/kind_file.out"
+    "$WEFT" run "$w" <"$T/kind.in" >"$T/out" 2>"$T/err"
+    status=$?
+    cp "$T/err" "$T/out"
+    check "stdio_kind (files)" 0 "$T/kind_file.out"
+    printf '0: isatty=0 type=unknown seeks=0\n1: isatty=0 type=unknown seeks=0\n2: isatty=0 type=unknown seeks=0\n' >"$T/kind_pipe.out"
+    cat "$T/kind.in" | "$WEFT" run "$w" 2>&1 | cat >"$T/out"
+    status=0
+    : >"$T/err"
+    check "stdio_kind (pipes)" 0 "$T/kind_pipe.out"
+    if command -v script >/dev/null 2>&1; then
+        script -qc "\"$WEFT\" run \"$w\"" /dev/null </dev/null 2>&1 | tr -d '\r' >"$T/out"
+        if grep -q '^0: isatty=1 type=chardev seeks=0' "$T/out" &&
+            grep -q '^2: isatty=1 type=chardev seeks=0' "$T/out"; then
+            ok
+        else
+            bad "stdio_kind (terminal): $(head -c 300 "$T/out")"
+        fi
+    fi
+fi
+
+# stdout alone given to a socket through the embedding API (tests/wasi/host/stdio_socket.c)
+# is below, with the host programs.
 
 # ---- the filesystem --------------------------------------------------------------------------
 # fs_io: file work in the preopen /sandbox, stdin, args, environment and a chosen status;
@@ -267,6 +299,53 @@ if w=$(guest fs_calls) && [ -n "$w" ]; then
         bad "fs_calls: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
     else
         check fs_calls 0 ""
+    fi
+fi
+
+# says_ok NAME: the last run of guest NAME printed "NAME: ok" (tests/wasi/expect.h) and
+# exited with 0; else its FAIL lines.
+says_ok() {
+    if ! grep -q "^$1: ok" "$T/out"; then
+        bad "$1: $(grep FAIL "$T/out" | head -n 8 | tr '\n' ';')"
+    else
+        check "$1" 0 ""
+    fi
+}
+
+# dir_write: a directory opened with write rights is EISDIR; read-only still opens.
+if w=$(guest dir_write) && [ -n "$w" ]; then
+    mkdir -p "$T/dw/sub"
+    run_weft "$T/empty" --dir "$T/dw::/box" "$w"
+    says_ok dir_write
+fi
+
+# symlink_slash: path_symlink to "name/" is ENOENT and creates nothing.
+if w=$(guest symlink_slash) && [ -n "$w" ]; then
+    mkdir -p "$T/sl"
+    run_weft "$T/empty" --dir "$T/sl::/box" "$w"
+    says_ok symlink_slash
+    [ -z "$(ls -A "$T/sl")" ] || bad "symlink_slash: left $(ls -A "$T/sl" | tr '\n' ' ')"
+fi
+
+# not_socket: sock_* on a pipe, a file, a directory is ENOTSOCK; on a closed one EBADF.
+if w=$(guest not_socket) && [ -n "$w" ]; then
+    mkdir -p "$T/ns"
+    PIPE=1
+    run_weft "$T/empty" --dir "$T/ns::/box" "$w"
+    PIPE=
+    says_ok not_socket
+fi
+
+# unstable.wat: a module on the older wasi_unstable names (whence, filestat, subscription).
+if command -v wat2wasm >/dev/null 2>&1; then
+    if ! wat2wasm "$SRC/unstable.wat" -o "$OUT/unstable.wasm" 2>"$T/cc.err"; then
+        bad "build unstable.wat: $(head -n 3 "$T/cc.err")"
+    else
+        mkdir -p "$T/un"
+        printf '0123456789' >"$T/un/ten.txt"
+        printf 'unstable: ok\n' >"$T/unstable.out"
+        run_weft "$T/empty" --dir "$T/un" "$OUT/unstable.wasm"
+        check "wasi_unstable" 0 "$T/unstable.out"
     fi
 fi
 
@@ -387,6 +466,47 @@ for opt in --dir --env --inherit-env --invoke --max-threads --max-memory; do
         bad "help: $opt is not listed by weft help and weft run --help"
     fi
 done
+
+# ---- threads blocked in WASI calls ----------------------------------------------------------
+# cancel_blocked.wat: 4 threads blocked in poll_oneoff (60 s) and in fd_read on a stdin pipe
+# that stays open; the main thread ends the program by proc_exit, by returning and by a
+# trap. Each way, CANCEL_ROUNDS times (a stress test under ThreadSanitizer), the program
+# must end with its status well before the sleep would: within 5 s (sanitizers included).
+CANCEL_ROUNDS=${CANCEL_ROUNDS:-10}
+if command -v wat2wasm >/dev/null 2>&1; then
+    if ! wat2wasm --enable-threads "$SRC/cancel_blocked.wat" -o "$OUT/cancel_blocked.wasm" 2>"$T/cc.err"; then
+        bad "build cancel_blocked.wat: $(head -n 3 "$T/cc.err")"
+    else
+        mkfifo "$T/fifo"
+        exec 3<>"$T/fifo" # a writer that never writes: reads of stdin block until the end
+        for way in "exit 7" "return 0" "trap 134"; do
+            set -- $way
+            case $1 in exit) extra= ;; return) extra=r ;; trap) extra="r t" ;; esac
+            slow=0 wrong=
+            i=0
+            while [ $i -lt "$CANCEL_ROUNDS" ]; do
+                start=$(date +%s%N)
+                timeout 60 "$WEFT" run "$OUT/cancel_blocked.wasm" $extra <"$T/fifo" >"$T/out" 2>"$T/err"
+                status=$?
+                ms=$((($(date +%s%N) - start) / 1000000))
+                [ "$ms" -gt 5000 ] && slow=$ms
+                [ "$status" != "$2" ] && wrong="status $status: $(head -c 200 "$T/err")"
+                if [ -n "$SANITIZE" ] && grep -q -e Sanitizer -e "runtime error" "$T/err"; then
+                    wrong="sanitizer: $(grep -m 1 -e Sanitizer -e 'runtime error' "$T/err")"
+                fi
+                i=$((i + 1))
+            done
+            if [ -n "$wrong" ]; then
+                bad "cancel_blocked ($1): $wrong"
+            elif [ "$slow" -gt 0 ]; then
+                bad "cancel_blocked ($1): a run took $slow ms"
+            else
+                ok
+            fi
+        done
+        exec 3>&-
+    fi
+fi
 
 # ---- descriptors shared by threads ------------------------------------------------------------
 # fd_race (a host program on the embedding API): a close racing reads never lets a read

@@ -478,8 +478,8 @@ static bool fz_imports(fuzz *f, weft_store *store, weft_module *m, weft_extern *
         case WEFT_EXTERN_TABLE:
             if (d.min > 100000 || (d.has_max && d.max > UINT32_MAX))
                 return false;
-            ext[i].of.table = weft_table_new(store, d.table_reftype, (uint32_t)d.min,
-                                             (uint32_t)d.max, d.has_max, &e);
+            e = weft_table_new(store, d.table_reftype, (uint32_t)d.min, (uint32_t)d.max,
+                               d.has_max, &ext[i].of.table);
             break;
         case WEFT_EXTERN_GLOBAL:
             ext[i].of.global = weft_global_new(store, d.global_type, d.global_mutable,

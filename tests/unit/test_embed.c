@@ -405,18 +405,21 @@ static void test_globals_and_tables(world *w)
     CHECK(e && weft_error_trap(e) == WEFT_TRAP_INDIRECT_TYPE);
     weft_error_free(e);
 
-    weft_error *err = NULL;
-    weft_table *et = weft_table_new(w->store, WEFT_EXTERNREF, 1, 4, true, &err);
+    weft_table *et = NULL;
+    weft_error *err = weft_table_new(w->store, WEFT_EXTERNREF, 1, 4, true, &et);
     CHECK(et && !err && weft_table_size(et) == 1);
     weft_val xr = {.type = WEFT_EXTERNREF, .of.externref = &err};
     CHECK_OK(weft_table_set(et, 0, xr));
     CHECK_OK(weft_table_get(et, 0, &v));
     CHECK(v.type == WEFT_EXTERNREF && v.of.externref == &err);
     weft_error_free(CHECK_ERR(weft_table_set(et, 0, weft_val_i32(1)), WEFT_ERR_ARG));
-    CHECK(weft_table_new(w->store, WEFT_FUNCREF, 5, 1, true, &err) == NULL);
-    weft_error_free(CHECK_ERR(err, WEFT_ERR_ARG));
-    CHECK(weft_table_new(w->store, WEFT_FUNCREF, 4000000000u, 0, false, &err) == NULL);
-    weft_error_free(CHECK_ERR(err, WEFT_ERR_RESOURCE));
+    weft_table *bad = et;
+    weft_error_free(CHECK_ERR(weft_table_new(w->store, WEFT_FUNCREF, 5, 1, true, &bad), WEFT_ERR_ARG));
+    CHECK(bad == NULL);
+    bad = et;
+    weft_error_free(CHECK_ERR(weft_table_new(w->store, WEFT_FUNCREF, 4000000000u, 0, false, &bad),
+                              WEFT_ERR_RESOURCE));
+    CHECK(bad == NULL);
 }
 
 static void test_module_descs(world *w)
