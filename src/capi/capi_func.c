@@ -321,6 +321,19 @@ static wasm_trap_t *call_args(wasm_store_t *s, const wasm_val_vec_t *args, weft_
     return NULL;
 }
 
+/* The results are checked for room only once the call has returned: a call that traps
+ * needs none (callers commonly pass an empty vector to a function expected to trap). */
+static wasm_trap_t *call_results(wasm_store_t *s, const weft_val *res, size_t nr,
+                                 wasm_val_vec_t *results)
+{
+    size_t room = results ? results->size : 0;
+    if (nr > room)
+        return call_fail(s, "room for %zu results, the function returned %zu", room, nr);
+    for (size_t i = 0; i < nr; i++)
+        capi_val_of_weft(s, &res[i], &results->data[i]);
+    return NULL;
+}
+
 wasm_trap_t *wasm_func_call(const wasm_func_t *func, const wasm_val_vec_t *args,
                             wasm_val_vec_t *results)
 {
@@ -331,9 +344,6 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *func, const wasm_val_vec_t *args,
     if (na != weft_functype_nparams(t))
         return call_fail(s, "wrong number of arguments: %zu given, the function takes %zu",
                          na, weft_functype_nparams(t));
-    if (nr > (results ? results->size : 0))
-        return call_fail(s, "room for %zu results, the function returns %zu",
-                         results ? results->size : 0, nr);
     weft_val stack[CAPI_STACK_VALS], *v = stack;
     if (na + nr > CAPI_STACK_VALS && !(v = calloc(na + nr, sizeof *v)))
         return capi_trap_of_error(s, NULL);
@@ -342,8 +352,8 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *func, const wasm_val_vec_t *args,
         weft_error *e = weft_call(s->store, f, v, na, v + na, nr);
         if (e)
             trap = capi_trap_of_error(s, e);
-        for (size_t i = 0; !e && i < nr; i++)
-            capi_val_of_weft(s, &v[na + i], &results->data[i]);
+        else
+            trap = call_results(s, v + na, nr, results);
     }
     if (v != stack)
         free(v);
