@@ -10,11 +10,11 @@ BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
-             -Iinclude -Isrc $(OPT) $(SAN) $(CFLAGS)
-LDLIBS_ALL = -lpthread -lm $(LDLIBS)
+             -Iinclude -Isrc -I$(BUILD)/gen $(OPT) $(SAN) $(CFLAGS)
+LDLIBS_ALL = -lpthread -lm -ldl $(LDLIBS)
 
 LIB_SRC := $(wildcard src/util/*.c src/module/*.c src/compile/*.c src/exec/*.c \
-                      src/runtime/*.c src/threads/*.c src/wasi/*.c)
+                      src/runtime/*.c src/threads/*.c src/wasi/*.c src/native/*.c)
 LIB_SRC += $(wildcard src/capi/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -28,6 +28,17 @@ all: $(BUILD)/weft $(BUILD)/libweft.a $(BUILD)/libweft.so
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The compiled tier pastes these headers into every C unit it generates (semantics written
+# once: the generated code calls the interpreter's own helpers).
+PRELUDE_HDRS = include/weft.h src/exec/numeric.h src/native/nat_abi.h
+$(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	{ echo 'static const char nat_prelude_text[] ='; \
+	  cat $(PRELUDE_HDRS) | grep -v '^#include "' | \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'; echo ';'; } > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/obj/src/native/nat_cgen.o: $(BUILD)/gen/nat_prelude_text.h
 
 $(BUILD)/libweft.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)

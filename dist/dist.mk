@@ -28,6 +28,8 @@ $(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/*/*.h) dist/export.h Makefile d
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -include dist/export.h -c $< -o $@
 
+$(BUILD)/pic/src/native/nat_cgen.o: $(BUILD)/gen/nat_prelude_text.h
+
 $(BUILD)/libweft.so.$(VERSION): $(PIC_OBJ) dist/libweft.map
 	$(CC) $(CFLAGS_ALL) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=dist/libweft.map \
 	    -o $@ $(PIC_OBJ) $(LDLIBS_ALL)

@@ -150,12 +150,32 @@ typedef enum weft_feature {
     WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
 } weft_feature;
 
+/* How modules run. */
+typedef enum weft_tier {
+    WEFT_TIER_INTERP = 0, /* the interpreter: starts at once, needs no compiler */
+    WEFT_TIER_COMPILED    /* native code made by the system C compiler (through the cache)
+                             before the module is returned; needs a C compiler unless the
+                             bytes are an artifact (see weft_module_compile) */
+} weft_tier;
+
+/* The C compiler's optimisation level for the compiled tier (weft_config.compile_opt). */
+typedef enum weft_opt {
+    WEFT_OPT_DEFAULT = 0, /* -O2 */
+    WEFT_OPT_O0, WEFT_OPT_O1, WEFT_OPT_O2, WEFT_OPT_O3
+} weft_opt;
+
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
     uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000) */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots) */
     uint32_t max_threads;      /* wasi-threads / workers limit (0: 64) */
+    uint32_t tier;             /* weft_tier (0: the interpreter) */
+    uint32_t compile_opt;      /* weft_opt (0: -O2) */
+    int compile_jobs;          /* compiler processes at a time (0: one per CPU) */
+    const char *cache_dir;     /* compiled tier's cache of artifacts (copied). NULL: the
+                                  default ($WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else
+                                  ~/.cache/weft); "": no cache */
 } weft_config;
 
 /* cfg may be NULL for the defaults. Returns NULL only when out of memory. */
@@ -187,6 +207,18 @@ typedef enum weft_extern_kind {
  * On failure *module is NULL and the error says what and where. */
 weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t len,
                             weft_module **module);
+/* The compiled tier. An artifact (a ".cwasm") holds a module's bytes and its native code
+ * (a shared object made by the system C compiler), tied by a SHA-256 checksum to this
+ * version of weft, this CPU architecture and the module. weft_module_new accepts an
+ * artifact in place of the module's bytes and then runs its native code without needing a
+ * compiler. An artifact is native code: load only artifacts you made or trust as you trust
+ * a program binary. *artifact is malloc'd: release it with weft_bytes_free. */
+weft_error *weft_module_compile(weft_engine *engine, const uint8_t *wasm, size_t len,
+                                uint8_t **artifact, size_t *artifact_len);
+void weft_bytes_free(uint8_t *bytes);
+/* Whether the module runs native code (compiled tier). */
+bool weft_module_is_compiled(const weft_module *m);
+
 /* Only decode and validate (no translation); for `weft validate`. */
 weft_error *weft_module_validate(weft_engine *engine, const uint8_t *bytes, size_t len);
 weft_module *weft_module_ref(weft_module *m);  /* +1 reference, returns m */

@@ -1000,9 +1000,9 @@ static void wast_free(wast_runner *r)
 }
 
 static int wast_run(const char *json_path, const json_value *root, bool counts, bool strict,
-                    uint32_t disabled_features)
+                    const weft_config *engine_cfg)
 {
-    weft_config cfg = {.disabled_features = disabled_features};
+    weft_config cfg = *engine_cfg;
     wast_runner r;
     memset(&r, 0, sizeof r);
     r.strict = strict;
@@ -1038,7 +1038,9 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-#define WAST_USAGE "usage: weft wast [--counts] [--strict] [--disable FEATURE] SCRIPT.json\n"
+#define WAST_USAGE                                                                            \
+    "usage: weft wast [--counts] [--strict] [--disable FEATURE] [--compile [-O N]\n"           \
+    "                 [--cache-dir DIR]] SCRIPT.json\n"
 
 static void wast_usage(FILE *f)
 {
@@ -1048,7 +1050,12 @@ static void wast_usage(FILE *f)
                "  --strict   also require each expected error's message (as a prefix)\n"
                "  --disable reference-types\n"
                "             validate against the baseline before reference types (one\n"
-               "             table at most), as the threads proposal's scripts expect\n");
+               "             table at most), as the threads proposal's scripts expect\n"
+               "  --compile  run every module as native code (the compiled tier)\n"
+               "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
+               "  --cache-dir DIR\n"
+               "             the compiled tier's cache (default: $WEFT_CACHE_DIR, else\n"
+               "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n");
 }
 
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
@@ -1062,7 +1069,7 @@ static uint32_t wast_feature(const char *name)
 int cli_wast_main(int argc, char **argv)
 {
     bool counts = false, strict = false;
-    uint32_t disabled = 0;
+    weft_config cfg = {0};
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1077,7 +1084,22 @@ int cli_wast_main(int argc, char **argv)
                 fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types)\n", name);
                 return CLI_EXIT_USAGE;
             }
-            disabled |= bit;
+            cfg.disabled_features |= bit;
+        } else if (strcmp(a, "--compile") == 0) {
+            cfg.tier = WEFT_TIER_COMPILED;
+        } else if (strcmp(a, "-O") == 0 || (a[0] == '-' && a[1] == 'O' && a[2])) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : "");
+            if (v[0] < '0' || v[0] > '3' || v[1]) {
+                fprintf(stderr, "weft wast: -O: must be 0, 1, 2 or 3\n");
+                return CLI_EXIT_USAGE;
+            }
+            cfg.compile_opt = (uint32_t)(v[0] - '0') + 1;
+        } else if (strcmp(a, "--cache-dir") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "weft wast: --cache-dir needs a directory\n");
+                return CLI_EXIT_USAGE;
+            }
+            cfg.cache_dir = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             wast_usage(stdout);
             return CLI_EXIT_OK;
@@ -1108,7 +1130,7 @@ int cli_wast_main(int argc, char **argv)
         fprintf(stderr, "weft: %s: bad JSON: %s\n", path, err);
         return CLI_EXIT_FAIL;
     }
-    int status = wast_run(path, root, counts, strict, disabled);
+    int status = wast_run(path, root, counts, strict, &cfg);
     json_free(root);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "interp.h"
+#include "../native/native.h"
 
 /* The value and frame stacks are mapped straight from the kernel, not taken from malloc: the
  * pages stay untouched (and cost no memory) until a call goes that deep. calloc gives no such
@@ -74,6 +75,8 @@ weft_error *exec_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "no function to call");
     if (!f->inst)
         return func_call_host(ctx, NULL, f, slots);
+    if (f->nslots)
+        return nat_invoke(ctx, f, slots);
     cf = f->def ? f->def->code : NULL;
     if (!cf)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "function %u has no code", f->index);

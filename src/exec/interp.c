@@ -21,6 +21,7 @@
 
 #include "interp.h"
 #include "numeric.h"
+#include "../native/native.h"
 
 size_t interp_offset(const code_func *fn, size_t pos)
 {
@@ -431,14 +432,15 @@ op_call_indirect: {
 call_func:
     if (INTERRUPTED())
         TRAP(WEFT_TRAP_INTERRUPTED);
-    if (!f->inst) {
-        /* a host function: a nested exec_invoke must start above its slots */
+    if (!f->inst || f->nslots) {
+        /* a host function, or compiled code: a nested exec_invoke must start above its
+         * slots */
         uint64_t *saved_top = ctx->top;
         uint32_t n = f->type->nparams > f->type->nresults ? f->type->nparams
                                                           : f->type->nresults;
         ctx->top = nfp + n;
         SYNC_DEPTH();
-        err = func_call_host(ctx, inst, f, nfp);
+        err = f->inst ? nat_invoke(ctx, f, nfp) : func_call_host(ctx, inst, f, nfp);
         ctx->top = saved_top;
         if (err)
             goto do_error;
@@ -718,12 +720,10 @@ op_memory_fill: {
     NEXT();
 }
 op_memory_init: {
-    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
-    const rt_data *seg = &inst->datas[B2];
-    if (s + n > seg->len || d + n > MEMSIZE())
-        TRAP(WEFT_TRAP_MEMORY_OOB);
-    if (n)
-        memcpy(mbase + d, seg->bytes + s, n);
+    trap = rt_memory_init(mem, &inst->datas[B2], (uint32_t)fp[A1], (uint32_t)fp[B1],
+                          (uint32_t)fp[A2]);
+    if (trap != WEFT_TRAP_NONE)
+        TRAP(trap);
     ip += 3;
     NEXT();
 }
@@ -761,39 +761,26 @@ op_table_grow:
                                            (uintptr_t)fp[B1]);
     ip += 3;
     NEXT();
-op_table_fill: {
-    weft_table *t = inst->tables[B2];
-    uint64_t i = (uint32_t)fp[A1], n = (uint32_t)fp[A2];
-    uintptr_t v = (uintptr_t)fp[B1];
-    if (i + n > t->size)
-        TRAP(WEFT_TRAP_TABLE_OOB);
-    for (uint64_t k = 0; k < n; k++)
-        t->elems[i + k] = v;
+op_table_fill:
+    trap = rt_table_fill(inst->tables[B2], (uint32_t)fp[A1], (uintptr_t)fp[B1], (uint32_t)fp[A2]);
+    if (trap != WEFT_TRAP_NONE)
+        TRAP(trap);
     ip += 3;
     NEXT();
-}
-op_table_copy: {
-    weft_table *dt = inst->tables[B2];
-    const weft_table *st = inst->tables[A3];
-    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
-    if (d + n > dt->size || s + n > st->size)
-        TRAP(WEFT_TRAP_TABLE_OOB);
-    if (n)
-        memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
+op_table_copy:
+    trap = rt_table_copy(inst->tables[B2], inst->tables[A3], (uint32_t)fp[A1], (uint32_t)fp[B1],
+                         (uint32_t)fp[A2]);
+    if (trap != WEFT_TRAP_NONE)
+        TRAP(trap);
     ip += 4;
     NEXT();
-}
-op_table_init: {
-    weft_table *t = inst->tables[A3];
-    const rt_elem *seg = &inst->elems[B2];
-    uint64_t d = (uint32_t)fp[A1], s = (uint32_t)fp[B1], n = (uint32_t)fp[A2];
-    if (s + n > seg->len || d + n > t->size)
-        TRAP(WEFT_TRAP_TABLE_OOB);
-    if (n)
-        memcpy(t->elems + d, seg->items + s, n * sizeof *t->elems);
+op_table_init:
+    trap = rt_table_init(inst->tables[A3], &inst->elems[B2], (uint32_t)fp[A1], (uint32_t)fp[B1],
+                         (uint32_t)fp[A2]);
+    if (trap != WEFT_TRAP_NONE)
+        TRAP(trap);
     ip += 4;
     NEXT();
-}
 op_elem_drop:
     inst->elems[A1].len = 0;
     ip += 2;

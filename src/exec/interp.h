@@ -32,6 +32,13 @@ struct exec_ctx {
     uint32_t reentry;            /* nested exec_invoke calls */
     atomic_bool interrupt;
     thr_cancel cancel;           /* lets another thread cancel an atomic wait of ours */
+    /* Compiled tier (native/nat_rt.c): compiled code runs on the C stack of the calling
+     * thread, down to this address at most; a trap unwinds to the innermost entry. */
+    uintptr_t nat_stack_limit;
+    pthread_t nat_thread;        /* the thread nat_stack_limit was computed for */
+    bool nat_thread_known;
+    void *nat_jmp;               /* jmp_buf * of the innermost entry, NULL outside */
+    weft_error *nat_err;         /* the error being carried to it */
 };
 
 /* Run fn (whose frame is set up at fp: parameters in place, locals zeroed) in inst until it

@@ -58,6 +58,10 @@ typedef struct wi_targets {
  * storage is reused between calls and freed with wi_targets_free. */
 bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets);
 void wi_targets_free(wi_targets *t);
+/* The signature of a numeric opcode (0x45..0xC4 and the saturating truncations): operand
+ * type a, second operand b (0 for unary), result r. False when op is not numeric. Shared by
+ * the validator and the compiled tier's translator. */
+bool wi_numeric_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r);
 /* A printable mnemonic for an opcode (for error messages), e.g. "i32.add". */
 const char *wi_name(uint32_t op);
 

@@ -162,6 +162,10 @@ struct weft_module {
 
     /* Set by validation: funcs that may be referenced by ref.func (C.refs), nfuncs flags. */
     uint8_t *func_declared;
+
+    /* Compiled tier: native code for every defined function (native/nat_module.c), or NULL.
+     * Attached once, before the module is shared; freed with it. */
+    struct nat_module *native;
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or

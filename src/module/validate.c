@@ -822,52 +822,10 @@ static bool valid_atomic(valid_ctx *c, const wi_instr *in)
 
 /* ---- numeric instructions ---- */
 
-/* Conversions 0xA7..0xBF: operand and result types. */
-static const uint8_t valid_cvt[0xC0 - 0xA7][2] = {
-    {WEFT_I64, WEFT_I32}, {WEFT_F32, WEFT_I32}, {WEFT_F32, WEFT_I32}, {WEFT_F64, WEFT_I32},
-    {WEFT_F64, WEFT_I32}, {WEFT_I32, WEFT_I64}, {WEFT_I32, WEFT_I64}, {WEFT_F32, WEFT_I64},
-    {WEFT_F32, WEFT_I64}, {WEFT_F64, WEFT_I64}, {WEFT_F64, WEFT_I64}, {WEFT_I32, WEFT_F32},
-    {WEFT_I32, WEFT_F32}, {WEFT_I64, WEFT_F32}, {WEFT_I64, WEFT_F32}, {WEFT_F64, WEFT_F32},
-    {WEFT_I32, WEFT_F64}, {WEFT_I32, WEFT_F64}, {WEFT_I64, WEFT_F64}, {WEFT_I64, WEFT_F64},
-    {WEFT_F32, WEFT_F64}, {WEFT_F32, WEFT_I32}, {WEFT_F64, WEFT_I64}, {WEFT_I32, WEFT_F32},
-    {WEFT_I64, WEFT_F64}};
-
-/* The signature of a numeric opcode (0x45..0xC4 and the saturating truncations): operand
- * type a, second operand b (0 for unary), result r. False when op is not numeric. */
-static bool valid_numeric_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r)
-{
-    static const struct { uint32_t lo, hi; uint8_t a, b, r; } ranges[] = {
-        {0x45, 0x45, WEFT_I32, 0, WEFT_I32},        {0x46, 0x4F, WEFT_I32, WEFT_I32, WEFT_I32},
-        {0x50, 0x50, WEFT_I64, 0, WEFT_I32},        {0x51, 0x5A, WEFT_I64, WEFT_I64, WEFT_I32},
-        {0x5B, 0x60, WEFT_F32, WEFT_F32, WEFT_I32}, {0x61, 0x66, WEFT_F64, WEFT_F64, WEFT_I32},
-        {0x67, 0x69, WEFT_I32, 0, WEFT_I32},        {0x6A, 0x78, WEFT_I32, WEFT_I32, WEFT_I32},
-        {0x79, 0x7B, WEFT_I64, 0, WEFT_I64},        {0x7C, 0x8A, WEFT_I64, WEFT_I64, WEFT_I64},
-        {0x8B, 0x91, WEFT_F32, 0, WEFT_F32},        {0x92, 0x98, WEFT_F32, WEFT_F32, WEFT_F32},
-        {0x99, 0x9F, WEFT_F64, 0, WEFT_F64},        {0xA0, 0xA6, WEFT_F64, WEFT_F64, WEFT_F64},
-        {0xC0, 0xC1, WEFT_I32, 0, WEFT_I32},        {0xC2, 0xC4, WEFT_I64, 0, WEFT_I64},
-        {WI_FC(0), WI_FC(1), WEFT_F32, 0, WEFT_I32}, {WI_FC(2), WI_FC(3), WEFT_F64, 0, WEFT_I32},
-        {WI_FC(4), WI_FC(5), WEFT_F32, 0, WEFT_I64}, {WI_FC(6), WI_FC(7), WEFT_F64, 0, WEFT_I64},
-    };
-    if (op >= 0xA7 && op <= 0xBF) {
-        *a = valid_cvt[op - 0xA7][0];
-        *b = 0;
-        *r = valid_cvt[op - 0xA7][1];
-        return true;
-    }
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
-        if (op >= ranges[i].lo && op <= ranges[i].hi) {
-            *a = ranges[i].a;
-            *b = ranges[i].b;
-            *r = ranges[i].r;
-            return true;
-        }
-    return false;
-}
-
 static bool valid_numeric(valid_ctx *c, uint32_t op)
 {
     uint8_t a, b, r;
-    if (!valid_numeric_sig(op, &a, &b, &r))
+    if (!wi_numeric_sig(op, &a, &b, &r))
         return valid_fail(c, "unsupported instruction %s", wi_name(op));
     if (b && !valid_pop(c, b))
         return false;

@@ -11,6 +11,10 @@ weft_engine *weft_engine_new(const weft_config *cfg)
         return NULL;
     if (cfg)
         e->cfg = *cfg;
+    if (e->cfg.cache_dir && !(e->cfg.cache_dir = xstrdup(e->cfg.cache_dir))) {
+        free(e);
+        return NULL;
+    }
     /* Zero means "the default" for every field, so a zeroed config is a valid one. */
     if (e->cfg.max_memory_bytes == 0)
         e->cfg.max_memory_bytes = (uint64_t)WM_MAX_PAGES * WM_PAGE_SIZE;
@@ -23,7 +27,13 @@ weft_engine *weft_engine_new(const weft_config *cfg)
     return e;
 }
 
-void weft_engine_free(weft_engine *engine) { free(engine); }
+void weft_engine_free(weft_engine *engine)
+{
+    if (!engine)
+        return;
+    free((char *)engine->cfg.cache_dir);
+    free(engine);
+}
 
 const char *weft_features(void)
 {

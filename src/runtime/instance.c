@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "../native/native.h"
 
 weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t funcidx,
                     size_t offset)
@@ -25,6 +26,7 @@ weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t fun
 void instance_free(weft_instance *inst)
 {
     const weft_module *m = inst->module;
+    nat_instance_free(inst);
     for (uint32_t i = 0; inst->mems && i < m->nmems; i++)
         weft_memory_free(inst->mems[i]);
     for (uint32_t i = 0; inst->elems && i < m->nelems; i++)
@@ -240,6 +242,8 @@ static weft_error *inst_build(weft_instance *inst, const weft_extern *imports)
         e = inst_make_mems(inst);
     if (!e)
         e = inst_make_globals(inst);
+    if (!e)
+        e = nat_instance_attach(inst);
     if (!e)
         e = inst_make_segments(inst);
     if (!e)

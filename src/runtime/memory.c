@@ -122,6 +122,16 @@ void weft_memory_free(weft_memory *m)
 
 uint8_t *weft_memory_data(const weft_memory *m) { return m->base; }
 
+weft_trap_code rt_memory_init(weft_memory *m, const rt_data *seg, uint64_t d, uint64_t s,
+                              uint64_t n)
+{
+    if (s + n > seg->len || d + n > atomic_load_explicit(&m->size, memory_order_relaxed))
+        return WEFT_TRAP_MEMORY_OOB;
+    if (n)
+        memcpy(m->base + d, seg->bytes + s, n);
+    return WEFT_TRAP_NONE;
+}
+
 uint64_t weft_memory_size(const weft_memory *m)
 {
     return atomic_load_explicit(&((weft_memory *)m)->size, memory_order_acquire);

@@ -5,6 +5,8 @@
 
 #include "runtime.h"
 #include "../exec/exec.h"
+#include "../native/native.h"
+#include "../native/native_io.h"
 
 /* Decode and validate; on success *out is the new module, on failure NULL. */
 static weft_error *modapi_load(weft_engine *engine, const uint8_t *bytes, size_t len,
@@ -30,17 +32,48 @@ static weft_error *modapi_load(weft_engine *engine, const uint8_t *bytes, size_t
     return NULL;
 }
 
+static nat_options modapi_nat_options(const weft_engine *engine)
+{
+    nat_options o;
+    o.opt_level = engine->cfg.compile_opt ? (int)engine->cfg.compile_opt - 1 : 2;
+    o.jobs = engine->cfg.compile_jobs;
+    return o;
+}
+
+/* Native code for m: from an artifact's shared object, or compiled through the cache when
+ * the engine asks for the compiled tier; otherwise the interpreter's translation. */
+static weft_error *modapi_prepare(weft_engine *engine, weft_module *m, const uint8_t *so,
+                                  size_t so_len)
+{
+    if (so)
+        return nat_attach(m, so, so_len);
+    if (engine->cfg.tier == WEFT_TIER_COMPILED) {
+        nat_options o = modapi_nat_options(engine);
+        return nat_compile_cached(m, &o, engine->cfg.cache_dir);
+    }
+    return compile_module(m);
+}
+
 weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t len,
                             weft_module **module)
 {
+    const uint8_t *so = NULL;
+    size_t so_len = 0;
     if (!module)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_module_new: module is NULL");
     *module = NULL;
+    if (bytes && nat_is_artifact(bytes, len)) {
+        nat_meta meta;
+        weft_error *e = nat_artifact_unpack(bytes, len, "artifact", &meta, &bytes, &len, &so,
+                                            &so_len);
+        if (e)
+            return e;
+    }
     weft_module *m;
     weft_error *e = modapi_load(engine, bytes, len, &m);
     if (e)
         return e;
-    if ((e = compile_module(m)) != NULL) {
+    if ((e = modapi_prepare(engine, m, so, so_len)) != NULL) {
         module_free(m);
         return e;
     }
@@ -49,6 +82,27 @@ weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t le
     *module = m;
     return NULL;
 }
+
+weft_error *weft_module_compile(weft_engine *engine, const uint8_t *wasm, size_t len,
+                                uint8_t **artifact, size_t *artifact_len)
+{
+    if (!artifact || !artifact_len)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_module_compile: NULL output");
+    *artifact = NULL;
+    *artifact_len = 0;
+    weft_module *m;
+    weft_error *e = modapi_load(engine, wasm, len, &m);
+    if (e)
+        return e;
+    nat_options o = modapi_nat_options(engine);
+    e = nat_build(m, &o, artifact, artifact_len);
+    module_free(m);
+    return e;
+}
+
+void weft_bytes_free(uint8_t *bytes) { free(bytes); }
+
+bool weft_module_is_compiled(const weft_module *m) { return m && m->native; }
 
 weft_error *weft_module_validate(weft_engine *engine, const uint8_t *bytes, size_t len)
 {
@@ -68,8 +122,12 @@ weft_module *weft_module_ref(weft_module *m)
 
 void weft_module_free(weft_module *m)
 {
-    if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
+    if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
+        /* the native code goes first: nothing of the module may run any more */
+        nat_module_free(m->native);
+        m->native = NULL;
         module_free(m);
+    }
 }
 
 uint32_t weft_module_import_count(const weft_module *m) { return m->nimports; }

@@ -15,6 +15,8 @@
 #include "../module/module.h"
 
 struct exec_ctx; /* exec/exec.h */
+struct wn_exec;  /* native/nat_abi.h: compiled code's view of an exec_ctx */
+struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
@@ -32,6 +34,10 @@ struct weft_func {
     void (*finalize)(void *env);
     wm_functype *owned_type; /* host: our copy of the type */
     weft_func *next;         /* store's list of functions it owns */
+    /* Compiled tier (native/): set when the function's module has native code. */
+    void *native;            /* typed C entry, called by compiled callers */
+    void (*nslots)(struct wn_exec *, struct wn_inst *, uint64_t *); /* entry with slots */
+    struct wn_inst *ninst;   /* the instance as compiled code sees it */
 };
 
 struct weft_memory {
@@ -65,13 +71,13 @@ struct weft_global {
 };
 
 /* An element segment at run time: its evaluated references, len 0 once dropped. */
-typedef struct rt_elem {
+typedef struct rt_elem { /* see rt_table_init */
     uint32_t len;
     uintptr_t *items;
 } rt_elem;
 
 /* A data segment at run time: len 0 once dropped. */
-typedef struct rt_data {
+typedef struct rt_data { /* see rt_memory_init */
     uint32_t len;
     const uint8_t *bytes;
 } rt_data;
@@ -87,6 +93,7 @@ struct weft_instance {
     rt_data *datas;      /* module->ndatas */
     weft_func *own_funcs;  /* block of module->nfuncs - nfunc_imports function instances */
     weft_instance *next;   /* store's list */
+    struct wn_inst *native; /* compiled tier: this instance for compiled code, or NULL */
 };
 
 /* What a host function sees of its caller. */
@@ -114,6 +121,16 @@ int64_t memory_grow(weft_memory *m, uint64_t delta_pages);
 weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init);
 /* Grow by delta entries filled with init: old size, or -1. */
 int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init);
+
+/* The bulk operations of both tiers (table.c, memory.c): the range is checked before anything
+ * is written; WEFT_TRAP_NONE on success. Operands are the instructions' u32 values. */
+weft_trap_code rt_table_fill(weft_table *t, uint64_t i, uintptr_t v, uint64_t n);
+weft_trap_code rt_table_copy(weft_table *dt, const weft_table *st, uint64_t d, uint64_t s,
+                             uint64_t n);
+weft_trap_code rt_table_init(weft_table *t, const struct rt_elem *seg, uint64_t d, uint64_t s,
+                             uint64_t n);
+weft_trap_code rt_memory_init(weft_memory *m, const struct rt_data *seg, uint64_t d, uint64_t s,
+                              uint64_t n);
 
 /* func.c: call a host function with slot arguments (nparams slots in, nresults slots out,
  * both at `slots`). The caller instance may be NULL. */

@@ -49,6 +49,35 @@ int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init)
     return old;
 }
 
+weft_trap_code rt_table_fill(weft_table *t, uint64_t i, uintptr_t v, uint64_t n)
+{
+    if (i + n > t->size)
+        return WEFT_TRAP_TABLE_OOB;
+    for (uint64_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+    return WEFT_TRAP_NONE;
+}
+
+weft_trap_code rt_table_copy(weft_table *dt, const weft_table *st, uint64_t d, uint64_t s,
+                             uint64_t n)
+{
+    if (d + n > dt->size || s + n > st->size)
+        return WEFT_TRAP_TABLE_OOB;
+    if (n)
+        memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
+    return WEFT_TRAP_NONE;
+}
+
+weft_trap_code rt_table_init(weft_table *t, const rt_elem *seg, uint64_t d, uint64_t s,
+                             uint64_t n)
+{
+    if (s + n > seg->len || d + n > t->size)
+        return WEFT_TRAP_TABLE_OOB;
+    if (n)
+        memcpy(t->elems + d, seg->items + s, n * sizeof *t->elems);
+    return WEFT_TRAP_NONE;
+}
+
 void table_free(weft_table *t)
 {
     if (!t)

@@ -82,6 +82,22 @@ bool xgrow(void **arr, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* ------------------------------------------------------------------------------------------ */
+/* SHA-256 (util/sha256.c): one-shot, or incremental with init/update/final. */
+typedef struct sha256_ctx {
+    uint32_t h[8];
+    uint64_t total;   /* bytes hashed so far */
+    uint8_t buf[64];  /* a partial block */
+    size_t nbuf;
+} sha256_ctx;
+
+void sha256_init(sha256_ctx *c);
+void sha256_update(sha256_ctx *c, const void *data, size_t len);
+void sha256_final(sha256_ctx *c, uint8_t out[32]);
+void sha256(const void *data, size_t len, uint8_t out[32]);
+/* Lower-case hex of n bytes into out (2n+1 chars, NUL-terminated). */
+void hex_encode(const uint8_t *in, size_t n, char *out);
+
 #define WEFT_UNUSED(x) ((void)(x))
 
 #endif

@@ -1,0 +1,260 @@
+/*
+ * nat_rt.c - compiled code at run time: the services generated code calls (wn_rt), the
+ * compiled-code view of an instance (wn_inst), and the entry into compiled code.
+ *
+ * Compiled code runs on the calling thread's C stack. Each entry (nat_invoke) sets a jmp_buf
+ * in the execution context; a trap anywhere below longjmps back to the innermost entry with
+ * the error. No lock is ever held across a longjmp: every service that takes one returns
+ * before the generated code traps. An entry also fixes how deep the C stack may go (the
+ * thread's stack less a margin for host functions and libc), and every compiled function
+ * checks it on entry, so runaway recursion is a trap, never a crash.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include "native.h"
+#include "nat_abi.h"
+#include "../exec/interp.h"
+#include "../threads/threads.h"
+
+/* What a host function, libc and the unwinding may need below the last compiled frame. */
+#define NAT_STACK_MARGIN (256u * 1024u)
+
+#define NAT_CTX(X) ((exec_ctx *)(void *)(X))
+#define NAT_INST(I) ((weft_instance *)(I)->inst)
+
+__attribute__((noreturn)) static void nat_unwind(exec_ctx *ctx, weft_error *e)
+{
+    ctx->nat_err = e;
+    longjmp(*(jmp_buf *)ctx->nat_jmp, 1);
+}
+
+__attribute__((noreturn)) static void rt_trap_(wn_exec *X, wn_inst *I, uint32_t func,
+                                               uint32_t code, uint32_t offset)
+{
+    exec_ctx *ctx = NAT_CTX(X);
+    if (code == WEFT_TRAP_INTERRUPTED) {
+        /* delivered: the context can run again (as the interpreter does) */
+        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
+        atomic_store(&ctx->cancel.flag, 0);
+    }
+    nat_unwind(ctx, rt_trap((weft_trap_code)code, NAT_INST(I), func, offset));
+}
+
+static void rt_call_(wn_exec *X, wn_inst *I, void *func, uint64_t *slots, uint32_t caller,
+                     uint32_t offset)
+{
+    exec_ctx *ctx = NAT_CTX(X);
+    weft_func *f = func;
+    weft_error *e;
+    (void)caller;
+    (void)offset;
+    if (f->inst)
+        e = exec_invoke(ctx, f, slots); /* an interpreted wasm function */
+    else
+        e = func_call_host(ctx, NAT_INST(I), f, slots);
+    if (e)
+        nat_unwind(ctx, e);
+}
+
+static int rt_type_eq_(const void *a, const void *b) { return wm_functype_eq(a, b); }
+
+static uint32_t rt_mem_grow_(wn_inst *I, uint32_t delta)
+{
+    return (uint32_t)(int32_t)memory_grow(NAT_INST(I)->mems[0], delta);
+}
+
+static void rt_check(wn_exec *X, wn_inst *I, weft_trap_code t, uint32_t func, uint32_t offset)
+{
+    if (t != WEFT_TRAP_NONE)
+        rt_trap_(X, I, func, t, offset);
+}
+
+static void rt_mem_init_(wn_exec *X, wn_inst *I, uint32_t seg, uint32_t d, uint32_t s,
+                         uint32_t n, uint32_t func, uint32_t offset)
+{
+    weft_instance *inst = NAT_INST(I);
+    rt_check(X, I, rt_memory_init(inst->mems[0], &inst->datas[seg], d, s, n), func, offset);
+}
+
+static void rt_data_drop_(wn_inst *I, uint32_t seg) { NAT_INST(I)->datas[seg].len = 0; }
+
+static uint32_t rt_wait_(wn_exec *X, wn_inst *I, uint64_t ea, uint64_t expected, int width,
+                         int64_t timeout, uint32_t func, uint32_t offset)
+{
+    weft_trap_code trap = WEFT_TRAP_NONE;
+    int32_t r = thr_wait(NAT_INST(I)->mems[0], ea, expected, width, timeout,
+                         &NAT_CTX(X)->cancel, &trap);
+    if (r < 0)
+        rt_trap_(X, I, func, trap != WEFT_TRAP_NONE ? trap : WEFT_TRAP_EXPECTED_SHARED, offset);
+    return (uint32_t)r;
+}
+
+static uint32_t rt_notify_(wn_inst *I, uint64_t ea, uint32_t count)
+{
+    return thr_notify(NAT_INST(I)->mems[0], ea, count);
+}
+
+static uintptr_t rt_table_get_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t i, uint32_t func,
+                               uint32_t offset)
+{
+    const weft_table *tab = NAT_INST(I)->tables[t];
+    if (i >= tab->size)
+        rt_trap_(X, I, func, WEFT_TRAP_TABLE_OOB, offset);
+    return tab->elems[i];
+}
+
+static void rt_table_set_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t i, uintptr_t v,
+                          uint32_t func, uint32_t offset)
+{
+    weft_table *tab = NAT_INST(I)->tables[t];
+    if (i >= tab->size)
+        rt_trap_(X, I, func, WEFT_TRAP_TABLE_OOB, offset);
+    tab->elems[i] = v;
+}
+
+static uint32_t rt_table_size_(wn_inst *I, uint32_t t) { return NAT_INST(I)->tables[t]->size; }
+
+static uint32_t rt_table_grow_(wn_inst *I, uint32_t t, uintptr_t init, uint32_t n)
+{
+    return (uint32_t)(int32_t)table_grow(NAT_INST(I)->tables[t], n, init);
+}
+
+static void rt_table_fill_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t i, uintptr_t v,
+                           uint32_t n, uint32_t func, uint32_t offset)
+{
+    rt_check(X, I, rt_table_fill(NAT_INST(I)->tables[t], i, v, n), func, offset);
+}
+
+static void rt_table_copy_(wn_exec *X, wn_inst *I, uint32_t dt, uint32_t st, uint32_t d,
+                           uint32_t s, uint32_t n, uint32_t func, uint32_t offset)
+{
+    weft_instance *inst = NAT_INST(I);
+    rt_check(X, I, rt_table_copy(inst->tables[dt], inst->tables[st], d, s, n), func, offset);
+}
+
+static void rt_table_init_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t seg, uint32_t d,
+                           uint32_t s, uint32_t n, uint32_t func, uint32_t offset)
+{
+    weft_instance *inst = NAT_INST(I);
+    rt_check(X, I, rt_table_init(inst->tables[t], &inst->elems[seg], d, s, n), func, offset);
+}
+
+static void rt_elem_drop_(wn_inst *I, uint32_t seg)
+{
+    rt_elem *re = &NAT_INST(I)->elems[seg];
+    free(re->items);
+    re->items = NULL;
+    re->len = 0;
+}
+
+static const wn_rt nat_services = {
+    rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
+    rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
+    rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
+    rt_elem_drop_,
+};
+
+/* ---- instances ------------------------------------------------------------------------------ */
+
+void nat_instance_free(weft_instance *inst)
+{
+    wn_inst *ni = inst->native;
+    if (!ni)
+        return;
+    free(ni->globals);
+    free(ni->funcs);
+    free(ni->tables);
+    free(ni->types);
+    free(ni);
+    inst->native = NULL;
+}
+
+weft_error *nat_instance_attach(weft_instance *inst)
+{
+    const weft_module *m = inst->module;
+    const nat_module *nm = m->native;
+    if (!nm)
+        return NULL;
+    wn_inst *ni = calloc(1, sizeof *ni);
+    if (!ni)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    inst->native = ni;
+    ni->globals = xcalloc(m->nglobals ? m->nglobals : 1, sizeof *ni->globals);
+    ni->funcs = xcalloc(m->nfuncs ? m->nfuncs : 1, sizeof *ni->funcs);
+    ni->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *ni->tables);
+    ni->types = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *ni->types);
+    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types) {
+        nat_instance_free(inst);
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
+    }
+    if (m->nmems) {
+        ni->mem0 = inst->mems[0]->base;
+        ni->mem0_size = &inst->mems[0]->size;
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        ni->globals[i] = &inst->globals[i]->val;
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        ni->funcs[i] = inst->funcs[i];
+    for (uint32_t i = 0; i < m->ntables; i++)
+        ni->tables[i] = inst->tables[i];
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        ni->types[i] = &m->types[m->type_canon[i]];
+    ni->rt = &nat_services;
+    ni->inst = inst;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        weft_func *f = inst->funcs[i];
+        f->native = nm->tab->entry[i - m->nfunc_imports];
+        f->nslots = nm->tab->slots[i - m->nfunc_imports];
+        f->ninst = ni;
+    }
+    return NULL;
+}
+
+/* ---- entering compiled code ------------------------------------------------------------------ */
+
+/* The lowest address compiled code may use on this thread's stack. */
+static uintptr_t nat_stack_floor(void)
+{
+    pthread_attr_t attr;
+    void *lo = NULL;
+    size_t size = 0;
+    char here;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        pthread_attr_getstack(&attr, &lo, &size);
+        pthread_attr_destroy(&attr);
+    }
+    if (!lo || size <= 2 * NAT_STACK_MARGIN) /* unknown: allow 1 MiB below here */
+        return (uintptr_t)&here - (1u << 20);
+    return (uintptr_t)lo + NAT_STACK_MARGIN;
+}
+
+weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
+{
+    jmp_buf jb;
+    void *outer = ctx->nat_jmp;
+    weft_error *err = NULL;
+    if (!outer) {
+        /* the outermost entry on this context: find the stack of the thread running it
+         * (pthread_getattr_np reads /proc for the main thread, so only when it changes) */
+        pthread_t self = pthread_self();
+        if (!ctx->nat_thread_known || !pthread_equal(ctx->nat_thread, self)) {
+            ctx->nat_stack_limit = nat_stack_floor();
+            ctx->nat_thread = self;
+            ctx->nat_thread_known = true;
+        }
+    }
+    if (ctx->reentry >= EXEC_MAX_REENTRY)
+        return rt_trap(WEFT_TRAP_STACK_EXHAUSTED, f->inst, f->index, WEFT_NO_OFFSET);
+    ctx->reentry++;
+    ctx->nat_jmp = &jb;
+    if (setjmp(jb) == 0)
+        f->nslots((wn_exec *)(void *)ctx, f->ninst, slots);
+    else
+        err = ctx->nat_err;
+    ctx->nat_err = NULL;
+    ctx->nat_jmp = outer;
+    ctx->reentry--;
+    return err;
+}
