@@ -70,7 +70,7 @@ run() {
 
 WARN="-Wall -Wextra -pedantic -Werror"
 INC="-I$ROOT/include"
-LIBS="$LIB -lpthread -lm"
+LIBS="$LIB -lpthread -lm -ldl"
 for src in "$ROOT"/tests/capi/*.c; do
     name=$(basename "$src" .c)
     if compile "$name (gcc)" "$OUT/$name" gcc -std=c11 $WARN $INC -O1 -g $SAN "$src" $LIBS; then
