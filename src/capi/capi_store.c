@@ -276,15 +276,14 @@ static void obj_set_host_info(capi_obj *o, void *info, void (*finalizer)(void *)
         return r && is_kind(r->base.kind) ? (const wasm_##name##_t *)(const void *)r : NULL;  \
     }
 
-#define CAPI_IS(K) (k) == (K)
-static bool is_func(uint8_t k) { return CAPI_IS(CAPI_FUNC); }
-static bool is_global(uint8_t k) { return CAPI_IS(CAPI_GLOBAL); }
-static bool is_table(uint8_t k) { return CAPI_IS(CAPI_TABLE); }
-static bool is_memory(uint8_t k) { return CAPI_IS(CAPI_MEMORY); }
-static bool is_instance(uint8_t k) { return CAPI_IS(CAPI_INSTANCE); }
-static bool is_foreign(uint8_t k) { return CAPI_IS(CAPI_FOREIGN); }
-static bool is_module(uint8_t k) { return CAPI_IS(CAPI_MODULE); }
-static bool is_trap(uint8_t k) { return CAPI_IS(CAPI_TRAP); }
+static bool is_func(uint8_t k) { return k == CAPI_FUNC; }
+static bool is_global(uint8_t k) { return k == CAPI_GLOBAL; }
+static bool is_table(uint8_t k) { return k == CAPI_TABLE; }
+static bool is_memory(uint8_t k) { return k == CAPI_MEMORY; }
+static bool is_instance(uint8_t k) { return k == CAPI_INSTANCE; }
+static bool is_foreign(uint8_t k) { return k == CAPI_FOREIGN; }
+static bool is_module(uint8_t k) { return k == CAPI_MODULE; }
+static bool is_trap(uint8_t k) { return k == CAPI_TRAP; }
 static bool is_extern(uint8_t k) { return k >= CAPI_FUNC && k <= CAPI_MEMORY; }
 
 CAPI_REF_BASE(ref)

@@ -85,11 +85,8 @@ int main(void)
     wasm_extern_t *externs[5];
     for (int i = 0; i < 5; i++)
         externs[i] = wasm_func_as_extern(funcs[i]);
-    wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
-    wasm_instance_t *instance = wasm_instance_new(store, module, &imports, NULL);
-    CHECK(instance != NULL);
     wasm_extern_vec_t exports;
-    wasm_instance_exports(instance, &exports);
+    wasm_instance_t *instance = instantiate(store, module, externs, 5, &exports);
     CHECK(exports.size == 5);
 
     /* A host function is callable directly too. */

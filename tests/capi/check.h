@@ -67,6 +67,24 @@ static inline wasm_module_t *load_module(wasm_store_t *store, const char *name)
     return m;
 }
 
+/* Instantiate module with the n imports given (in the module's import order) and take its
+ * exports into *x (empty when instantiation fails, which is a failed check). */
+static inline wasm_instance_t *instantiate(wasm_store_t *store, const wasm_module_t *module,
+                                           wasm_extern_t **imports, size_t n,
+                                           wasm_extern_vec_t *x)
+{
+    wasm_extern_vec_t v;
+    v.size = n;
+    v.data = imports;
+    wasm_instance_t *inst = wasm_instance_new(store, module, &v, NULL);
+    check_record(inst != NULL, "instantiate", __LINE__);
+    if (inst)
+        wasm_instance_exports(inst, x);
+    else
+        wasm_extern_vec_new_empty(x);
+    return inst;
+}
+
 /* Export i of an instance's exports, as the kind wanted (NULL and a failed check if not). */
 static inline wasm_func_t *export_func(const wasm_extern_vec_t *x, size_t i)
 {

@@ -52,11 +52,8 @@ int main(void)
     wasm_extern_t *externs[] = {wasm_global_as_extern(ci), wasm_global_as_extern(vi),
                                 wasm_global_as_extern(vf), wasm_global_as_extern(cd),
                                 wasm_global_as_extern(vr)};
-    wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
-    wasm_instance_t *instance = wasm_instance_new(store, module, &imports, NULL);
-    CHECK(instance != NULL);
     wasm_extern_vec_t x;
-    wasm_instance_exports(instance, &x);
+    wasm_instance_t *instance = instantiate(store, module, externs, 5, &x);
     CHECK(x.size == 11);
     wasm_global_t *exp_i32 = wasm_extern_as_global(x.data[0]);
     wasm_global_t *exp_f64 = wasm_extern_as_global(x.data[1]);

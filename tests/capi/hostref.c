@@ -150,11 +150,8 @@ int main(void)
     wasm_func_t *host = wasm_func_new(store, t, echo);
     wasm_functype_delete(t);
     wasm_extern_t *imp[] = {wasm_func_as_extern(host)};
-    wasm_extern_vec_t imports = WASM_ARRAY_VEC(imp);
-    wasm_instance_t *inst = wasm_instance_new(store, module, &imports, NULL);
-    CHECK(inst != NULL);
     wasm_extern_vec_t x;
-    wasm_instance_exports(inst, &x);
+    wasm_instance_t *inst = instantiate(store, module, imp, 1, &x);
     CHECK(x.size == 10);
     if (x.size != 10)
         return check_summary();

@@ -63,11 +63,8 @@ int main(void)
     wasm_func_t *host = wasm_func_new(store, type, swap);
     wasm_functype_delete(type);
     wasm_extern_t *imp[] = {wasm_func_as_extern(host)};
-    wasm_extern_vec_t imports = WASM_ARRAY_VEC(imp);
-    wasm_instance_t *instance = wasm_instance_new(store, module, &imports, NULL);
-    CHECK(instance != NULL);
     wasm_extern_vec_t x;
-    wasm_instance_exports(instance, &x);
+    wasm_instance_t *instance = instantiate(store, module, imp, 1, &x);
 
     wasm_val_t in[4] = {WASM_I32_VAL(-1), WASM_I64_VAL(INT64_MAX), WASM_F32_VAL(1.25f),
                         WASM_F64_VAL(-0.5)};

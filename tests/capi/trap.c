@@ -96,11 +96,8 @@ int main(void)
     wasm_func_t *host = wasm_func_new_with_env(store, t, abort_cb, store, NULL);
     wasm_functype_delete(t);
     wasm_extern_t *imp[] = {wasm_func_as_extern(host)};
-    wasm_extern_vec_t imports = WASM_ARRAY_VEC(imp);
-    wasm_instance_t *inst = wasm_instance_new(store, module, &imports, NULL);
-    CHECK(inst != NULL);
     wasm_extern_vec_t x;
-    wasm_instance_exports(inst, &x);
+    wasm_instance_t *inst = instantiate(store, module, imp, 1, &x);
     CHECK(x.size == 4);
 
     CHECK(call_i32(export_func(&x, 0), 1, 5, 0) == 2);
