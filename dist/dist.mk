@@ -60,4 +60,4 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libweft.so $(DESTDIR)$(MANDIR)/man1/weft.1 \
 	    $(DESTDIR)$(PKGCONFIGDIR)/weft.pc \
 	    $(HEADERS:include/%=$(DESTDIR)$(INCLUDEDIR)/weft/%)
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/weft 2>/dev/null
+	rmdir $(DESTDIR)$(INCLUDEDIR)/weft 2>/dev/null || true
