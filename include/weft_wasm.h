@@ -29,7 +29,9 @@ extern "C" {
  * carry a v128, so a call whose signature holds one fails with a trap. */
 #define WEFT_WASM_V128 ((wasm_valkind_t)4)
 
-/* Copy a weft configuration into a wasm.h configuration (wasm_engine_new_with_config). */
+/* Copy a weft configuration into a wasm.h configuration (wasm_engine_new_with_config): the
+ * limits, the features, the tier (WEFT_TIER_COMPILED runs modules as native code). Strings
+ * in it (cache_dir) must stay valid until the engine is made. */
 WASM_API_EXTERN void weft_wasm_config_set(wasm_config_t *config, const weft_config *cfg);
 
 /* A memory type for a shared memory (it needs a maximum: limits->max other than

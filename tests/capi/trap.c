@@ -23,14 +23,15 @@ static char *message_of(const wasm_trap_t *t, char *buf, size_t n)
     return buf;
 }
 
-static void check_divide(const wasm_func_t *divide, const wasm_instance_t *inst)
+static size_t check_divide(const wasm_func_t *divide, const wasm_instance_t *inst)
 {
+    size_t where = 0;
     wasm_val_t a[1] = {WASM_I32_VAL(0)}, r[1] = {WASM_INIT_VAL};
     wasm_val_vec_t args = WASM_ARRAY_VEC(a), res = WASM_ARRAY_VEC(r);
     wasm_trap_t *trap = wasm_func_call(divide, &args, &res);
     CHECK(trap != NULL);
     if (!trap)
-        return;
+        return 0;
     char buf[128];
     CHECK(strcmp(message_of(trap, buf, sizeof buf), "integer divide by zero") == 0);
     /* The origin is $inner (function 1), not the exported caller: weft records the
@@ -54,8 +55,10 @@ static void check_divide(const wasm_func_t *divide, const wasm_instance_t *inst)
     CHECK(tc.size == trace.size);
     wasm_frame_vec_delete(&tc);
     wasm_frame_vec_delete(&trace);
+    where = origin ? wasm_frame_module_offset(origin) : 0;
     wasm_frame_delete(origin);
     wasm_trap_delete(trap);
+    return where;
 }
 
 static void check_trap_object(wasm_store_t *store)
@@ -82,6 +85,46 @@ static void check_trap_object(wasm_store_t *store)
     wasm_trap_delete(t);
 }
 
+/* The same trap from native code: an engine of the compiled tier (weft_config.tier, through
+ * weft_wasm_config_set; no cache) runs the module through the system C compiler, and the
+ * trap names the same function and place as the interpreter's. */
+static void check_compiled_tier(size_t interp_offset)
+{
+    weft_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.tier = WEFT_TIER_COMPILED;
+    cfg.cache_dir = "";
+    wasm_config_t *config = wasm_config_new();
+    weft_wasm_config_set(config, &cfg);
+    wasm_engine_t *engine = wasm_engine_new_with_config(config);
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = load_module(store, "trap");
+    wasm_functype_t *t = wasm_functype_new_0_0();
+    wasm_func_t *host = wasm_func_new_with_env(store, t, abort_cb, store, NULL);
+    wasm_functype_delete(t);
+    wasm_extern_t *imp[] = {wasm_func_as_extern(host)};
+    wasm_extern_vec_t x;
+    wasm_instance_t *inst = module ? instantiate(store, module, imp, 1, &x) : NULL;
+    CHECK(module && weft_module_is_compiled(weft_wasm_module_weft(module)));
+    if (inst) {
+        CHECK(call_i32(export_func(&x, 0), 1, 5, 0) == 2);
+        wasm_val_t a[1] = {WASM_I32_VAL(0)}, r[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t args = WASM_ARRAY_VEC(a), res = WASM_ARRAY_VEC(r);
+        wasm_trap_t *trap = wasm_func_call(export_func(&x, 0), &args, &res);
+        wasm_frame_t *origin = trap ? wasm_trap_origin(trap) : NULL;
+        CHECK(origin && wasm_frame_func_index(origin) == 1 &&
+              wasm_frame_module_offset(origin) == interp_offset);
+        wasm_frame_delete(origin);
+        wasm_trap_delete(trap);
+        wasm_extern_vec_delete(&x);
+    }
+    wasm_instance_delete(inst);
+    wasm_func_delete(host);
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+    wasm_engine_delete(engine);
+}
+
 static int finalized;
 static void on_trap_free(void *info) { finalized += *(int *)info; }
 
@@ -101,7 +144,7 @@ int main(void)
     CHECK(x.size == 4);
 
     CHECK(call_i32(export_func(&x, 0), 1, 5, 0) == 2);
-    check_divide(export_func(&x, 0), inst);
+    size_t divide_at = check_divide(export_func(&x, 0), inst);
 
     char buf[128];
     wasm_val_vec_t none = WASM_EMPTY_VEC;
@@ -130,6 +173,7 @@ int main(void)
     CHECK(call_i32(export_func(&x, 0), 1, 2, 0) == 5);
 
     check_trap_object(store);
+    check_compiled_tier(divide_at);
     wasm_extern_vec_delete(&x);
     wasm_func_delete(host);
     wasm_instance_delete(inst);
