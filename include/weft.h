@@ -216,6 +216,13 @@ weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t le
 weft_error *weft_module_compile(weft_engine *engine, const uint8_t *wasm, size_t len,
                                 uint8_t **artifact, size_t *artifact_len);
 void weft_bytes_free(uint8_t *bytes);
+/* Whether bytes look like an artifact (its magic; weft_module_new checks the rest). */
+bool weft_is_artifact(const uint8_t *bytes, size_t len);
+/* The compiled tier's cache directory: dir if non-NULL, else $WEFT_CACHE_DIR, else
+ * $XDG_CACHE_HOME/weft, else ~/.cache/weft. */
+weft_error *weft_cache_dir(const char *dir, char *out, size_t n);
+/* Remove the artifacts of the cache in dir (NULL: the default) and count them. */
+weft_error *weft_cache_clean(const char *dir, size_t *files, uint64_t *bytes);
 /* Whether the module runs native code (compiled tier). */
 bool weft_module_is_compiled(const weft_module *m);
 

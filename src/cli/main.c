@@ -178,6 +178,38 @@ static const char *cli_set_max_threads(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+static const char *cli_set_compile(cli_run_opts *o, const char *v)
+{
+    (void)v;
+    o->cfg.tier = WEFT_TIER_COMPILED;
+    return NULL;
+}
+
+static const char *cli_set_cache_dir(cli_run_opts *o, const char *v)
+{
+    if (!*v)
+        return "needs a directory";
+    o->cfg.cache_dir = v;
+    return NULL;
+}
+
+static const char *cli_set_opt_level(cli_run_opts *o, const char *v)
+{
+    if (v[0] < '0' || v[0] > '3' || v[1])
+        return "must be 0, 1, 2 or 3";
+    o->cfg.compile_opt = (uint32_t)(v[0] - '0') + WEFT_OPT_O0;
+    return NULL;
+}
+
+static const char *cli_set_jobs(cli_run_opts *o, const char *v)
+{
+    uint64_t n;
+    if (!cli_parse_size(v, &n) || n == 0 || n > 1024)
+        return "must be a number of processes (1-1024)";
+    o->cfg.compile_jobs = (int)n;
+    return NULL;
+}
+
 static const cli_option cli_run_options[] = {
     {"--invoke", "NAME", "call the exported function NAME with ARGS and print its results,\n"
                          "                       instead of running the WASI command (_start)",
@@ -195,6 +227,16 @@ static const cli_option cli_run_options[] = {
     {"--max-memory", "SIZE", "limit any one linear memory to SIZE bytes (K, M, G suffixes)",
      cli_set_max_memory},
     {"--max-threads", "N", "limit the threads a guest may spawn", cli_set_max_threads},
+    {"--compile", NULL, "run native code made by the system C compiler (the compiled tier),\n"
+                        "                       through the cache: the first run compiles, later\n"
+                        "                       runs load the cached code",
+     cli_set_compile},
+    {"--cache-dir", "DIR", "the compiled tier's cache (default: $WEFT_CACHE_DIR, else\n"
+                           "                       $XDG_CACHE_HOME/weft, else ~/.cache/weft)",
+     cli_set_cache_dir},
+    {"--opt-level", "N", "the C compiler's optimisation level, 0-3 (default 2)",
+     cli_set_opt_level},
+    {"--jobs", "N", "compiler processes at a time (default: one per CPU)", cli_set_jobs},
 };
 #define CLI_NRUN_OPTIONS (sizeof cli_run_options / sizeof cli_run_options[0])
 
@@ -542,7 +584,7 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
         fprintf(stderr, "weft: %s: %s\n", r->file, why);
         return CLI_EXIT_FAIL;
     }
-    if (len < 4 || memcmp(r->bytes, "\0asm", 4) != 0) {
+    if ((len < 4 || memcmp(r->bytes, "\0asm", 4) != 0) && !weft_is_artifact(r->bytes, len)) {
         fprintf(stderr, "weft: %s: not a WebAssembly module (it does not start with \\0asm%s)\n",
                 r->file, len && r->bytes[0] == '(' ? "; a text module? wat2wasm converts it" : "");
         return CLI_EXIT_FAIL;
@@ -708,6 +750,147 @@ static int cli_cmd_validate(int argc, char **argv)
     return status;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* weft compile, weft cache                                                                   */
+
+#define CLI_COMPILE_USAGE "usage: weft compile [-o FILE.cwasm] [--opt-level N] [-j N] FILE.wasm\n"
+
+static void cli_compile_usage(FILE *f)
+{
+    fprintf(f, CLI_COMPILE_USAGE
+               "  Translates FILE.wasm to C, builds it with the system C compiler ($CC, else cc)\n"
+               "  and writes an artifact (default: FILE.cwasm) that `weft run` runs as native\n"
+               "  code, without a compiler. An artifact is native code: run only artifacts you\n"
+               "  made or trust as you trust a program binary.\n"
+               "  -o FILE          where to write the artifact\n"
+               "  --opt-level N    the C compiler's optimisation level, 0-3 (default 2)\n"
+               "  -j, --jobs N     compiler processes at a time (default: one per CPU)\n");
+}
+
+/* The artifact's default name: FILE.wasm -> FILE.cwasm, else FILE.cwasm appended. */
+static char *cli_artifact_name(const char *file)
+{
+    size_t n = strlen(file);
+    bool ext = n > 5 && strcmp(file + n - 5, ".wasm") == 0;
+    char *out = malloc(n + 7);
+    if (out)
+        snprintf(out, n + 7, "%.*s.cwasm", (int)(ext ? n - 5 : n), file);
+    return out;
+}
+
+static int cli_write_file(const char *path, const uint8_t *bytes, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "weft: %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int cli_cmd_compile(int argc, char **argv)
+{
+    cli_run_opts o;
+    const char *file = NULL, *out = NULL;
+    memset(&o, 0, sizeof o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *bad = NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_compile_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        bool takes = strcmp(a, "-o") == 0 || strcmp(a, "--opt-level") == 0 ||
+                     strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0;
+        if (takes && i + 1 >= argc) {
+            fprintf(stderr, "weft compile: %s needs a value\n" CLI_COMPILE_USAGE, a);
+            return CLI_EXIT_USAGE;
+        }
+        if (strcmp(a, "-o") == 0)
+            out = argv[++i];
+        else if (strcmp(a, "--opt-level") == 0)
+            bad = cli_set_opt_level(&o, argv[++i]);
+        else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0)
+            bad = cli_set_jobs(&o, argv[++i]);
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "weft compile: unknown option %s\n" CLI_COMPILE_USAGE, a);
+            return CLI_EXIT_USAGE;
+        } else if (!file)
+            file = a;
+        else {
+            fprintf(stderr, CLI_COMPILE_USAGE);
+            return CLI_EXIT_USAGE;
+        }
+        if (bad) {
+            fprintf(stderr, "weft compile: %s %s: %s\n", a, argv[i], bad);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, CLI_COMPILE_USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    char why[256];
+    size_t len, alen = 0;
+    uint8_t *bytes = cli_read_file(file, &len, why, sizeof why), *art = NULL;
+    if (!bytes) {
+        fprintf(stderr, "weft: %s: %s\n", file, why);
+        return CLI_EXIT_FAIL;
+    }
+    char *dflt = out ? NULL : cli_artifact_name(file);
+    weft_engine *engine = weft_engine_new(&o.cfg);
+    weft_error *e = engine ? weft_module_compile(engine, bytes, len, &art, &alen) : NULL;
+    int status = CLI_EXIT_OK;
+    if (!engine || (!out && !dflt)) {
+        fprintf(stderr, "weft: out of memory\n");
+        status = CLI_EXIT_FAIL;
+    } else if (e) {
+        cli_print_error(file, e);
+        weft_error_free(e);
+        status = CLI_EXIT_FAIL;
+    } else {
+        status = cli_write_file(out ? out : dflt, art, alen);
+    }
+    weft_bytes_free(art);
+    weft_engine_free(engine);
+    free(dflt);
+    free(bytes);
+    return status;
+}
+
+static int cli_cmd_cache(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int i = 1;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: weft cache clean [--cache-dir DIR]\n"
+               "  Removes the compiled tier's cached artifacts (from DIR, else\n"
+               "  $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else ~/.cache/weft).\n");
+        return CLI_EXIT_OK;
+    }
+    if (argc < 2 || strcmp(argv[i++], "clean") != 0 ||
+        (argc > 2 && (argc != 4 || strcmp(argv[2], "--cache-dir") != 0))) {
+        fprintf(stderr, "usage: weft cache clean [--cache-dir DIR]\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (argc == 4)
+        dir = argv[3];
+    char path[4096];
+    size_t files = 0;
+    uint64_t bytes = 0;
+    weft_error *e = weft_cache_dir(dir, path, sizeof path);
+    if (!e)
+        e = weft_cache_clean(path, &files, &bytes);
+    if (e) {
+        fprintf(stderr, "weft: %s\n", weft_error_message(e));
+        weft_error_free(e);
+        return CLI_EXIT_FAIL;
+    }
+    printf("%s: removed %zu artifacts (%" PRIu64 " bytes)\n", path, files, bytes);
+    return CLI_EXIT_OK;
+}
+
 /* One line per feature weft knows: "yes" or "no". `--list` prints the supported ones on one
  * line, as weft_features() gives them. */
 static int cli_cmd_features(int argc, char **argv)
@@ -735,6 +918,8 @@ static void cli_usage(FILE *f)
             "commands:\n"
             "  run [OPTIONS] FILE.wasm [ARGS...]  run a WASI command, or one export (--invoke)\n"
             "  validate FILE.wasm                 decode and validate a module\n"
+            "  compile [-o OUT] FILE.wasm         compile to native code (an artifact, .cwasm)\n"
+            "  cache clean                        empty the compiled tier's cache\n"
             "  wast [--counts] SCRIPT.json        run a spec test script (wast2json output)\n"
             "  features                           list what this build supports\n"
             "  help [COMMAND]                     show this help, or a command's\n"
@@ -752,6 +937,8 @@ static const struct cli_command {
 } cli_commands[] = {
     {"run", cli_cmd_run},
     {"validate", cli_cmd_validate},
+    {"compile", cli_cmd_compile},
+    {"cache", cli_cmd_cache},
     {"wast", cli_wast_main},
     {"features", cli_cmd_features},
     {"help", cli_cmd_help},

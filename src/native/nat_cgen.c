@@ -242,6 +242,7 @@ typedef struct cg {
     size_t capused;
     cg_ctrl *ctl;
     size_t nctl, capctl;
+    bool uses_mem;         /* the body reads mb and ms (memory 0's base and size) */
     bool dead;             /* the code being read is unreachable */
     uint32_t dead_depth;   /* blocks opened inside unreachable code */
     uint32_t labels;
@@ -643,6 +644,7 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
 
 static void cg_load(cg *c, const wi_instr *in)
 {
+    c->uses_mem = true;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
@@ -656,6 +658,7 @@ static void cg_load(cg *c, const wi_instr *in)
 
 static void cg_store(cg *c, const wi_instr *in)
 {
+    c->uses_mem = true;
     unsigned k = in->op - 0x36;
     const char *v = cg_top(c, 0), *addr = cg_top(c, 1);
     OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_ = (%s)%s; "
@@ -667,6 +670,7 @@ static void cg_store(cg *c, const wi_instr *in)
 
 static void cg_memory_op(cg *c, const wi_instr *in)
 {
+    c->uses_mem = true;
     uint32_t o = OFF(in);
     switch (in->op) {
     case 0x3F:
@@ -722,17 +726,19 @@ static void cg_atomic(cg *c, const wi_instr *in)
                                        "__atomic_fetch_xor", "__atomic_exchange_n"};
     uint32_t sub = in->op & 0xFFFFu, o = OFF(in);
     unsigned long long off = (unsigned long long)in->imm;
+    c->uses_mem = true;
     char a0[24], a1[24], a2[24];
     if (sub == 0x03) {
         OUT("__atomic_thread_fence(__ATOMIC_SEQ_CST);\n");
         return;
     }
     if (sub <= 0x02) {
-        unsigned w = sub == 0x00 ? 4 : sub == 0x01 ? 4 : 8;
-        snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
+        unsigned w = sub == 0x02 ? 8 : 4;
+        bool notify = sub == 0x00;
+        snprintf(a0, sizeof a0, "%s", notify ? "" : cg_top(c, 2));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
-        if (sub == 0x00) { /* notify addr count */
+        if (notify) { /* notify addr count */
             cg_pop(c, 2);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, 4, %u, %u); %s = "
                 "I->rt->notify(I, e_, %s); }\n",
@@ -1186,6 +1192,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     c->fidx = f;
     c->nstk = c->nctl = 0;
     c->dead = false;
+    c->uses_mem = false;
     c->dead_depth = 0;
     c->labels = 0;
     if (c->capused)
@@ -1215,6 +1222,9 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
                           cg_ctype(l == 0 ? WEFT_I32 : l == 1 ? WEFT_I64 : l == 2 ? WEFT_F32
                                           : l == 3 ? WEFT_F64 : WEFT_FUNCREF),
                           h, cg_letters[l]);
+    /* memory 0's base, and a lower bound of its size (WN_CHK) */
+    if (c->uses_mem)
+        tx_printf(decl, "uint8_t *const mb = I->mem0; uint64_t ms = wn_msize(I);\n");
     return !c->bug;
 }
 
@@ -1283,9 +1293,7 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
         }
         tx_printf(&defs, "WN_HID ");
         cg_signature(&defs, m, f);
-        tx_printf(&defs, " {\n%s%suint8_t *const mb = I->mem0; uint64_t ms = "
-                         "I->mem0 ? wn_msize(I) : 0; (void)mb; (void)ms;\n",
-                  decl.p ? decl.p : "", "");
+        tx_printf(&defs, " {\n%s", decl.p ? decl.p : "");
         tx_put(&defs, body.p ? body.p : "", body.len);
         tx_printf(&defs, "}\n");
         cg_wrapper(&defs, m, f);

@@ -4,6 +4,18 @@
 
 #include "runtime.h"
 
+/* WEFT_TIER=compiled (or interp) and WEFT_OPT_LEVEL=0..3 choose the tier and the C
+ * compiler's level where the configuration leaves them at their defaults, so that a program
+ * embedding weft, and every test suite, can be run on compiled code unchanged. */
+static void engine_env_defaults(weft_config *cfg)
+{
+    const char *tier = getenv("WEFT_TIER"), *opt = getenv("WEFT_OPT_LEVEL");
+    if (cfg->tier == WEFT_TIER_INTERP && tier && strcmp(tier, "compiled") == 0)
+        cfg->tier = WEFT_TIER_COMPILED;
+    if (cfg->compile_opt == WEFT_OPT_DEFAULT && opt && opt[0] >= '0' && opt[0] <= '3' && !opt[1])
+        cfg->compile_opt = (uint32_t)(opt[0] - '0') + WEFT_OPT_O0;
+}
+
 weft_engine *weft_engine_new(const weft_config *cfg)
 {
     weft_engine *e = calloc(1, sizeof *e);
@@ -11,6 +23,7 @@ weft_engine *weft_engine_new(const weft_config *cfg)
         return NULL;
     if (cfg)
         e->cfg = *cfg;
+    engine_env_defaults(&e->cfg);
     if (e->cfg.cache_dir && !(e->cfg.cache_dir = xstrdup(e->cfg.cache_dir))) {
         free(e);
         return NULL;

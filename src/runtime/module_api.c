@@ -104,6 +104,20 @@ void weft_bytes_free(uint8_t *bytes) { free(bytes); }
 
 bool weft_module_is_compiled(const weft_module *m) { return m && m->native; }
 
+bool weft_is_artifact(const uint8_t *bytes, size_t len) { return nat_is_artifact(bytes, len); }
+
+weft_error *weft_cache_dir(const char *dir, char *out, size_t n)
+{
+    return nat_cache_dir(dir, out, n);
+}
+
+weft_error *weft_cache_clean(const char *dir, size_t *files, uint64_t *bytes)
+{
+    char path[4096];
+    weft_error *e = nat_cache_dir(dir, path, sizeof path);
+    return e ? e : nat_cache_clean(path, files, bytes);
+}
+
 weft_error *weft_module_validate(weft_engine *engine, const uint8_t *bytes, size_t len)
 {
     weft_module *m;

@@ -34,10 +34,14 @@ def parse_seeds(args):
     return seeds
 
 
-def run_weft(weft, wasm):
+def run_weft(weft, wasm, compiled=None):
+    """weft's answer; compiled: None for the interpreter, else the compiled tier's cache dir."""
+    cmd = [weft, "run"]
+    if compiled:
+        cmd += ["--compile", "--opt-level", "1", "--jobs", "1", "--cache-dir", compiled]
     try:
-        p = subprocess.run([weft, "run", "--invoke", "run", wasm], capture_output=True,
-                           text=True, timeout=20)
+        p = subprocess.run(cmd + ["--invoke", "run", wasm], capture_output=True,
+                           text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return "timeout"
     if p.returncode == 134 and p.stderr.startswith("trap"):
@@ -76,6 +80,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--regress")
+    ap.add_argument("--compiled", type=int, default=-1,
+                    help="also run this many cases (-1: all) under the compiled tier")
     ap.add_argument("--keep", action="store_true", help="keep every module, not only failures")
     ap.add_argument("seeds", nargs="*")
     a = ap.parse_args()
@@ -104,8 +110,14 @@ def main():
         ok, err = assemble(wat, wasm)
         if not ok:
             return name, wat, wasm, exp, "wat2wasm: " + err[:300]
-        return name, wat, wasm, exp, run_weft(a.weft, wasm)
+        got = run_weft(a.weft, wasm)
+        if case in compiled_cases:
+            nat = run_weft(a.weft, wasm, os.path.join(a.out, "cache"))
+            if nat != got:
+                got = "interpreter %s, compiled tier %s" % (got, nat)
+        return name, wat, wasm, exp, got
 
+    compiled_cases = set(cases if a.compiled < 0 else cases[:a.compiled])
     with cf.ThreadPoolExecutor(a.jobs) as ex:
         done = list(ex.map(prepare, cases))
     need_node = [d[2] for d in done if d[3] is None and not d[4].startswith("wat2wasm")]

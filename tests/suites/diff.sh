@@ -33,7 +33,10 @@ fi
 
 OUT=$BUILD/diff
 mkdir -p "$OUT" && rm -f "$OUT"/fail-*.wat
-timeout 600 python3 "$SRC/diff/diff.py" --weft "$WEFT" --out "$OUT" --regress "$SRC/diff/regress" $SEEDS
+# DIFF_COMPILED: how many cases also run under the compiled tier (-1: all; needs a C compiler)
+compiled=${DIFF_COMPILED:-200}
+command -v "${CC:-cc}" >/dev/null 2>&1 || compiled=0
+timeout 900 python3 "$SRC/diff/diff.py" --weft "$WEFT" --out "$OUT" --regress "$SRC/diff/regress" --compiled "$compiled" $SEEDS
 st=$?
 if [ $st -eq 124 ]; then
     echo "FAIL: timed out"
