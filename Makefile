@@ -31,7 +31,7 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
 
 # The compiled tier pastes these headers into every C unit it generates (semantics written
 # once: the generated code calls the interpreter's own helpers).
-PRELUDE_HDRS = include/weft.h src/exec/numeric.h src/native/nat_abi.h
+PRELUDE_HDRS = include/weft.h src/exec/numeric.h src/exec/simd.h src/native/nat_abi.h
 $(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) Makefile
 	@mkdir -p $(dir $@)
 	{ echo 'static const char nat_prelude_text[] ='; \

@@ -5,8 +5,10 @@
 # against wasi-libc), runs each RUNS times natively, under weft and under node (node:wasi,
 # when node is installed), checks that every engine printed the native build's checksum,
 # and prints the median whole-process times with the ratios weft/native and weft/node and
-# their geometric means. Then the start-up costs: translating a generated ~10 MB module and
-# the memory each extra thread (store + instance over a shared memory) costs.
+# their geometric means. Then the SIMD programs (bench/simd/*.c), each built for wasm with
+# and without -msimd128, weft running both. Then the start-up costs: translating a
+# generated ~10 MB module and the memory each extra thread (store + instance over a shared
+# memory) costs.
 #
 # Environment: BUILD (default build; weft and libweft.a must be built there), RUNS (default
 # 5), ONLY (space-separated program names to run a subset), NATIVE_CC (gcc), WASI_CC (clang).
@@ -131,6 +133,49 @@ if [ $have_cc = 1 ]; then
         "$(time_runs empty "$WEFT" run --compile --cache-dir "$CACHE" "$T/empty.wasm") ms;" \
         "interpreter: $(time_runs empty "$WEFT" run "$T/empty.wasm") ms"
 fi
+
+# ---- SIMD ---------------------------------------------------------------------------------
+# bench/simd/*.c built for wasm32 twice with clang -O3, with and without -msimd128 (clang
+# auto-vectorises their loops), and natively; weft runs both builds, node the SIMD one.
+echo
+echo "SIMD programs (wasm built with clang -O3, with and without -msimd128), median ms:"
+printf '%-11s %9s %11s %11s %9s %12s %12s %s\n' program native weft-scalar weft-simd node-simd \
+    scalar/simd simd/native check
+for c in "$ROOT"/bench/simd/*.c; do
+    p=$(basename "$c" .c)
+    if [ -n "$ONLY" ]; then
+        case " $ONLY " in *" $p "*) ;; *) continue ;; esac
+    fi
+    if [ ! -f "$OUT/$p.native" ] || [ "$c" -nt "$OUT/$p.native" ]; then
+        $NATIVE_CC -O2 -o "$OUT/$p.native" "$c" -lm || die "native build of $p failed"
+    fi
+    for kind in simd scalar; do
+        flags="-O3"
+        [ $kind = simd ] && flags="-O3 -msimd128"
+        if [ ! -f "$OUT/$p.$kind.wasm" ] || [ "$c" -nt "$OUT/$p.$kind.wasm" ]; then
+            # shellcheck disable=SC2086 # flags is a list
+            $WASI_CC --target=wasm32-wasi --sysroot=/usr $flags -o "$OUT/$p.$kind.wasm" "$c" ||
+                die "wasm build of $p ($kind) failed"
+        fi
+    done
+    nat=$(time_runs native "$OUT/$p.native")
+    cp "$T/native.out" "$T/expected"
+    check=ok
+    ws=$(time_runs weft "$WEFT" run "$OUT/$p.scalar.wasm")
+    [ "$ws" != fail ] && cmp -s "$T/weft.out" "$T/expected" || check="WEFT-MISMATCH"
+    wv=$(time_runs weft "$WEFT" run "$OUT/$p.simd.wasm")
+    [ "$wv" != fail ] && cmp -s "$T/weft.out" "$T/expected" || check="WEFT-SIMD-MISMATCH"
+    nd=-
+    if [ $have_node = 1 ]; then
+        nd=$(time_runs node node --no-warnings "$NODE_RUNNER" "$OUT/$p.simd.wasm")
+        [ "$nd" != fail ] && cmp -s "$T/node.out" "$T/expected" || check="$check NODE-MISMATCH"
+    fi
+    [ "$check" = ok ] || status=1
+    awk -v p="$p" -v n="$nat" -v s="$ws" -v v="$wv" -v d="$nd" -v c="$check" 'BEGIN {
+        sp = (s + 0 > 0 && v + 0 > 0) ? sprintf("%.2fx", s / v) : "-"
+        rn = (n + 0 > 0 && v + 0 > 0) ? sprintf("%.2fx", v / n) : "-"
+        printf "%-11s %9s %11s %11s %9s %12s %12s %s\n", p, n, s, v, d, sp, rn, c }'
+done
 
 # ---- start-up -----------------------------------------------------------------------------
 LIB=$(cd "$BUILD" && pwd)/libweft.a

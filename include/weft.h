@@ -72,6 +72,7 @@ typedef struct weft_val {
         uint64_t f64_bits;
         weft_func *funcref;
         void *externref;
+        uint8_t v128[16]; /* WEFT_V128: the 16 bytes, lane 0 first (little-endian lanes) */
     } of;
 } weft_val;
 
@@ -167,8 +168,11 @@ typedef enum weft_opt {
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
     uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
-    uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000) */
-    uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots) */
+    uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000),
+                                  in both tiers */
+    uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots);
+                                  the interpreter's; compiled code keeps its values on the
+                                  calling thread's C stack, whose end it checks */
     uint32_t max_threads;      /* wasi-threads / workers limit (0: 64) */
     uint32_t tier;             /* weft_tier (0: the interpreter) */
     uint32_t compile_opt;      /* weft_opt (0: -O2) */
@@ -719,8 +723,7 @@ void weft_future_free(weft_future *f);
 
 /* A space-separated list of what this build supports, e.g. "mvp bulk-memory ...". */
 const char *weft_features(void);
-/* Whether this build supports the named feature: a word of weft_features() ("simd" is
- * known and answers false in this version). */
+/* Whether this build supports the named feature: a word of weft_features(). */
 bool weft_has_feature(const char *name);
 /* Every feature name weft knows, supported or not, space-separated (for feature tables). */
 const char *weft_known_features(void);

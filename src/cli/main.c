@@ -359,6 +359,52 @@ static bool cli_parse_int(const char *s, int bits, uint64_t *out)
     return true;
 }
 
+/* A v128 argument: SHAPE:L0,L1,... with SHAPE one of i8x16 i16x8 i32x4 i64x2 (lanes as
+ * integers, decimal or 0x hex, signed or not) or f32x4 f64x2 (lanes as numbers), the lanes
+ * in lane order, as v128.const writes them. */
+static bool cli_parse_v128(const char *s, weft_val *out)
+{
+    static const struct { const char *name; unsigned width; bool fl; } shapes[] = {
+        {"i8x16:", 1, false}, {"i16x8:", 2, false}, {"i32x4:", 4, false},
+        {"i64x2:", 8, false}, {"f32x4:", 4, true},  {"f64x2:", 8, true}};
+    size_t k = 0;
+    memset(out, 0, sizeof *out);
+    out->type = WEFT_V128;
+    while (k < 6 && strncmp(s, shapes[k].name, 6) != 0)
+        k++;
+    if (k == 6)
+        return false;
+    s += 6;
+    for (unsigned i = 0; i < 16 / shapes[k].width; i++) {
+        char lane[64], *end;
+        size_t n = strcspn(s, ",");
+        uint64_t v;
+        if (n == 0 || n >= sizeof lane || (s[n] == ',') != (i + 1 < 16 / shapes[k].width))
+            return false;
+        memcpy(lane, s, n);
+        lane[n] = '\0';
+        s += n + (s[n] == ',');
+        if (!shapes[k].fl) {
+            if (!cli_parse_int(lane, (int)shapes[k].width * 8, &v))
+                return false;
+        } else if (shapes[k].width == 4) {
+            float f = strtof(lane, &end);
+            uint32_t b;
+            if (*end)
+                return false;
+            memcpy(&b, &f, sizeof b);
+            v = b;
+        } else {
+            double d = strtod(lane, &end);
+            if (*end)
+                return false;
+            memcpy(&v, &d, sizeof v);
+        }
+        memcpy(out->of.v128 + i * shapes[k].width, &v, shapes[k].width); /* little-endian */
+    }
+    return *s == '\0';
+}
+
 static bool cli_parse_arg(const char *s, uint8_t type, weft_val *out)
 {
     uint64_t v;
@@ -401,6 +447,8 @@ static bool cli_parse_arg(const char *s, uint8_t type, weft_val *out)
             return true;
         }
         return false;
+    case WEFT_V128:
+        return cli_parse_v128(s, out);
     default:
         return false;
     }
@@ -430,6 +478,14 @@ static void cli_print_val(weft_val v)
             printf("null\n");
         break;
     case WEFT_FUNCREF: printf(v.of.funcref ? "ref.func\n" : "null\n"); break;
+    case WEFT_V128: /* as i32x4 lanes in hex, a form --invoke reads back */
+        for (int i = 0; i < 4; i++) {
+            uint32_t lane;
+            memcpy(&lane, v.of.v128 + 4 * i, sizeof lane);
+            printf("%s0x%08" PRIx32, i ? "," : "i32x4:", lane);
+        }
+        putchar('\n');
+        break;
     default: printf("?\n"); break;
     }
 }
@@ -663,7 +719,7 @@ static int cli_invoke(cli_run *r, const char *name, int nargs, char **args)
         uint8_t ty = weft_functype_param(t, i);
         if (!cli_parse_arg(args[i], ty, &vals[i])) {
             fprintf(stderr, "weft: argument %" PRIu32 " of %s: \"%s\" is not a valid %s\n",
-                    i + 1, name, args[i], ty == WEFT_V128 ? "v128 (unsupported)" :
+                    i + 1, name, args[i], ty == WEFT_V128 ? "v128 (SHAPE:lane,...)" :
                     ty == WEFT_I32 ? "i32" : ty == WEFT_I64 ? "i64" : ty == WEFT_F32 ? "f32" :
                     ty == WEFT_F64 ? "f64" : "reference");
             free(vals);

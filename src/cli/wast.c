@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "cli/json.h"
+#include "cli/wast_v128.h"
 
 /* The kinds of command, in the order the summary lists them. */
 typedef enum wast_kind {
@@ -150,7 +151,8 @@ typedef enum wast_expect {
     WX_EXACT,          /* compare type and bits */
     WX_NAN_CANONICAL,
     WX_NAN_ARITHMETIC,
-    WX_ANY_REF         /* a non-null reference of the type */
+    WX_ANY_REF,        /* a non-null reference of the type */
+    WX_V128            /* lane by lane, as the wast_lanes beside it say */
 } wast_expect;
 
 typedef enum wast_vparse { WV_OK, WV_SKIP, WV_BAD } wast_vparse;
@@ -214,7 +216,8 @@ static wast_vparse wast_parse_ref(uint8_t type, const char *s, weft_val *out, wa
 
 /* One {"type": ..., "value": ...} of the script. `how` is NULL for arguments (which must be
  * exact values) and receives the kind of comparison for expected results. */
-static wast_vparse wast_parse_val(const json_value *jv, weft_val *out, wast_expect *how)
+static wast_vparse wast_parse_val(const json_value *jv, weft_val *out, wast_expect *how,
+                                  wast_lanes *lanes)
 {
     uint8_t type;
     uint64_t bits;
@@ -223,8 +226,11 @@ static wast_vparse wast_parse_val(const json_value *jv, weft_val *out, wast_expe
         *how = WX_EXACT;
     if (!wast_valtype(json_get_str(jv, "type"), &type))
         return WV_BAD;
-    if (type == WEFT_V128)
-        return WV_SKIP; /* the public API carries no 128-bit values */
+    if (type == WEFT_V128) {
+        if (how)
+            *how = WX_V128;
+        return wast_parse_v128(jv, out, how ? lanes : NULL) ? WV_OK : WV_BAD;
+    }
     if (!s)
         return WV_BAD;
     if (type == WEFT_FUNCREF || type == WEFT_EXTERNREF)
@@ -474,9 +480,6 @@ static wast_status wast_invoke(wast_runner *r, weft_instance *inst, const json_v
     if (nargs != weft_functype_nparams(ft))
         return wast_cannot(o, "\"%s\" takes %" PRIu32 " arguments, the script passes %zu",
                            field, weft_functype_nparams(ft), nargs);
-    for (size_t i = 0; i < nres; i++)
-        if (weft_functype_result(ft, (uint32_t)i) == WEFT_V128)
-            return o->status = WS_SKIP;
     weft_val *argv = calloc(nargs ? nargs : 1, sizeof *argv);
     o->results = calloc(nres ? nres : 1, sizeof *o->results);
     if (!argv || !o->results) {
@@ -484,7 +487,7 @@ static wast_status wast_invoke(wast_runner *r, weft_instance *inst, const json_v
         return wast_cannot(o, "out of memory");
     }
     for (size_t i = 0; i < nargs; i++) {
-        wast_vparse p = wast_parse_val(json_at(args, i), &argv[i], NULL);
+        wast_vparse p = wast_parse_val(json_at(args, i), &argv[i], NULL, NULL);
         if (p != WV_OK) {
             free(argv);
             if (p == WV_SKIP)
@@ -631,12 +634,22 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
     for (size_t i = 0; i < n; i++) {
         weft_val v;
         wast_expect how;
-        wast_vparse p = wast_parse_val(json_at(expected, i), &v, &how);
+        wast_lanes lanes;
+        wast_vparse p = wast_parse_val(json_at(expected, i), &v, &how, &lanes);
         if (p == WV_SKIP)
             return WR_SKIP;
         if (p == WV_BAD) {
             wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
             return WR_FAIL;
+        }
+        if (how == WX_V128) {
+            if (!wast_v128_matches(o->results[i], v, &lanes)) {
+                wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
+                          wast_v128_str(v, &lanes, buf, sizeof buf),
+                          wast_v128_str(o->results[i], &lanes, want, sizeof want));
+                return WR_FAIL;
+            }
+            continue;
         }
         if (!wast_val_matches(o->results[i], v, how)) {
             wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,

@@ -12,12 +12,16 @@
  * Frame layout: fp[0..nparams) parameters, fp[nparams..L) declared locals (zeroed on entry),
  * fp[L + h] the operand stack entry at height h. A call's arguments are the caller's top
  * slots and become the callee's fp[0..]; results come back in fp[0..nresults) of the callee,
- * that is where the arguments were.
+ * that is where the arguments were. Every count here is in slots: a v128 value (parameter,
+ * local, result or operand) takes two.
  */
 #ifndef WEFT_CODE_H
 #define WEFT_CODE_H
 
 #include "../runtime/runtime.h"
+#define SIMD_OPS_ONLY
+#include "../exec/simd.h"
+#undef SIMD_OPS_ONLY
 
 typedef union code_word {
     const void *h;                /* handler address */
@@ -31,8 +35,8 @@ typedef struct code_func {
     code_word *code;
     uint32_t ncode;
     uint32_t funcidx;       /* in its module */
-    uint32_t nparams, nresults;
-    uint32_t nlocals;       /* declared locals, zeroed on entry */
+    uint32_t nparams, nresults; /* in slots */
+    uint32_t nlocals;       /* slots of the declared locals, zeroed on entry */
     uint32_t nslots;        /* frame size: params + locals + the highest operand stack */
     uint32_t nmap;          /* entries of map */
     uint32_t (*map)[2];     /* {code word index, module byte offset}, sorted; for traps */
@@ -182,7 +186,31 @@ typedef struct code_func {
     X(i32_add_shl_ri) /* [h][d|a][x|k][c|-]  d = a + c + (x << k): an element of an array at \
                        * a constant offset from a base (a local array off the stack pointer) */
 
+/*
+ * SIMD. A v128 takes two consecutive slots (low 8 bytes first); an operand or result slot
+ * names the first. One op per instruction of simd.h's SIMD_OPS, OP_simd_NAME, laid out by
+ * its shape (d result, a b c v128 operands, s a scalar operand, addr an i32 address):
+ *   UN, TEST, SPLAT   [h][d|a]                 BIN    [h][d|a][b|-]
+ *   TERN              [h][d|a][b|c]            SHIFT  [h][d|a][s|-]
+ *   EXTRACT           [h][d|a][lane|-]         REPLACE [h][d|a][s|lane]
+ *   CONST             [h][d|-][u64 lo][u64 hi]
+ *   SHUFFLE           [h][d|a][b|-][8 lane bytes][8 lane bytes]
+ *   LOAD*             [h][d|addr][offset|-]    STORE  [h][addr|a][offset|-]
+ *   LOAD_LANE         [h][d|addr][a|offset][lane|-]
+ *   STORE_LANE        [h][addr|a][offset|lane]
+ * and the v128 forms of variable access and select:
+ */
+#define CODE_OPS_V128(X)                                                                      \
+    X(v128_global_get) /* [h][d|idx] */                                                       \
+    X(v128_global_set) /* [h][s|idx] */                                                       \
+    X(v128_select)     /* [h][d|c][a|b]  d = c ? a : b */                                     \
+    /* on CPUs with SSSE3 (exec/simd_ssse3.h): shuffle with its two pshufb masks (16 bytes   \
+     * each) in words 3..6, swizzle as BIN */                                                \
+    X(v128_shuffle_ssse3) /* [h][d|a][b|-][masks: 4 words] */                                 \
+    X(v128_swizzle_ssse3) /* [h][d|a][b|-] */
+
 #define CODE_ENUM_(n) OP_##n,
+#define CODE_ENUM_SIMD_(sub, name, text, shape, n, t) OP_simd_##name,
 #define CODE_ENUM_LDX_(n) OP_##n##_x, OP_##n##_xi,
 #define CODE_ENUM_BR_(n) OP_brc_##n, OP_brc_##n##_ri,
 #define CODE_ENUM_RI_(n) OP_##n, OP_##n##_ri,
@@ -197,6 +225,8 @@ enum code_op {
     CODE_OPS_SHOP(CODE_ENUM_SHOP_)
     CODE_OPS_LDS(CODE_ENUM_LDS_)
     CODE_OPS_EXTRA(CODE_ENUM_)
+    CODE_OPS_V128(CODE_ENUM_)
+    SIMD_OPS(CODE_ENUM_SIMD_)
     OP_COUNT_
 };
 #undef CODE_ENUM_
@@ -205,6 +235,7 @@ enum code_op {
 #undef CODE_ENUM_LDX_
 #undef CODE_ENUM_SHOP_
 #undef CODE_ENUM_LDS_
+#undef CODE_ENUM_SIMD_
 
 /* exec/interp.c: the handler address of every op, indexed by enum code_op. */
 const void *const *interp_handlers(void);

@@ -17,6 +17,7 @@
 #include "compile_int.h"
 #include "compile_dump.h"
 #include "../exec/exec.h"
+#include "../exec/simd_ssse3.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Emission                                                                                   */
@@ -140,7 +141,7 @@ static void compile_konst(compiler *c, uint32_t d, uint64_t k)
 }
 
 /* Make entry i live in its home slot. */
-static void compile_mat(compiler *c, size_t i)
+void compile_mat(compiler *c, size_t i)
 {
     centry *e = &c->st[i];
     if (e->kind == E_LOCAL) {
@@ -196,6 +197,7 @@ static centry *compile_push_entry(compiler *c)
     e->kind = E_SLOT;
     e->local = 0;
     e->k = 0;
+    e->vhi = 0;
     if (c->h > c->maxh)
         c->maxh = c->h;
     return e;
@@ -218,6 +220,57 @@ static void compile_push_local(compiler *c, uint32_t local)
     }
 }
 
+/* ---- v128: two entries, two slots ---- */
+
+/* Push a v128 result in its home slots; returns the first. */
+uint32_t compile_push_v128(compiler *c)
+{
+    uint32_t d = compile_push(c);
+    compile_push(c);
+    if (!c->oom)
+        c->st[c->h - 1].vhi = 1;
+    return d;
+}
+
+/* Push n values of the given types in their home slots (a label's values). */
+static void compile_push_types(compiler *c, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (types[i] == WEFT_V128)
+            compile_push_v128(c);
+        else
+            compile_push(c);
+}
+
+/* The first slot to read the v128 of entries lo, lo + 1 from: the local it still is, or its
+ * home slots (a pending constant or a half-copied local materialised first). */
+uint32_t compile_vsrc(compiler *c, size_t lo)
+{
+    const centry *a = &c->st[lo], *b = &c->st[lo + 1];
+    if (a->kind == E_LOCAL && b->kind == E_LOCAL && b->local == a->local + 1)
+        return a->local;
+    compile_mat(c, lo);
+    compile_mat(c, lo + 1);
+    return compile_home(c, lo);
+}
+
+/* The instruction just emitted computed a v128 into the top two entries' home slots; its
+ * destination is field a of `word`. */
+void compile_vproducer(compiler *c, size_t word)
+{
+    c->pd_ok = false;
+    c->vpd_ok = true;
+    c->vpd_word = word;
+    c->vpd_end = c->ncode;
+    c->vpd_h = c->h - 2;
+}
+
+/* Is the top of the stack a v128? */
+static bool compile_top_v128(const compiler *c)
+{
+    return c->h > 0 && c->st[c->h - 1].vhi;
+}
+
 static void compile_push_const(compiler *c, uint64_t k)
 {
     centry *e = compile_push_entry(c);
@@ -227,13 +280,34 @@ static void compile_push_const(compiler *c, uint64_t k)
     }
 }
 
-/* Cut the stack to height h0 and push n entries in their home slots (a label's values). */
-static void compile_reset(compiler *c, uint32_t h0, uint32_t n)
+/* The parameter or result types of a block type (or of a function's type index). */
+static const uint8_t *compile_bt_types(const compiler *c, int64_t bt, bool params, uint32_t *n)
 {
+    static const uint8_t one[] = {WEFT_I32, WEFT_V128};
+    *n = 0;
+    if (bt == WI_BT_EMPTY)
+        return NULL;
+    if (bt < 0) {
+        if (params)
+            return NULL;
+        *n = 1;
+        return wi_bt_valtype(bt) == WEFT_V128 ? &one[1] : &one[0];
+    }
+    if ((uint64_t)bt >= c->m->ntypes)
+        return NULL;
+    *n = params ? c->m->types[bt].nparams : c->m->types[bt].nresults;
+    return params ? wm_params(&c->m->types[bt]) : wm_results(&c->m->types[bt]);
+}
+
+/* Cut the stack to height h0 and push the block's parameters or results in their home slots
+ * (a label's values). */
+static void compile_reset(compiler *c, uint32_t h0, int64_t bt, bool params)
+{
+    uint32_t n;
+    const uint8_t *types = compile_bt_types(c, bt, params, &n);
     while (c->h > h0)
         compile_pop(c);
-    for (uint32_t i = 0; i < n; i++)
-        compile_push(c);
+    compile_push_types(c, types, n);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -279,6 +353,56 @@ static void compile_local_set(compiler *c, uint32_t x, bool tee)
         compile_push_local(c, x);
 }
 
+/* Copies of the old value of slot x still on the stack (below the top n) get their own. */
+static void compile_save_readers(compiler *c, uint32_t x, size_t n)
+{
+    if (c->refs[x] > 0)
+        for (size_t i = 0; i + n < c->h; i++)
+            if (c->st[i].kind == E_LOCAL && c->st[i].local == x)
+                compile_mat(c, i);
+}
+
+/* local.set/tee of a v128 local at slots x, x + 1. */
+static void compile_local_set_v128(compiler *c, uint32_t x, bool tee)
+{
+    const centry *lo, *hi;
+    if (x + 1 >= c->L) {
+        c->bug = "local index out of range";
+        return;
+    }
+    if (!compile_need(c, 2))
+        return;
+    lo = &c->st[c->h - 2];
+    hi = &c->st[c->h - 1];
+    if (!(lo->kind == E_LOCAL && lo->local == x && hi->kind == E_LOCAL && hi->local == x + 1)) {
+        compile_save_readers(c, x, 2);
+        compile_save_readers(c, x + 1, 2);
+        if (lo->kind == E_SLOT && hi->kind == E_SLOT && c->vpd_ok && c->vpd_end == c->ncode &&
+            c->vpd_h == c->h - 2) {
+            compile_set_half(c, c->vpd_word, 0, x);
+        } else {
+            for (uint32_t k = 0; k < 2; k++) {
+                const centry *e = &c->st[c->h - 2 + k];
+                if (e->kind == E_CONST)
+                    compile_konst(c, x + k, e->k);
+                else
+                    compile_mov(c, x + k,
+                                e->kind == E_LOCAL ? e->local : compile_home(c, c->h - 2 + k));
+            }
+        }
+    }
+    c->assigned[x] = c->assigned[x + 1] = 1;
+    c->pd_ok = c->vpd_ok = false;
+    compile_pop(c);
+    compile_pop(c);
+    if (tee) {
+        compile_push_local(c, x);
+        compile_push_local(c, x + 1);
+        if (!c->oom)
+            c->st[c->h - 1].vhi = 1;
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Control                                                                                    */
 
@@ -288,10 +412,10 @@ static bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *n
         *np = *nr = 0;
     } else if (bt < 0) {
         *np = 0;
-        *nr = 1;
+        *nr = wi_bt_valtype(bt) == WEFT_V128 ? 2 : 1;
     } else if ((uint64_t)bt < c->m->ntypes) {
-        *np = c->m->types[bt].nparams;
-        *nr = c->m->types[bt].nresults;
+        *np = wm_param_slots(&c->m->types[bt]);
+        *nr = wm_result_slots(&c->m->types[bt]);
     } else {
         c->bug = "bad block type";
         return false;
@@ -299,7 +423,8 @@ static bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *n
     return true;
 }
 
-static cframe *compile_push_frame(compiler *c, uint8_t kind, uint32_t np, uint32_t nr)
+static cframe *compile_push_frame(compiler *c, uint8_t kind, int64_t bt, uint32_t np,
+                                  uint32_t nr)
 {
     cframe *f;
     if (c->nfr == c->capfr && !xgrow((void **)&c->fr, &c->capfr, c->nfr + 1, sizeof *c->fr)) {
@@ -314,6 +439,7 @@ static cframe *compile_push_frame(compiler *c, uint8_t kind, uint32_t np, uint32
     f->start = (uint32_t)c->ncode;
     f->patches = -1;
     f->else_at = 0;
+    f->bt = bt;
     if (kind == F_LOOP)
         c->loops++;
     return f;
@@ -527,7 +653,8 @@ static void compile_block(compiler *c, const wi_instr *in)
         return;
     /* materialising reads only entries below the condition: its operands stay intact */
     compile_mat_all(c);
-    f = compile_push_frame(c, in->op == 0x02 ? F_BLOCK : in->op == 0x03 ? F_LOOP : F_IF, np, nr);
+    f = compile_push_frame(c, in->op == 0x02 ? F_BLOCK : in->op == 0x03 ? F_LOOP : F_IF,
+                           in->blocktype, np, nr);
     if (f && in->op == 0x04)
         f->else_at = (uint32_t)compile_cond_branch(c, &cc, true, -1);
 }
@@ -545,7 +672,7 @@ static void compile_else(compiler *c)
     }
     compile_set_half(c, f->else_at + 1, 1, compile_rel(c, f->else_at, c->ncode));
     f->kind = F_ELSE;
-    compile_reset(c, f->h0, f->nparams);
+    compile_reset(c, f->h0, f->bt, true);
     c->dead = false;
 }
 
@@ -573,7 +700,7 @@ static bool compile_end(compiler *c)
     if (f->kind == F_LOOP)
         c->loops--;
     compile_resolve(c, f);
-    compile_reset(c, f->h0, f->nresults);
+    compile_reset(c, f->h0, f->bt, false);
     c->nfr--;
     c->dead = false;
     return false;
@@ -584,17 +711,16 @@ static bool compile_end(compiler *c)
 
 static void compile_call_common(compiler *c, const wm_functype *ft, size_t *base)
 {
-    *base = c->h - ft->nparams;
+    *base = c->h - wm_param_slots(ft);
     for (size_t i = *base; i < c->h; i++)
         compile_mat(c, i);
 }
 
 static void compile_call_results(compiler *c, const wm_functype *ft)
 {
-    for (uint32_t i = 0; i < ft->nparams; i++)
+    for (uint32_t i = wm_param_slots(ft); i > 0; i--)
         compile_pop(c);
-    for (uint32_t i = 0; i < ft->nresults; i++)
-        compile_push(c);
+    compile_push_types(c, wm_results(ft), ft->nresults);
 }
 
 static void compile_call(compiler *c, uint32_t fidx)
@@ -607,7 +733,7 @@ static void compile_call(compiler *c, uint32_t fidx)
         return;
     }
     ft = &m->types[m->func_types[fidx]];
-    if (!compile_need(c, ft->nparams))
+    if (!compile_need(c, wm_param_slots(ft)))
         return;
     compile_call_common(c, ft, &base);
     if (fidx >= m->nfunc_imports) {
@@ -632,7 +758,7 @@ static void compile_call_indirect(compiler *c, const wi_instr *in)
         return;
     }
     ft = &m->types[m->type_canon ? m->type_canon[in->a] : in->a];
-    if (!compile_need(c, ft->nparams + 1))
+    if (!compile_need(c, wm_param_slots(ft) + 1))
         return;
     idx = compile_src(c, c->h - 1);
     compile_pop(c);
@@ -837,10 +963,33 @@ static bool compile_operands(compiler *c, uint32_t *s, uint32_t n)
     return true;
 }
 
-static void compile_select(compiler *c)
+/* select of two v128: the operands are entries h-5 .. h-2, the condition on top. */
+static void compile_select_v128(compiler *c)
+{
+    uint32_t a, b, cond, d;
+    size_t at;
+    if (!compile_need(c, 5))
+        return;
+    a = compile_vsrc(c, c->h - 5);
+    b = compile_vsrc(c, c->h - 3);
+    cond = compile_src(c, c->h - 1);
+    for (int i = 0; i < 5; i++)
+        compile_pop(c);
+    d = compile_push_v128(c);
+    at = compile_op(c, OP_v128_select);
+    compile_pp(c, d, cond);
+    compile_pp(c, a, b);
+    compile_vproducer(c, at + 1);
+}
+
+static void compile_select(compiler *c, const wi_instr *in)
 {
     uint32_t s[3], d;
     size_t at;
+    if (in->op == 0x1C ? in->b == WEFT_V128 : c->h >= 2 && c->st[c->h - 2].vhi) {
+        compile_select_v128(c);
+        return;
+    }
     if (!compile_operands(c, s, 3))
         return;
     d = compile_push(c);
@@ -1009,15 +1158,69 @@ static void compile_go_dead(compiler *c)
     c->pd_ok = false;
 }
 
+static void compile_local(compiler *c, const wi_instr *in)
+{
+    uint32_t x;
+    if (in->a >= c->nwlocals) {
+        c->bug = "local index out of range";
+        return;
+    }
+    x = c->lslot[in->a];
+    if (in->op != 0x20) {
+        if (c->lv128[in->a])
+            compile_local_set_v128(c, x, in->op == 0x22);
+        else
+            compile_local_set(c, x, in->op == 0x22);
+    } else if (c->lv128[in->a]) {
+        compile_push_local(c, x);
+        compile_push_local(c, x + 1);
+        if (!c->oom)
+            c->st[c->h - 1].vhi = 1;
+    } else {
+        compile_push_local(c, x);
+    }
+}
+
+static void compile_global(compiler *c, const wi_instr *in)
+{
+    bool v = in->a < c->m->nglobals && c->m->globals[in->a].type == WEFT_V128;
+    uint32_t d, s;
+    size_t at;
+    if (in->op == 0x23) {
+        d = v ? compile_push_v128(c) : compile_push(c);
+        at = compile_op(c, v ? OP_v128_global_get : OP_global_get);
+        compile_pp(c, d, in->a);
+        if (v)
+            compile_vproducer(c, at + 1);
+        else
+            compile_producer(c, at + 1);
+        return;
+    }
+    if (!compile_need(c, v ? 2 : 1))
+        return;
+    s = v ? compile_vsrc(c, c->h - 2) : compile_src(c, c->h - 1);
+    compile_pop(c);
+    if (v)
+        compile_pop(c);
+    compile_op(c, v ? OP_v128_global_set : OP_global_set);
+    compile_pp(c, s, in->a);
+}
+
 /* Returns true at the function's final end. */
 static bool compile_instr(compiler *c, const wi_instr *in)
 {
-    uint32_t op = in->op, d, s;
+    uint32_t op = in->op, d;
     size_t at;
     if (compile_dead(c, in))
         return false;
     c->cur_off = in->offset;
     compile_map(c, in->offset);
+    if (op != 0x21 && op != 0x22)
+        c->vpd_ok = false; /* only a local.set may redirect a v128 just computed */
+    if (op >> 16 == 0xFD) {
+        compile_simd(c, in);
+        return false;
+    }
     if (op >= 0x45 && op <= 0xC4) {
         compile_numeric_op(c, op);
         return false;
@@ -1081,34 +1284,20 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         compile_call_indirect(c, in);
         break;
     case 0x1A:
-        if (compile_need(c, 1))
+        if (compile_need(c, compile_top_v128(c) ? 2 : 1)) {
+            if (compile_top_v128(c))
+                compile_pop(c);
             compile_pop(c);
+        }
         break;
     case 0x1B: case 0x1C:
-        compile_select(c);
+        compile_select(c, in);
         break;
-    case 0x20:
-        if (in->a >= c->L)
-            c->bug = "local index out of range";
-        else
-            compile_push_local(c, in->a);
+    case 0x20: case 0x21: case 0x22:
+        compile_local(c, in);
         break;
-    case 0x21: case 0x22:
-        compile_local_set(c, in->a, op == 0x22);
-        break;
-    case 0x23:
-        d = compile_push(c);
-        at = compile_op(c, OP_global_get);
-        compile_pp(c, d, in->a);
-        compile_producer(c, at + 1);
-        break;
-    case 0x24:
-        if (!compile_need(c, 1))
-            break;
-        s = compile_src(c, c->h - 1);
-        compile_pop(c);
-        compile_op(c, OP_global_set);
-        compile_pp(c, s, in->a);
+    case 0x23: case 0x24:
+        compile_global(c, in);
         break;
     case 0x25:
         compile_bulk(c, OP_table_get, 1, true, in->a, 0);
@@ -1164,7 +1353,7 @@ static void compile_reset_func(compiler *c)
     c->ncode = c->nmap = c->h = c->maxh = c->nfr = c->npt = 0;
     c->dead = false;
     c->dead_depth = 0;
-    c->pd_ok = c->pd2_ok = false;
+    c->pd_ok = c->pd2_ok = c->vpd_ok = false;
     c->loops = 0;
     c->bug = NULL;
 }
@@ -1186,6 +1375,30 @@ static bool compile_finish(compiler *c, code_func *cf)
     return true;
 }
 
+/* Lay the locals out in slots: a v128 takes two. Sets L, nparams (in slots), lslot, lv128. */
+static bool compile_local_slots(compiler *c, const wm_functype *ft, const wm_func *fn)
+{
+    uint32_t n = ft->nparams + fn->nlocals, slot = 0;
+    if ((n > c->caplslot && !xgrow((void **)&c->lslot, &c->caplslot, n, sizeof *c->lslot)) ||
+        (n > c->caplv128 && !xgrow((void **)&c->lv128, &c->caplv128, n, 1))) {
+        c->oom = true;
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t t = i < ft->nparams ? wm_params(ft)[i] : fn->local_types[i - ft->nparams];
+        if (i == ft->nparams)
+            c->nparams = slot;
+        c->lslot[i] = slot;
+        c->lv128[i] = t == WEFT_V128;
+        slot += t == WEFT_V128 ? 2 : 1;
+    }
+    if (n == ft->nparams)
+        c->nparams = slot;
+    c->nwlocals = n;
+    c->L = slot;
+    return true;
+}
+
 static weft_error *compile_func(compiler *c, uint32_t defidx)
 {
     const weft_module *m = c->m;
@@ -1201,16 +1414,16 @@ static weft_error *compile_func(compiler *c, uint32_t defidx)
     in.offset = fn->body_offset;
     compile_reset_func(c);
     cf->funcidx = funcidx;
-    cf->nparams = ft->nparams;
-    cf->nresults = ft->nresults;
-    cf->nlocals = fn->nlocals;
-    if ((uint64_t)ft->nparams + fn->nlocals > UINT32_MAX / 2 || fn->body_end > m->len ||
+    if ((uint64_t)ft->nparams + fn->nlocals > UINT32_MAX / 4 || fn->body_end > m->len ||
         fn->body_offset > fn->body_end) {
         c->bug = "function too large";
         return compile_fail(c, funcidx, fn->code_offset);
     }
-    c->L = ft->nparams + fn->nlocals;
-    c->nparams = ft->nparams;
+    if (!compile_local_slots(c, ft, fn))
+        return compile_fail(c, funcidx, fn->code_offset);
+    cf->nparams = c->nparams;
+    cf->nresults = wm_result_slots(ft);
+    cf->nlocals = c->L - c->nparams;
     if ((c->L > c->caprefs && !xgrow((void **)&c->refs, &c->caprefs, c->L, sizeof *c->refs)) ||
         (c->L > c->capassigned &&
          !xgrow((void **)&c->assigned, &c->capassigned, c->L, sizeof *c->assigned))) {
@@ -1221,7 +1434,7 @@ static weft_error *compile_func(compiler *c, uint32_t defidx)
         memset(c->refs, 0, c->L * sizeof *c->refs);
         memset(c->assigned, 0, c->L * sizeof *c->assigned);
     }
-    compile_push_frame(c, F_FUNC, 0, ft->nresults);
+    compile_push_frame(c, F_FUNC, fn->typeidx, 0, cf->nresults);
 
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     while (!done && !c->oom && !c->bug) {
@@ -1257,6 +1470,8 @@ static void compile_free_scratch(compiler *c)
     free(c->pt);
     free(c->refs);
     free(c->assigned);
+    free(c->lslot);
+    free(c->lv128);
     free(c->stub);
     free(c->cfs);
     wi_targets_free(&c->targets);
@@ -1272,6 +1487,8 @@ weft_error *compile_module(weft_module *m)
     c.m = m;
     c.hs = interp_handlers();
     c.dump = getenv("WEFT_DUMP_CODE");
+    /* WEFT_SIMD_PORTABLE=1 keeps simd.h's portable shuffles (to test them) */
+    c.ssse3 = simd_ssse3_usable() && !getenv("WEFT_SIMD_PORTABLE");
     c.cfs = xcalloc(ndef ? ndef : 1, sizeof *c.cfs);
     if (!c.cfs)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory while compiling");

@@ -21,6 +21,7 @@
 #define DUMP_NAME_LDX_(n) #n "_x", #n "_xi",
 #define DUMP_NAME_SHOP_(n) "i32_" #n "_shl", "i32_" #n "_shr_u", "i32_" #n "_rotl",
 #define DUMP_NAME_LDS_(n) #n "_xs", #n "_sxi",
+#define DUMP_NAME_SIMD_(sub, name, text, shape, n, t) text,
 static const char *const dump_names[OP_COUNT_] = {
     CODE_OPS(DUMP_NAME_)
     CODE_OPS_RI(DUMP_NAME_RI_)
@@ -30,6 +31,8 @@ static const char *const dump_names[OP_COUNT_] = {
     CODE_OPS_SHOP(DUMP_NAME_SHOP_)
     CODE_OPS_LDS(DUMP_NAME_LDS_)
     CODE_OPS_EXTRA(DUMP_NAME_)
+    CODE_OPS_V128(DUMP_NAME_)
+    SIMD_OPS(DUMP_NAME_SIMD_)
 };
 
 static int dump_op(const void *const *hs, const void *h)

@@ -14,6 +14,7 @@ typedef struct centry {
     uint8_t kind;
     uint32_t local; /* E_LOCAL: the local's slot */
     uint64_t k;     /* E_CONST: the value */
+    uint8_t vhi;    /* the high half of a v128, whose low half is the entry below */
 } centry;
 
 enum { F_FUNC, F_BLOCK, F_LOOP, F_IF, F_ELSE };
@@ -24,6 +25,8 @@ typedef struct cframe {
     uint32_t start;    /* F_LOOP: code index of the loop head */
     int32_t patches;   /* forward branches to the end: head of a list in compiler.pt */
     uint32_t else_at;  /* F_IF: index of the br_unless that jumps to the else arm */
+    int64_t bt;        /* the block type (the function's type index for F_FUNC): which of
+                        * its values are v128 when the label's values are pushed again */
 } cframe;
 
 /* A forward branch offset to fill in when its label is placed. */
@@ -47,7 +50,10 @@ typedef struct compiler {
     int32_t *stub; size_t capstub;   /* br_table: stub position per label depth */
     wi_targets targets;
 
-    uint32_t L;           /* params + declared locals */
+    uint32_t *lslot; size_t caplslot; /* wasm local index -> its (first) slot */
+    uint8_t *lv128; size_t caplv128;  /* wasm local index -> is it a v128 */
+    uint32_t nwlocals;    /* wasm locals (params + declared), the entries of lslot */
+    uint32_t L;           /* slots of params + declared locals */
     uint32_t nparams;
     bool dead;            /* in unreachable code ... */
     uint32_t dead_depth;  /* ... nested this many blocks deep */
@@ -66,6 +72,12 @@ typedef struct compiler {
     uint8_t *assigned; size_t capassigned;
     uint32_t loops; /* loop blocks open */
 
+    /* the last instruction computed a v128 into the home slots of entries vpd_h, vpd_h + 1,
+     * its destination in field a of word vpd_word: a local.set may redirect it */
+    bool vpd_ok;
+    size_t vpd_word, vpd_end, vpd_h;
+
+    bool ssse3;     /* the CPU has SSSE3: shuffles use pshufb (exec/simd_ssse3.h) */
     size_t cur_off; /* module offset of the instruction being translated */
     const char *dump; /* WEFT_DUMP_CODE, if set (compile_dump.c) */
     bool oom;
@@ -94,6 +106,14 @@ uint32_t compile_src(compiler *c, size_t i);
 bool compile_need(compiler *c, size_t n);
 void compile_pop(compiler *c);
 uint32_t compile_push(compiler *c);
+void compile_mat(compiler *c, size_t i);
+/* v128 operands and results: two entries, the high half on top */
+uint32_t compile_vsrc(compiler *c, size_t lo);
+uint32_t compile_push_v128(compiler *c);
+void compile_vproducer(compiler *c, size_t word);
+
+/* ---- compile_simd.c ---- */
+void compile_simd(compiler *c, const wi_instr *in);
 
 /* The home slot of the operand stack entry at height `height`. */
 static inline uint32_t compile_home(const compiler *c, size_t height)

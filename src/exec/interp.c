@@ -21,6 +21,8 @@
 
 #include "interp.h"
 #include "numeric.h"
+#include "simd.h"
+#include "simd_ssse3.h"
 #include "../native/native.h"
 
 size_t interp_offset(const code_func *fn, size_t pos)
@@ -298,6 +300,7 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
 #define CODE_LABEL_RI_(n) &&op_##n, &&op_##n##_ri,
 #define CODE_LABEL_SHOP_(n) &&op_i32_##n##_shl, &&op_i32_##n##_shr_u, &&op_i32_##n##_rotl,
 #define CODE_LABEL_LDS_(n) &&op_##n##_xs, &&op_##n##_sxi,
+#define CODE_LABEL_SIMD_(sub, name, text, shape, n, t) &&op_simd_##name,
 
 static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_func *fn,
                                uint64_t *fp, const void *const **handlers)
@@ -311,6 +314,8 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
         CODE_OPS_SHOP(CODE_LABEL_SHOP_)
         CODE_OPS_LDS(CODE_LABEL_LDS_)
         CODE_OPS_EXTRA(CODE_LABEL_)
+        CODE_OPS_V128(CODE_LABEL_)
+        SIMD_OPS(CODE_LABEL_SIMD_)
     };
     const code_word *ip, *next_ip;
     weft_memory *mem;
@@ -436,8 +441,8 @@ call_func:
         /* a host function, or compiled code: a nested exec_invoke must start above its
          * slots */
         uint64_t *saved_top = ctx->top;
-        uint32_t n = f->type->nparams > f->type->nresults ? f->type->nparams
-                                                          : f->type->nresults;
+        uint32_t np = wm_param_slots(f->type), nr = wm_result_slots(f->type);
+        uint32_t n = np > nr ? np : nr;
         ctx->top = nfp + n;
         SYNC_DEPTH();
         err = f->inst ? nat_invoke(ctx, f, nfp) : func_call_host(ctx, inst, f, nfp);
@@ -837,6 +842,10 @@ op_atomic_fence:
     atomic_thread_fence(memory_order_seq_cst);
     ip += 1;
     NEXT();
+
+    /* -------------------------------------------------------------------------------------- */
+    /* SIMD */
+#include "interp_simd.inc"
 
     /* -------------------------------------------------------------------------------------- */
 do_trap:

@@ -63,15 +63,13 @@ static bool decode_count(wr_reader *r, uint32_t *n, uint32_t *cap)
 static bool decode_is_valtype(uint8_t t)
 {
     return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
-           t == WEFT_FUNCREF || t == WEFT_EXTERNREF;
+           t == WEFT_V128 || t == WEFT_FUNCREF || t == WEFT_EXTERNREF;
 }
 
 static bool decode_check_valtype(wr_reader *r, uint8_t t, size_t at)
 {
     if (decode_is_valtype(t))
         return true;
-    if (t == WEFT_V128)
-        return wr_fail_at(r, at, "SIMD is not supported");
     return wr_fail_at(r, at, "malformed value type");
 }
 
@@ -173,7 +171,7 @@ static bool decode_nest(decoder *d, const wi_instr *in, uint32_t *depth)
 static bool decode_is_const_op(uint32_t op)
 {
     return op == 0x41 || op == 0x42 || op == 0x43 || op == 0x44 || op == 0xD0 || op == 0xD2 ||
-           op == 0x23;
+           op == 0x23 || op == WI_FD(0x0C);
 }
 
 /* A constant expression: one constant instruction, then `end`. The whole expression up to its
@@ -208,6 +206,12 @@ static bool decode_constexpr(decoder *d, wm_constexpr *ce)
         case 0xD0: ce->kind = WM_CONST_REF_NULL; ce->type = (uint8_t)in.a; break;
         case 0xD2: ce->kind = WM_CONST_REF_FUNC; ce->type = WEFT_FUNCREF; ce->index = in.a; break;
         case 0x23: ce->kind = WM_CONST_GLOBAL_GET; ce->index = in.a; break;
+        case WI_FD(0x0C): /* v128.const: its 16 bytes, little-endian halves */
+            ce->kind = WM_CONST_VALUE;
+            ce->type = WEFT_V128;
+            memcpy(&ce->bits, in.bytes, 8);
+            memcpy(&ce->bits_hi, in.bytes + 8, 8);
+            break;
         default:
             if (!nonconst) {
                 nonconst = true;

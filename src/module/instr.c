@@ -6,6 +6,9 @@
 #include <stdio.h>
 
 #include "instr.h"
+#define SIMD_OPS_ONLY
+#include "../exec/simd.h"
+#undef SIMD_OPS_ONLY
 
 /* Shapes of immediates. */
 enum {
@@ -25,7 +28,10 @@ enum {
     IM_ZERO2,     /* two reserved 0x00 bytes (memory.copy) */
     IM_MEM_INIT,  /* data index, reserved 0x00 */
     IM_IDX2,      /* two u32 indices into a, b (table.copy, table.init) */
-    IM_REFTYPE    /* one reftype byte */
+    IM_REFTYPE,   /* one reftype byte */
+    IM_LANE,      /* one lane index byte into b */
+    IM_MEMARG_LANE, /* align, offset, then a lane index byte into b */
+    IM_BYTES16    /* 16 bytes (v128.const, i8x16.shuffle's lanes): bytes points at them */
 };
 
 typedef struct wi_info {
@@ -161,6 +167,29 @@ static const char *const wi_fe_names[0x4F] = {
 #undef WI_RMW
 };
 
+/* 0xFD prefix: SIMD, from the list of simd.h; the shape of an instruction gives its
+ * immediates. */
+#define WI_IM_LOAD IM_MEMARG
+#define WI_IM_LOAD_EXT IM_MEMARG
+#define WI_IM_LOAD_SPLAT IM_MEMARG
+#define WI_IM_LOAD_ZERO IM_MEMARG
+#define WI_IM_STORE IM_MEMARG
+#define WI_IM_LOAD_LANE IM_MEMARG_LANE
+#define WI_IM_STORE_LANE IM_MEMARG_LANE
+#define WI_IM_EXTRACT IM_LANE
+#define WI_IM_REPLACE IM_LANE
+#define WI_IM_CONST IM_BYTES16
+#define WI_IM_SHUFFLE IM_BYTES16
+#define WI_IM_SPLAT IM_NONE
+#define WI_IM_UN IM_NONE
+#define WI_IM_BIN IM_NONE
+#define WI_IM_TERN IM_NONE
+#define WI_IM_SHIFT IM_NONE
+#define WI_IM_TEST IM_NONE
+#define WI_FD_ENTRY(sub, name, text, shape, n, t) [sub] = {text, WI_IM_##shape},
+static const wi_info wi_fd[SIMD_NSUB] = {SIMD_OPS(WI_FD_ENTRY)};
+#undef WI_FD_ENTRY
+
 /* The table entry for an opcode, or NULL when it is not one. */
 static const wi_info *wi_lookup(uint32_t op, wi_info *tmp)
 {
@@ -170,6 +199,8 @@ static const wi_info *wi_lookup(uint32_t op, wi_info *tmp)
         return op < 256 && wi_single[op].imm ? &wi_single[op] : NULL;
     case 0xFC:
         return sub < 18 && wi_fc[sub].imm ? &wi_fc[sub] : NULL;
+    case 0xFD:
+        return sub < SIMD_NSUB && wi_fd[sub].imm ? &wi_fd[sub] : NULL;
     case 0xFE:
         if (sub >= 0x4F || !wi_fe_names[sub])
             return NULL;
@@ -187,7 +218,7 @@ const char *wi_name(uint32_t op)
     const wi_info *info = wi_lookup(op, &tmp);
     if (info)
         return info->name;
-    return (op >> 16) == 0xFD ? "simd" : "unknown";
+    return "unknown";
 }
 
 void wi_targets_free(wi_targets *t)
@@ -243,7 +274,7 @@ static bool wi_blocktype(wr_reader *r, wi_instr *in)
     if (bt < 0 && bt != WI_BT_EMPTY) {
         uint8_t t = wi_bt_valtype(bt);
         if (bt < -0x40 || (t != WEFT_I32 && t != WEFT_I64 && t != WEFT_F32 && t != WEFT_F64 &&
-                           t != WEFT_FUNCREF && t != WEFT_EXTERNREF))
+                           t != WEFT_V128 && t != WEFT_FUNCREF && t != WEFT_EXTERNREF))
             return wr_fail_at(r, at, "malformed value type");
     }
     in->blocktype = bt;
@@ -269,6 +300,16 @@ static bool wi_select_t(wr_reader *r, wi_instr *in)
     return true;
 }
 
+/* A lane index: one plain byte (not LEB128); the validator checks its range. */
+static bool wi_lane(wr_reader *r, wi_instr *in)
+{
+    uint8_t b;
+    if (!wr_u8(r, &b))
+        return false;
+    in->b = b;
+    return true;
+}
+
 static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm)
 {
     switch (imm) {
@@ -285,13 +326,24 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
         return wr_u32(r, &in->a) && wr_u32(r, &in->b);
     case IM_SELECT_T:
         return wi_select_t(r, in);
-    case IM_MEMARG: {
+    case IM_MEMARG:
+    case IM_MEMARG_LANE: {
         uint32_t off;
         if (!wr_u32(r, &in->a) || !wr_u32(r, &off))
             return false;
         in->imm = off;
-        return true;
+        return imm == IM_MEMARG || wi_lane(r, in);
     }
+    case IM_LANE:
+        return wi_lane(r, in);
+    case IM_BYTES16:
+        if (wr_left(r) < 16) {
+            r->p = r->end;
+            return wr_fail(r, "unexpected end");
+        }
+        in->bytes = r->p;
+        r->p += 16;
+        return true;
     case IM_I32: {
         int32_t v;
         if (!wr_s32(r, &v))
@@ -346,6 +398,7 @@ bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets)
     in->blocktype = 0;
     in->a = in->b = 0;
     in->imm = 0;
+    in->bytes = NULL;
     if (!wr_u8(r, &b))
         return false;
     in->op = b;
@@ -353,8 +406,6 @@ bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets)
         uint32_t sub;
         if (!wr_u32(r, &sub))
             return false;
-        if (b == 0xFD)
-            return wr_fail_at(r, in->offset, "SIMD is not supported");
         if (sub > 0xFFFFu)
             return wr_fail_at(r, in->offset, "illegal opcode 0x%02x 0x%x", b, sub);
         in->op = (uint32_t)b << 16 | sub;

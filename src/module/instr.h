@@ -41,10 +41,13 @@ typedef struct wi_instr {
      *   f32.const, f64.const:    imm = bits
      *   ref.null:                a = reftype
      *   select with types:       a = number of types, b = the first type
-     *   memory.size/grow/copy/fill, atomic.fence: reserved bytes checked to be 0x00 */
+     *   memory.size/grow/copy/fill, atomic.fence: reserved bytes checked to be 0x00
+     *   SIMD (0xFD): memory ops as loads, with b = lane for load/store*_lane; extract and
+     *                replace_lane: b = lane; v128.const, i8x16.shuffle: bytes -> 16 bytes */
     int64_t blocktype;
     uint32_t a, b;
     uint64_t imm;
+    const uint8_t *bytes; /* v128.const, i8x16.shuffle: 16 bytes inside the module's code */
 } wi_instr;
 
 typedef struct wi_targets {

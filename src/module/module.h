@@ -22,6 +22,23 @@ struct weft_functype {
 typedef struct weft_functype wm_functype;
 static inline const uint8_t *wm_params(const wm_functype *t) { return t->types; }
 static inline const uint8_t *wm_results(const wm_functype *t) { return t->types + t->nparams; }
+/* Frame slots that values of these types take: a v128 takes two 64-bit slots, anything else
+ * one. */
+static inline uint32_t wm_slots(const uint8_t *types, uint32_t n)
+{
+    uint32_t s = n;
+    for (uint32_t i = 0; i < n; i++)
+        s += types[i] == WEFT_V128;
+    return s;
+}
+static inline uint32_t wm_param_slots(const wm_functype *t)
+{
+    return wm_slots(wm_params(t), t->nparams);
+}
+static inline uint32_t wm_result_slots(const wm_functype *t)
+{
+    return wm_slots(wm_results(t), t->nresults);
+}
 /* Structural equality. */
 bool wm_functype_eq(const wm_functype *a, const wm_functype *b);
 
@@ -48,7 +65,8 @@ typedef struct wm_constexpr {
     uint8_t kind;   /* WM_CONST_* */
     uint8_t type;   /* VALUE: the value's type; REF_NULL: the reftype */
     uint32_t index; /* REF_FUNC: function index; GLOBAL_GET: global index */
-    uint64_t bits;  /* VALUE: i32/i64 value or f32/f64 bits */
+    uint64_t bits;  /* VALUE: i32/i64 value or f32/f64 bits; v128: its low 8 bytes */
+    uint64_t bits_hi; /* VALUE: a v128's high 8 bytes */
     size_t offset;  /* byte offset of the instruction, for errors */
 } wm_constexpr;
 

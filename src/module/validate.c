@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "instr.h"
+#define SIMD_OPS_ONLY
+#include "../exec/simd.h"
+#undef SIMD_OPS_ONLY
 
 /* The bottom type of the spec's algorithm: the operand of unreachable code, which matches
  * any type. No value type is encoded as 0. */
@@ -295,9 +298,9 @@ typedef struct valid_ctx {
     weft_error *err;
 } valid_ctx;
 
-/* Types that may appear in a block type or a typed select; v128 is absent since weft has no
- * SIMD. The block types point into this table. */
-static const uint8_t valid_valtypes[] = {WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64,
+/* Types that may appear in a block type or a typed select. The block types point into this
+ * table. */
+static const uint8_t valid_valtypes[] = {WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_V128,
                                          WEFT_FUNCREF, WEFT_EXTERNREF};
 
 static const uint8_t *valid_find_type(uint8_t t)
@@ -308,10 +311,11 @@ static const uint8_t *valid_find_type(uint8_t t)
     return NULL;
 }
 
+/* Numeric or vector: what an untyped select may choose between. */
 static bool valid_is_num(uint8_t t)
 {
     return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
-           t == VALID_UNKNOWN;
+           t == WEFT_V128 || t == VALID_UNKNOWN;
 }
 
 static bool valid_is_ref(uint8_t t)
@@ -832,6 +836,86 @@ static bool valid_numeric(valid_ctx *c, uint32_t op)
     return valid_pop(c, a) && valid_push(c, r);
 }
 
+/* ---- SIMD (prefix 0xFD), driven by the list of simd.h ---- */
+
+typedef struct valid_simd_info {
+    uint8_t shape, n, type; /* as in SIMD_OPS: n bytes or lanes, type the scalar's */
+} valid_simd_info;
+
+#define VALID_SIMD_ENTRY(sub, name, text, shape, n, t) [sub] = {SIMD_SH_##shape, n, WEFT_##t},
+static const valid_simd_info valid_simd_ops[SIMD_NSUB] = {SIMD_OPS(VALID_SIMD_ENTRY)};
+#undef VALID_SIMD_ENTRY
+
+static uint32_t valid_log2(uint32_t n)
+{
+    uint32_t k = 0;
+    while (n > 1) {
+        n >>= 1;
+        k++;
+    }
+    return k;
+}
+
+static bool valid_lane(valid_ctx *c, uint32_t lane, uint32_t nlanes)
+{
+    return lane < nlanes ? true : valid_fail(c, "invalid lane index");
+}
+
+static bool valid_simd_mem(valid_ctx *c, const wi_instr *in, const valid_simd_info *s)
+{
+    const uint8_t V = WEFT_V128;
+    if (!valid_memarg(c, in, valid_log2(s->n), false))
+        return false;
+    switch (s->shape) {
+    case SIMD_SH_STORE:
+        return valid_pop(c, V) && valid_pop(c, WEFT_I32);
+    case SIMD_SH_LOAD_LANE:
+        return valid_lane(c, in->b, 16u / s->n) && valid_pop(c, V) &&
+               valid_pop(c, WEFT_I32) && valid_push(c, V);
+    case SIMD_SH_STORE_LANE:
+        return valid_lane(c, in->b, 16u / s->n) && valid_pop(c, V) && valid_pop(c, WEFT_I32);
+    default: /* the loads */
+        return valid_pop(c, WEFT_I32) && valid_push(c, V);
+    }
+}
+
+static bool valid_simd(valid_ctx *c, const wi_instr *in)
+{
+    const uint8_t V = WEFT_V128;
+    uint32_t sub = in->op & 0xFFFFu;
+    const valid_simd_info *s = sub < SIMD_NSUB ? &valid_simd_ops[sub] : NULL;
+    if (!s || s->shape == SIMD_SH_NONE)
+        return valid_fail(c, "unsupported instruction %s", wi_name(in->op));
+    switch (s->shape) {
+    case SIMD_SH_CONST:
+        return valid_push(c, V);
+    case SIMD_SH_SHUFFLE:
+        for (int i = 0; i < 16; i++)
+            if (in->bytes[i] >= 32)
+                return valid_fail(c, "invalid lane index");
+        return valid_pop(c, V) && valid_pop(c, V) && valid_push(c, V);
+    case SIMD_SH_SPLAT:
+        return valid_pop(c, s->type) && valid_push(c, V);
+    case SIMD_SH_EXTRACT:
+        return valid_lane(c, in->b, s->n) && valid_pop(c, V) && valid_push(c, s->type);
+    case SIMD_SH_REPLACE:
+        return valid_lane(c, in->b, s->n) && valid_pop(c, s->type) && valid_pop(c, V) &&
+               valid_push(c, V);
+    case SIMD_SH_UN:
+        return valid_pop(c, V) && valid_push(c, V);
+    case SIMD_SH_BIN:
+        return valid_pop(c, V) && valid_pop(c, V) && valid_push(c, V);
+    case SIMD_SH_TERN:
+        return valid_pop(c, V) && valid_pop(c, V) && valid_pop(c, V) && valid_push(c, V);
+    case SIMD_SH_SHIFT:
+        return valid_pop(c, WEFT_I32) && valid_pop(c, V) && valid_push(c, V);
+    case SIMD_SH_TEST:
+        return valid_pop(c, V) && valid_push(c, WEFT_I32);
+    default:
+        return valid_simd_mem(c, in, s);
+    }
+}
+
 /* ---- references ---- */
 
 static bool valid_ref(valid_ctx *c, const wi_instr *in)
@@ -898,6 +982,8 @@ static bool valid_instr(valid_ctx *c, const wi_instr *in)
         return valid_load_store(c, in);
     if ((op >> 16) == 0xFE)
         return valid_atomic(c, in);
+    if ((op >> 16) == 0xFD)
+        return valid_simd(c, in);
     return valid_numeric(c, op);
 }
 

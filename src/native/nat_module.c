@@ -66,8 +66,7 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
         return e;
     nat_flags(o, argv, sizeof argv / sizeof argv[0], flags, sizeof flags);
     nat_flags_key(flags, key, sizeof key);
-    /* a few units per compiler process keeps them all busy when units differ in size */
-    e = nat_cgen_module(m, jobs > 0 ? (size_t)jobs * 2 : 8, &units, &nunits);
+    e = nat_cgen_module(m, 1024, &units, &nunits);
     if (!e) {
         const char **texts = calloc(nunits, sizeof *texts);
         size_t *lens = calloc(nunits, sizeof *lens);

@@ -247,6 +247,7 @@ weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
     }
     if (ctx->reentry >= EXEC_MAX_REENTRY)
         return rt_trap(WEFT_TRAP_STACK_EXHAUSTED, f->inst, f->index, WEFT_NO_OFFSET);
+    uint32_t depth = ctx->depth; /* compiled frames count here too; a trap skips their leaving */
     ctx->reentry++;
     ctx->nat_jmp = &jb;
     if (setjmp(jb) == 0)
@@ -255,6 +256,7 @@ weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
         err = ctx->nat_err;
     ctx->nat_err = NULL;
     ctx->nat_jmp = outer;
+    ctx->depth = depth;
     ctx->reentry--;
     return err;
 }

@@ -51,7 +51,7 @@ void weft_engine_free(weft_engine *engine)
 const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
-           "bulk-memory reference-types threads shared-memory atomics "
+           "bulk-memory reference-types simd threads shared-memory atomics "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -113,6 +113,27 @@ double weft_val_as_f64(weft_val v)
 
 /* Slots: i32 and f32 live in the low 32 bits (we zero the upper half so that slots compare
  * equal when values do), references are pointers. */
+/* A v128 takes two slots, its low 8 bytes first. Returns the slots written. */
+uint32_t rt_val_to_slots(weft_val v, uint64_t *slots)
+{
+    if (v.type == WEFT_V128) {
+        memcpy(slots, v.of.v128, 16);
+        return 2;
+    }
+    slots[0] = rt_val_to_slot(v);
+    return 1;
+}
+
+weft_val rt_slots_to_val(const uint64_t *slots, uint8_t type)
+{
+    weft_val v;
+    if (type != WEFT_V128)
+        return rt_slot_to_val(slots[0], type);
+    v.type = type;
+    memcpy(v.of.v128, slots, 16);
+    return v;
+}
+
 uint64_t rt_val_to_slot(weft_val v)
 {
     switch (v.type) {

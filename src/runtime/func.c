@@ -113,17 +113,19 @@ weft_error *func_call_host(struct exec_ctx *ctx, weft_instance *caller, weft_fun
     if (n > FUNC_STACK_VALS && !(v = calloc(n, sizeof *v)))
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     weft_val *args = v, *res = v + t->nparams;
-    for (uint32_t i = 0; i < t->nparams; i++)
-        args[i] = rt_slot_to_val(slots[i], wm_params(t)[i]);
+    for (uint32_t i = 0, k = 0; i < t->nparams; i++) {
+        args[i] = rt_slots_to_val(slots + k, wm_params(t)[i]);
+        k += wm_params(t)[i] == WEFT_V128 ? 2 : 1;
+    }
     for (uint32_t i = 0; i < t->nresults; i++)
         res[i] = rt_slot_to_val(0, wm_results(t)[i]);
     weft_caller c = {caller, ctx};
     weft_error *e = f->host(&c, f->env, args, res);
     if (!e) {
         /* Convert by the declared type, whatever the host left in `type`. */
-        for (uint32_t i = 0; i < t->nresults; i++) {
+        for (uint32_t i = 0, k = 0; i < t->nresults; i++) {
             res[i].type = wm_results(t)[i];
-            slots[i] = rt_val_to_slot(res[i]);
+            k += rt_val_to_slots(res[i], slots + k);
         }
     }
     if (v != stackv)

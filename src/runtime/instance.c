@@ -126,25 +126,35 @@ static weft_error *inst_make_mems(weft_instance *inst)
 
 /* A constant expression's value as a slot. Validation guarantees the indices; we still
  * check them so that a bad module can never make us read out of bounds. */
-static uint64_t inst_const(const weft_instance *inst, const wm_constexpr *c)
+static uint64_t inst_const2(const weft_instance *inst, const wm_constexpr *c, uint64_t *hi)
 {
     const weft_module *m = inst->module;
+    *hi = 0;
     switch (c->kind) {
-    case WM_CONST_VALUE: return c->bits;
+    case WM_CONST_VALUE: *hi = c->bits_hi; return c->bits;
     case WM_CONST_REF_FUNC:
         return c->index < m->nfuncs ? (uint64_t)(uintptr_t)inst->funcs[c->index] : 0;
     case WM_CONST_GLOBAL_GET:
-        return c->index < m->nglobals && inst->globals[c->index] ? inst->globals[c->index]->val
-                                                                   : 0;
+        if (c->index >= m->nglobals || !inst->globals[c->index])
+            return 0;
+        *hi = inst->globals[c->index]->hi;
+        return inst->globals[c->index]->val;
     default: return 0; /* ref.null */
     }
+}
+
+static uint64_t inst_const(const weft_instance *inst, const wm_constexpr *c)
+{
+    uint64_t hi;
+    return inst_const2(inst, c, &hi);
 }
 
 static weft_error *inst_make_globals(weft_instance *inst)
 {
     const weft_module *m = inst->module;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-        uint64_t v = inst_const(inst, &m->global_init[i - m->nglobal_imports]);
+        uint64_t v[2];
+        v[0] = inst_const2(inst, &m->global_init[i - m->nglobal_imports], &v[1]);
         inst->globals[i] = global_create(inst->store, &m->globals[i], v);
         if (!inst->globals[i])
             return inst_oom();

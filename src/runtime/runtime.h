@@ -67,6 +67,7 @@ struct weft_global {
     uint8_t type;
     bool mut;
     uint64_t val;
+    uint64_t hi;       /* a v128's high 8 bytes (val holds the low ones) */
     weft_global *next; /* store's list */
 };
 
@@ -144,11 +145,15 @@ weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t fun
 /* convert between typed values and slots */
 uint64_t rt_val_to_slot(weft_val v);
 weft_val rt_slot_to_val(uint64_t slot, uint8_t type);
+/* The same for a value of any type, v128 (two slots) included: returns the slots written. */
+uint32_t rt_val_to_slots(weft_val v, uint64_t *slots);
+weft_val rt_slots_to_val(const uint64_t *slots, uint8_t type);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers shared by the runtime's own files (added by the runtime layer). */
 
-weft_global *global_create(weft_store *s, const wm_globaltype *gt, uint64_t val); /* global.c */
+/* global.c: val holds the global's slots (two for a v128) */
+weft_global *global_create(weft_store *s, const wm_globaltype *gt, const uint64_t *val);
 void table_free(weft_table *t);                                                  /* table.c */
 void func_free(weft_func *f);          /* func.c: a host function (finalizer, owned type) */
 void instance_free(weft_instance *inst);                                         /* instance.c */

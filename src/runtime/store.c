@@ -93,16 +93,18 @@ weft_error *weft_call(weft_store *store, weft_func *f, const weft_val *args, siz
     weft_error *e = store_check_args(t, args, nargs, nresults);
     if (e)
         return e;
-    size_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    size_t np = wm_param_slots(t), nr = wm_result_slots(t), n = np > nr ? np : nr;
     uint64_t stack[STORE_STACK_SLOTS], *slots = stack;
     if (n > STORE_STACK_SLOTS && !(slots = calloc(n, sizeof *slots)))
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
-    for (size_t i = 0; i < nargs; i++)
-        slots[i] = rt_val_to_slot(args[i]);
+    for (size_t i = 0, k = 0; i < nargs; i++)
+        k += rt_val_to_slots(args[i], slots + k);
     e = rt_invoke(store, f, slots);
     if (!e)
-        for (uint32_t i = 0; i < t->nresults; i++)
-            results[i] = rt_slot_to_val(slots[i], wm_results(t)[i]);
+        for (uint32_t i = 0, k = 0; i < t->nresults; i++) {
+            results[i] = rt_slots_to_val(slots + k, wm_results(t)[i]);
+            k += wm_results(t)[i] == WEFT_V128 ? 2 : 1;
+        }
     if (slots != stack)
         free(slots);
     return e;

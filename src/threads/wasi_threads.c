@@ -15,7 +15,10 @@
 
 /* wasi-threads thread ids are positive and below 2^29 */
 #define WT_MAX_TID 0x1FFFFFFF
-#define WT_STACK_SIZE (1u << 20) /* the interpreter does not recurse for wasm calls */
+/* The interpreter does not recurse for wasm calls, but compiled code runs on this stack (it
+ * checks the stack's floor, so a deep recursion traps instead of overflowing). Pages are
+ * committed only as they are touched. */
+#define WT_STACK_SIZE (8u << 20)
 
 typedef struct weft_threads wt_group;
 

@@ -4,6 +4,8 @@
 #   default          every top-level non-SIMD ../shared/spec-testsuite/*.wast
 #   SPEC_SET=threads ../shared/spec-testsuite/proposals/threads/*.wast, validated with
 #                    reference types off (their baseline is WebAssembly 1.0)
+#   SPEC_SET=simd    the 57 top-level simd_*.wast (fixed-width SIMD); SPEC_PER_FILE=1 also
+#                    prints every file's counts
 #   WAST_FLAGS       more options for `weft wast` (e.g. --compile -O 0)
 #   SPEC_SAMPLE=N    run every Nth file only (the slowest sanitizer runs)
 #   SPEC_CACHE=NAME  keep the converted scripts and results under $BUILD/spec/NAME
@@ -49,6 +51,9 @@ if [ "${SPEC_SET:-}" = "threads" ]; then
     # the proposal's scripts are written against WebAssembly 1.0 + threads: one table at most
     WAST_FLAGS="--disable reference-types ${WAST_FLAGS:-}"
     export WAST_FLAGS
+elif [ "${SPEC_SET:-}" = "simd" ]; then
+    src="$spec"
+    cache="$BUILD/spec/${SPEC_CACHE:-simd}"
 else
     src="$spec"
     cache="$BUILD/spec/${SPEC_CACHE:-core}"
@@ -66,7 +71,10 @@ list="$cache/files.txt"
 k=0
 for f in "$src"/*.wast; do
     [ -f "$f" ] || continue
-    case "$(basename "$f")" in simd*) continue ;; esac
+    case "$(basename "$f")" in
+    simd*) [ "${SPEC_SET:-}" = "simd" ] || continue ;;
+    *) [ "${SPEC_SET:-}" != "simd" ] || continue ;;
+    esac
     k=$((k + 1))
     [ $((k % ${SPEC_SAMPLE:-1})) -eq 0 ] || continue
     echo "$f" >>"$list"
@@ -95,6 +103,13 @@ while read -r f; do
     esac
     grep -v '^counts \|passed' "$out" | head -n "${SPEC_SHOW:-5}" | sed 's/^/    /'
 done <"$list"
+
+if [ -n "${SPEC_PER_FILE:-}" ]; then
+    while read -r f; do
+        name=$(basename "$f" .wast)
+        printf '  %-44s %s\n' "$name.wast" "$(tail -n 1 "$cache/$name.out" 2>/dev/null)"
+    done <"$list"
+fi
 
 while read -r f; do
     name=$(basename "$f" .wast)

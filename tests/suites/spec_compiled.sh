@@ -1,5 +1,5 @@
 #!/bin/sh
-# spec_compiled.sh - the spec suite (the 2.0 core scripts and the threads proposal's) with every
+# spec_compiled.sh - the spec suite (the 2.0 core scripts, SIMD's and the threads proposal's) with every
 # module compiled to native code (`weft wast --compile -O 0`: the compiler's quickest level;
 # what is checked is the translation, not the optimiser). Compiled modules are cached in
 # $BUILD/cache, so a second run costs little. Under the sanitizers every 3rd script runs.
@@ -16,5 +16,6 @@ sample=1
 [ -n "${SANITIZE:-}" ] && sample=3
 st=0
 WAST_FLAGS="--compile -O 0" SPEC_CACHE=core-compiled SPEC_SAMPLE=$sample sh "$dir/spec.sh" || st=1
+WAST_FLAGS="--compile -O 0" SPEC_CACHE=simd-compiled SPEC_SET=simd SPEC_SAMPLE=$sample sh "$dir/spec.sh" || st=1
 WAST_FLAGS="--compile -O 0" SPEC_CACHE=threads-compiled SPEC_SET=threads sh "$dir/spec.sh" || st=1
 exit $st

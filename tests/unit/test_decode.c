@@ -422,7 +422,14 @@ static void test_instr(void)
     weft_error_free(e);
     CHECK(!READ(&in, &t, &e, 0xFE, 0x4F) && e, "0xFE 0x4F illegal");
     weft_error_free(e);
-    CHECK(!READ(&in, &t, &e, 0xFD, 0x00) && e, "SIMD");
+    CHECK(READ(&in, &t, &e, 0xFD, 0x0B, 0x04, 0x10) && in.op == WI_FD(0x0B) && in.a == 4 &&
+              in.imm == 16,
+          "v128.store memarg");
+    CHECK(READ(&in, &t, &e, 0xFD, 0x55, 0x01, 0x00, 0x07) && in.b == 7, "load16_lane lane");
+    CHECK(strcmp(wi_name(WI_FD(0xBA)), "i32x4.dot_i16x8_s") == 0, "wi_name simd");
+    CHECK(!READ(&in, &t, &e, 0xFD, 0x9A, 0x01) && e, "0xFD 0x9A illegal");
+    weft_error_free(e);
+    CHECK(!READ(&in, &t, &e, 0xFD, 0x0C, 1, 2, 3) && e, "truncated v128.const");
     weft_error_free(e);
     CHECK(!READ(&in, &t, &e, 0x06) && e && strncmp(e->msg, "illegal opcode 0x06", 19) == 0 &&
               e->offset == 100,

@@ -583,7 +583,7 @@ static void test_features(void)
     CHECK(weft_has_feature("wasi-threads"));
     CHECK(weft_has_feature("mvp"));
     CHECK(weft_has_feature("worker-pools"));
-    CHECK(!weft_has_feature("simd"));
+    CHECK(weft_has_feature("simd"));
     CHECK(strstr(weft_known_features(), "simd") != NULL);
     CHECK(!weft_has_feature("thread"));
     CHECK(!weft_has_feature("") && !weft_has_feature(NULL));
