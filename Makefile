@@ -15,6 +15,7 @@ LDLIBS_ALL = -lpthread -lm -ldl $(LDLIBS)
 
 LIB_SRC := $(wildcard src/util/*.c src/module/*.c src/compile/*.c src/exec/*.c \
                       src/runtime/*.c src/threads/*.c src/wasi/*.c src/native/*.c)
+LIB_SRC += $(wildcard src/capi/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -22,7 +23,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test check-sanitize unit clean setup
-all: $(BUILD)/weft $(BUILD)/libweft.a
+all: $(BUILD)/weft $(BUILD)/libweft.a $(BUILD)/libweft.so
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -69,9 +70,13 @@ check-sanitize: setup
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi_testsuite.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/workers.sh
+	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/capi.sh
 
 clean:
 	rm -rf build
+
+# The shared library, make install/uninstall and pkg-config (their own fragment).
+include dist/dist.mk
 
 # The guest kit and the seeds' examples (make examples) live in their own fragment.
 -include guest/guest.mk

@@ -4,6 +4,7 @@
 #   wasi-libc               (wasi-libc)             /usr/lib/wasm32-wasi/libc.a for guest programs
 #   clang's wasm32 runtime  (libclang-rt-N-dev-wasm32)  libclang_rt.builtins-wasm32.a
 #   clang, wasm-ld          (clang, lld)            compile C guests to wasm32-wasi
+#   pkg-config, man, groff  (pkg-config, man-db, groff-base)  the install suite
 # Needs root to install (apt-get); otherwise prints the command to run and fails.
 
 missing=""
@@ -16,6 +17,10 @@ command -v wat2wasm >/dev/null 2>&1 || need wabt
 command -v clang >/dev/null 2>&1 || need clang
 command -v wasm-ld >/dev/null 2>&1 || need lld
 [ -f /usr/lib/wasm32-wasi/libc.a ] || need wasi-libc
+# the install suite: pkg-config, and man to render weft(1)
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+command -v man >/dev/null 2>&1 || need man-db
+command -v groff >/dev/null 2>&1 || need groff-base
 
 # The runtime library's package is versioned like clang; 14 is Debian 12's.
 clang_major=14

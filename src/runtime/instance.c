@@ -18,6 +18,7 @@ weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t fun
     if (e->kind != WEFT_ERR_TRAP)
         return e;
     e->offset = offset;
+    e->origin = inst;
     err_set_func(e, funcidx, inst ? weft_module_func_name(inst->module, funcidx) : NULL);
     return e;
 }

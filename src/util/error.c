@@ -5,7 +5,7 @@
 #include "util.h"
 
 static weft_error oom_error = {WEFT_ERR_RESOURCE, WEFT_TRAP_NONE, 0, WEFT_NO_OFFSET, false, 0, NULL,
-                               "out of memory"};
+                               "out of memory", NULL};
 
 weft_error *err_vnew(weft_error_kind kind, size_t offset, const char *fmt, va_list ap)
 {

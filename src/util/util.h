@@ -25,6 +25,8 @@ struct weft_error {
     uint32_t func;
     char *func_name;    /* owned copy, or NULL */
     char msg[240];
+    const weft_instance *origin; /* a trap in wasm code: the instance of `func` (wasm.h's
+                                    frames need it), or NULL */
 };
 
 /* A new error with a printf-style message. Never returns NULL (falls back to a static

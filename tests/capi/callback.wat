@@ -1,0 +1,17 @@
+;; callback: host functions of every numeric kind, with and without an environment.
+(module
+  (import "host" "add_i64" (func $add_i64 (param i64 i64) (result i64)))
+  (import "host" "scale_f32" (func $scale_f32 (param f32) (result f32)))
+  (import "host" "half_f64" (func $half_f64 (param f64) (result f64)))
+  (import "host" "counter" (func $counter (result i32)))
+  (import "host" "fail" (func $fail (param i32)))
+  (func (export "sum") (param i64 i64) (result i64)
+    (call $add_i64 (local.get 0) (local.get 1)))
+  (func (export "scale") (param f32) (result f32)
+    (call $scale_f32 (local.get 0)))
+  (func (export "half") (param f64) (result f64)
+    (call $half_f64 (local.get 0)))
+  (func (export "count_twice") (result i32)
+    (i32.add (call $counter) (call $counter)))
+  (func (export "fail") (param i32)
+    (call $fail (local.get 0))))

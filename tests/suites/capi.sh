@@ -1,0 +1,124 @@
+#!/bin/sh
+# capi.sh - the standard C API (include/wasm.h): the programs of tests/capi/, each written
+# against wasm.h (and weft_wasm.h for what wasm.h cannot say), each checking its own
+# results and printing `N passed, M failed`. Every program is built warning-free
+# (-Wall -Wextra -pedantic -Werror) as C11 with gcc and clang and as C++ with g++, linked
+# with $BUILD/libweft.a and run. Under SANITIZE=asan or tsan only the gcc build runs, with
+# the run's sanitizer (make check-sanitize). Also: every wasm_* and weft_wasm_* function
+# the library defines is called by some program here, and, when WASM_C_API_EXAMPLES names
+# the example/ directory of a WebAssembly/wasm-c-api checkout, its examples build unchanged
+# against weft's wasm.h and run to completion.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+SANITIZE=${SANITIZE:-}
+OUT="$BUILD/capi"
+LIB="$BUILD/libweft.a"
+pass=0
+fail=0
+
+case "$SANITIZE" in
+asan|1) SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" ;;
+tsan)   SAN="-fsanitize=thread"
+        TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}"; export TSAN_OPTIONS ;;
+*)      SAN="" ;;
+esac
+
+ok()   { echo "ok   $1"; pass=$((pass + 1)); }
+bad()  { echo "FAIL $1"; fail=$((fail + 1)); }
+finish() { echo "capi: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+mkdir -p "$OUT"
+if [ ! -f "$LIB" ] || ! command -v wat2wasm >/dev/null 2>&1; then
+    bad "needs $LIB (make) and wat2wasm (make setup)"
+    finish
+fi
+
+# The guests.
+for wat in "$ROOT"/tests/capi/*.wat; do
+    name=$(basename "$wat" .wat)
+    wat2wasm --enable-threads "$wat" -o "$OUT/$name.wasm" 2>"$OUT/$name.wat.log" ||
+        bad "wat2wasm $name: $(head -n 1 "$OUT/$name.wat.log")"
+done
+
+# compile LABEL OUTPUT COMPILER ARGS...: build one program, quietly unless it fails.
+compile() {
+    label=$1 out=$2
+    shift 2
+    if "$@" -o "$out" >"$out.log" 2>&1; then
+        return 0
+    fi
+    bad "$label does not build warning-free"
+    head -n 15 "$out.log" | sed 's/^/    /'
+    return 1
+}
+
+# run LABEL BINARY: run a program in the guests' directory; it must exit 0 and end with
+# `N passed, 0 failed`.
+run() {
+    res=$(cd "$OUT" && CAPI_WASM_DIR="$OUT" timeout 300 "$2" 2>&1)
+    status=$?
+    last=$(printf '%s\n' "$res" | tail -n 1)
+    if [ "$status" -eq 0 ] && printf '%s\n' "$last" | grep -q '^[0-9][0-9]* passed, 0 failed$'; then
+        ok "$1 ($last)"
+    else
+        bad "$1 (status $status)"
+        printf '%s\n' "$res" | tail -n 15 | sed 's/^/    /'
+    fi
+}
+
+WARN="-Wall -Wextra -pedantic -Werror"
+INC="-I$ROOT/include"
+LIBS="$LIB -lpthread -lm -ldl"
+for src in "$ROOT"/tests/capi/*.c; do
+    name=$(basename "$src" .c)
+    if compile "$name (gcc)" "$OUT/$name" gcc -std=c11 $WARN $INC -O1 -g $SAN "$src" $LIBS; then
+        run "$name (gcc)" "$OUT/$name"
+    fi
+    [ -n "$SAN" ] && continue
+    if command -v clang >/dev/null 2>&1 &&
+       compile "$name (clang)" "$OUT/$name-clang" clang -std=c11 $WARN $INC -O1 "$src" $LIBS; then
+        run "$name (clang)" "$OUT/$name-clang"
+    fi
+    if command -v g++ >/dev/null 2>&1 &&
+       compile "$name (g++)" "$OUT/$name-cxx" g++ -x c++ $WARN $INC -O1 "$src" -x none $LIBS; then
+        run "$name (g++)" "$OUT/$name-cxx"
+    fi
+done
+
+# Every function of the API the library defines is called by some program.
+missing=""
+for fn in $(nm --defined-only "$LIB" 2>/dev/null | awk '$2 == "T" {print $3}' |
+            grep -E '^(wasm_|weft_wasm_)' | sort -u); do
+    grep -q -w "$fn" "$ROOT"/tests/capi/*.c "$ROOT"/tests/capi/check.h || missing="$missing $fn"
+done
+if [ -z "$missing" ]; then
+    ok "every wasm_* and weft_wasm_* function is exercised"
+else
+    bad "functions no program calls:$missing"
+fi
+
+# The reference repository's examples, unchanged, when a checkout is given.
+if [ -n "${WASM_C_API_EXAMPLES:-}" ] && [ -d "$WASM_C_API_EXAMPLES" ] && [ -z "$SAN" ]; then
+    ref="$OUT/reference"
+    mkdir -p "$ref"
+    for src in "$WASM_C_API_EXAMPLES"/*.c; do
+        name=$(basename "$src" .c)
+        # hostref.wat predates the final reference-types text format, `(ref.null extern)`
+        sed 's/(ref\.null)/(ref.null extern)/g' "${src%.c}.wat" >"$ref/$name.wat"
+        wat2wasm --enable-threads "$ref/$name.wat" -o "$ref/$name.wasm" 2>/dev/null ||
+            cp "${src%.c}.wasm" "$ref/$name.wasm"
+        if ! gcc -std=gnu11 -w $INC "$src" $LIBS -o "$ref/$name" >"$ref/$name.log" 2>&1; then
+            bad "reference $name does not build"
+            continue
+        fi
+        if (cd "$ref" && timeout 300 "./$name" >"$name.out" 2>&1); then
+            ok "reference example $name"
+        else
+            bad "reference example $name"
+            tail -n 10 "$ref/$name.out" | sed 's/^/    /'
+        fi
+    done
+fi
+finish
