@@ -124,12 +124,15 @@ static const char nat_prelude_tail[] =
     "#define WN_POLL(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(&WN_AT(_Atomic _Bool, X, "
     "WN_OFF_X_INTR), memory_order_relaxed))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* a call: the engine's frame limit (shared with the interpreter, so both tiers stop at
-     * the same depth), the C stack's floor, and an interrupt */
-    "#define WN_ENTER(f, o) do { uint32_t *d_ = &WN_AT(uint32_t, X, WN_OFF_X_DEPTH); "
-    "if (WN_UNLIKELY(*d_ >= WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+     * the same depth), the C stack's floor, and an interrupt. D, every function's hidden
+     * parameter, counts the wasm frames with this one: passed in a register, it costs no
+     * memory traffic, and a trap has nothing to undo */
+    "#define WN_ENTER(f, o) do { "
+    "if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
-    "++*d_; WN_POLL(f, o); } while (0)\n"
-    "#define WN_LEAVE() (--WN_AT(uint32_t, X, WN_OFF_X_DEPTH))\n"
+    "WN_POLL(f, o); } while (0)\n"
+    /* before the runtime runs anything on our behalf, it learns how deep we are */
+    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
@@ -260,7 +263,7 @@ static void cg_fnptr_type(nat_text *o, const weft_module *m, uint32_t typeidx)
     const wm_functype *t = &m->types[typeidx];
     tx_printf(o, "(");
     cg_ret_type(o, m, typeidx);
-    tx_printf(o, " (*)(wn_exec *, wn_inst *");
+    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint32_t");
     for (uint32_t i = 0; i < t->nparams; i++)
         tx_printf(o, ", %s", cg_ctype(wm_params(t)[i]));
     tx_printf(o, "))");
@@ -385,7 +388,6 @@ static void cg_carry(cg *c, uint32_t dst, uint32_t n)
 static void cg_return(cg *c)
 {
     const wm_functype *t = &c->m->types[c->m->func_types[c->fidx]];
-    OUT("WN_LEAVE(); ");
     if (t->nresults == 0) {
         OUT("return;\n");
     } else if (t->nresults == 1) {
@@ -407,7 +409,9 @@ static void cg_branch(cg *c, uint32_t l)
     }
     cg_ctrl *t = &c->ctl[c->nctl - 1 - l];
     if (t->kind == CG_FUNC) {
+        OUT("{ "); /* one statement, also after br_if's `if (c)` */
         cg_return(c);
+        OUT("}\n");
         return;
     }
     OUT("{ ");
@@ -609,7 +613,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
 
     tx_printf(&call, "(");
     cg_fnptr_type(&call, m, typeidx);
-    tx_printf(&call, "WN_F_NATIVE(F_))(X, WN_F_NINST(F_)");
+    tx_printf(&call, "WN_F_NATIVE(F_))(X, WN_F_NINST(F_), D + 1");
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
@@ -620,7 +624,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
     OUT("} else {\nuint64_t sl_[%u];\n", n ? n : 1);
     for (uint32_t k = 0, off = 0; k < t->nparams; off += cg_slot_width(wm_params(t)[k]), k++)
         cg_put_slot(c->o, wm_params(t)[k], "sl_", off, cg_top(c, t->nparams - 1 - k));
-    OUT("I->rt->call(X, I, F_, sl_, %u, %u);\n", FIDX, offset);
+    OUT("WN_SYNC_DEPTH(); I->rt->call(X, I, F_, sl_, %u, %u);\n", FIDX, offset);
     for (uint32_t k = 0, off = 0; k < t->nresults; off += cg_slot_width(wm_results(t)[k]), k++) {
         cg_mark(c, base + k, wm_results(t)[k]);
         cg_get_slot(c->o, wm_results(t)[k], cg_sv(c, base + k, wm_results(t)[k]), "sl_", off);
@@ -640,7 +644,7 @@ static void cg_call(cg *c, const wi_instr *in)
     }
     const wm_functype *t = &m->types[typeidx];
     nat_text call = {0};
-    tx_printf(&call, "f%u(X, I", f);
+    tx_printf(&call, "f%u(X, I, D + 1", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
@@ -1356,7 +1360,7 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
     cg_ret_type(o, m, ti);
-    tx_printf(o, " f%u(wn_exec *X, wn_inst *I", f);
+    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint32_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
     tx_printf(o, ")");
@@ -1414,7 +1418,8 @@ static void cg_wrapper(nat_text *o, const weft_module *m, uint32_t f)
     const wm_functype *t = &m->types[ti];
     nat_text call = {0};
     tx_printf(o, "WN_HID void w%u(wn_exec *X, wn_inst *I, uint64_t *s) {\n", f);
-    tx_printf(&call, "f%u(X, I", f);
+    /* entered from the runtime: one frame deeper than it counts */
+    tx_printf(&call, "f%u(X, I, WN_AT(uint32_t, X, WN_OFF_X_DEPTH) + 1", f);
     for (uint32_t k = 0, off = 0; k < t->nparams; off += cg_slot_width(wm_params(t)[k]), k++) {
         char a[24];
         snprintf(a, sizeof a, "a%u", k);

@@ -247,7 +247,7 @@ weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
     }
     if (ctx->reentry >= EXEC_MAX_REENTRY)
         return rt_trap(WEFT_TRAP_STACK_EXHAUSTED, f->inst, f->index, WEFT_NO_OFFSET);
-    uint32_t depth = ctx->depth; /* compiled frames count here too; a trap skips their leaving */
+    uint32_t depth = ctx->depth; /* compiled code sets it before it calls out: restore it */
     ctx->reentry++;
     ctx->nat_jmp = &jb;
     if (setjmp(jb) == 0)
