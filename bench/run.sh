@@ -139,8 +139,8 @@ fi
 # auto-vectorises their loops), and natively; weft runs both builds, node the SIMD one.
 echo
 echo "SIMD programs (wasm built with clang -O3, with and without -msimd128), median ms:"
-printf '%-11s %9s %11s %11s %9s %12s %12s %s\n' program native weft-scalar weft-simd node-simd \
-    scalar/simd simd/native check
+printf '%-11s %8s %8s %8s %8s %8s %8s %11s %11s %11s %s\n' program native interp \
+    interp-v comp comp-v node-v 'interp s/v' 'comp s/v' 'comp-v/nat' check
 for c in "$ROOT"/bench/simd/*.c; do
     p=$(basename "$c" .c)
     if [ -n "$ONLY" ]; then
@@ -165,16 +165,27 @@ for c in "$ROOT"/bench/simd/*.c; do
     [ "$ws" != fail ] && cmp -s "$T/weft.out" "$T/expected" || check="WEFT-MISMATCH"
     wv=$(time_runs weft "$WEFT" run "$OUT/$p.simd.wasm")
     [ "$wv" != fail ] && cmp -s "$T/weft.out" "$T/expected" || check="WEFT-SIMD-MISMATCH"
+    cs=- cv=-
+    if [ $have_cc = 1 ]; then
+        for kind in scalar simd; do
+            "$WEFT" run --compile --cache-dir "$CACHE" "$OUT/$p.$kind.wasm" >/dev/null 2>&1 ||
+                check="$check COMPILE-FAILED"
+        done
+        cs=$(time_runs comp "$WEFT" run --compile --cache-dir "$CACHE" "$OUT/$p.scalar.wasm")
+        [ "$cs" != fail ] && cmp -s "$T/comp.out" "$T/expected" || check="$check COMPILED-MISMATCH"
+        cv=$(time_runs comp "$WEFT" run --compile --cache-dir "$CACHE" "$OUT/$p.simd.wasm")
+        [ "$cv" != fail ] && cmp -s "$T/comp.out" "$T/expected" || check="$check COMPILED-SIMD-MISMATCH"
+    fi
     nd=-
     if [ $have_node = 1 ]; then
         nd=$(time_runs node node --no-warnings "$NODE_RUNNER" "$OUT/$p.simd.wasm")
         [ "$nd" != fail ] && cmp -s "$T/node.out" "$T/expected" || check="$check NODE-MISMATCH"
     fi
     [ "$check" = ok ] || status=1
-    awk -v p="$p" -v n="$nat" -v s="$ws" -v v="$wv" -v d="$nd" -v c="$check" 'BEGIN {
-        sp = (s + 0 > 0 && v + 0 > 0) ? sprintf("%.2fx", s / v) : "-"
-        rn = (n + 0 > 0 && v + 0 > 0) ? sprintf("%.2fx", v / n) : "-"
-        printf "%-11s %9s %11s %11s %9s %12s %12s %s\n", p, n, s, v, d, sp, rn, c }'
+    awk -v p="$p" -v n="$nat" -v s="$ws" -v v="$wv" -v cs="$cs" -v cv="$cv" -v d="$nd" -v c="$check" '
+    function r(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.2fx", a / b) : "-" }
+    BEGIN { printf "%-11s %8s %8s %8s %8s %8s %8s %11s %11s %11s %s\n", p, n, s, v, cs, cv, d,
+                   r(s, v), r(cs, cv), r(cv, n), c }'
 done
 
 # ---- start-up -----------------------------------------------------------------------------
