@@ -131,6 +131,8 @@ static const char nat_prelude_tail[] =
     "if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
     "WN_POLL(f, o); } while (0)\n"
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH))) "
+    "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
     "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
@@ -296,6 +298,7 @@ typedef struct cg {
     cg_ctrl *ctl;
     size_t nctl, capctl;
     bool uses_mem;         /* the body reads mb and ms (memory 0's base and size) */
+    bool calls_or_loops;   /* the body calls or loops: it may run long, or deep */
     bool dead;             /* the code being read is unreachable */
     uint32_t dead_depth;   /* blocks opened inside unreachable code */
     uint32_t labels;
@@ -484,6 +487,7 @@ static void cg_block(cg *c, const wi_instr *in)
         return;
     f->height = (uint32_t)c->nstk - f->np;
     if (kind == CG_LOOP) {
+        c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
         OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
     } else if (kind == CG_IF) {
@@ -635,6 +639,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
 
 static void cg_call(cg *c, const wi_instr *in)
 {
+    c->calls_or_loops = true;
     const weft_module *m = c->m;
     uint32_t f = in->a, typeidx = m->func_types[f];
     if (f < m->nfunc_imports) {
@@ -656,6 +661,7 @@ static void cg_call(cg *c, const wi_instr *in)
 
 static void cg_call_indirect(cg *c, const wi_instr *in)
 {
+    c->calls_or_loops = true;
     uint32_t typeidx = in->a, table = in->b, o = OFF(in);
     const char *idx = cg_top(c, 0);
     OUT("{ uint32_t i_ = %s; void *T_ = I->tables[%u];\n", idx, table);
@@ -1379,6 +1385,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     c->nstk = c->nctl = 0;
     c->dead = false;
     c->uses_mem = false;
+    c->calls_or_loops = false;
     c->dead_depth = 0;
     c->labels = 0;
     if (c->capused)
@@ -1389,7 +1396,6 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     top->nr = t->nresults;
     top->rt = wm_results(t);
 
-    OUT("WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     while (c->nctl > 0 && !c->bug) {
         if (!wi_read(&r, &in, &c->targets)) {
@@ -1408,6 +1414,14 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     /* memory 0's base, and a lower bound of its size (WN_CHK) */
     if (c->uses_mem)
         tx_printf(decl, "uint8_t *const mb = I->mem0; uint64_t ms = wn_msize(I);\n");
+    /* A function that neither calls nor loops ends soon after it starts and goes no deeper:
+     * its callers' checks for an interrupt and of the C stack cover it, unless its own frame
+     * is large. The frame limit is checked in every function, as the interpreter does. */
+    size_t vars = (size_t)t->nparams + fn->nlocals + c->capused;
+    if (c->calls_or_loops || vars > 512)
+        tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
+    else
+        tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
     return !c->bug;
 }
 
