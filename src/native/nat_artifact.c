@@ -48,8 +48,33 @@ const char *nat_arch(char *buf, size_t n)
 
 const char *nat_cpu_id(char *buf, size_t n)
 {
-    /* The default flags assume no more than the architecture's baseline. */
-    return nat_arch(buf, n);
+    /* Compiled code is built for this CPU (-march=native, see nat_module.c): its identity is
+     * the architecture and a hash of the features the kernel lists for it. Without that list
+     * the code is built for the architecture's baseline and the architecture alone says it. */
+    char arch[72], line[4096];
+    bool found = false;
+    nat_arch(arch, sizeof arch);
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strncmp(line, "flags", 5) == 0 || strncmp(line, "Features", 8) == 0;
+    if (f)
+        fclose(f);
+    if (!found) {
+        snprintf(buf, n, "%s", arch);
+        return buf;
+    }
+    uint8_t h[32];
+    char hex[17];
+    sha256(line, strlen(line), h);
+    hex_encode(h, 8, hex);
+    snprintf(buf, n, "%s/features:%s", arch, hex);
+    return buf;
+}
+
+bool nat_cpu_is_native(void)
+{
+    char id[128];
+    return strchr(nat_cpu_id(id, sizeof id), '/') != NULL;
 }
 
 void nat_meta_init(nat_meta *m, const nat_cc *cc, const char *flags, const uint8_t *wasm,

@@ -23,6 +23,11 @@ static void nat_flags(const nat_options *o, const char **argv, size_t n, char *j
     size_t k = 0;
     int lvl = o && o->opt_level >= 0 && o->opt_level <= 3 ? o->opt_level : 2;
     argv[k++] = levels[lvl];
+    /* Built for this CPU (SIMD needs SSE4.1-class instructions to be fast; rounding and
+     * shuffles are single instructions there). The artifact records the CPU's features and
+     * is refused on another. */
+    if (nat_cpu_is_native())
+        argv[k++] = "-march=native";
     for (size_t i = 0; fixed[i] && k + 1 < n; i++)
         argv[k++] = fixed[i];
     argv[k] = NULL;
