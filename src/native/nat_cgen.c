@@ -283,8 +283,8 @@ typedef struct cg_ctrl {
     uint32_t label;
     uint32_t height;   /* stack height below the parameters */
     uint32_t np, nr;
-    const uint8_t *pt, *rt;
-    uint8_t single;    /* storage for a one-result block type */
+    const uint8_t *pt, *rt; /* rt NULL for a one-result block type: see single */
+    uint8_t single;    /* the one result's type */
 } cg_ctrl;
 
 typedef struct cg {
@@ -434,9 +434,9 @@ static bool cg_blocktype(cg *c, int64_t bt, cg_ctrl *f)
     if (bt == WI_BT_EMPTY)
         return true;
     if (bt < 0) {
+        /* rt stays NULL: a pointer to f->single would dangle when the frame array grows */
         f->single = wi_bt_valtype(bt);
         f->nr = 1;
-        f->rt = &f->single;
         return true;
     }
     if ((uint64_t)bt >= c->m->ntypes)
@@ -552,7 +552,7 @@ static void cg_end(cg *c)
     }
     cg_ctrl done = *f;
     c->nctl--;
-    cg_reset_stack(c, &done, done.nr, done.rt);
+    cg_reset_stack(c, &done, done.nr, done.rt ? done.rt : &done.single);
     c->dead = !live;
 }
 
