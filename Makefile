@@ -32,9 +32,12 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
 # The compiled tier pastes these headers into every C unit it generates (semantics written
 # once: the generated code calls the interpreter's own helpers).
 PRELUDE_HDRS = include/weft.h src/exec/numeric.h src/exec/simd.h src/native/nat_abi.h
-$(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) Makefile
+# The prelude also names the translator's source by its hash: the cache keys artifacts by the
+# prelude, so code from another version of the translator is never taken from the cache.
+$(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) src/native/nat_cgen.c Makefile
 	@mkdir -p $(dir $@)
 	{ echo 'static const char nat_prelude_text[] ='; \
+	  printf '"/* translator %s */\\n"\n' "$$(cksum < src/native/nat_cgen.c | tr ' ' -)"; \
 	  cat $(PRELUDE_HDRS) | grep -v '^#include "' | \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'; echo ';'; } > $@.tmp
 	mv $@.tmp $@
