@@ -35,6 +35,8 @@ OUT=$BUILD/diff
 mkdir -p "$OUT" && rm -f "$OUT"/fail-*.wat
 # DIFF_COMPILED: how many cases also run under the compiled tier (-1: all; needs a C compiler)
 compiled=${DIFF_COMPILED:-200}
+# under the sanitizers a sample: the compiles, not weft, take the time
+[ -n "${SANITIZE:-}" ] && [ -z "${DIFF_COMPILED:-}" ] && compiled=60
 command -v "${CC:-cc}" >/dev/null 2>&1 || compiled=0
 timeout 900 python3 "$SRC/diff/diff.py" --weft "$WEFT" --out "$OUT" --regress "$SRC/diff/regress" --compiled "$compiled" $SEEDS
 st=$?
