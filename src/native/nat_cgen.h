@@ -22,8 +22,9 @@ typedef struct nat_text {
 
 void nat_text_free(nat_text *t);
 
-/* The prelude every unit starts with: weft.h, numeric.h, nat_abi.h and the offsets of the
- * runtime's structs. Constant for a build of weft (it goes into the cache key). */
+/* The prelude every unit starts with: the translator's checksum, weft.h, numeric.h, simd.h,
+ * nat_abi.h and the offsets of the runtime's structs. Constant for a build of weft (it goes
+ * into the cache key). */
 void nat_prelude(nat_text *t);
 
 /* Translate m into at most `max_units` units (at least 1; fewer for small modules). On

@@ -14,7 +14,7 @@
  * computes in unsigned types and reads memory with memcpy), but the flags still say what
  * the wasm semantics need: IEEE arithmetic exactly as written (no contraction into FMA, no
  * fast-math), no aliasing assumptions between guest memory accesses. */
-static void nat_flags(const nat_options *o, const char **argv, size_t n, char *joined, size_t jn)
+static void nat_flags(const nat_options *o, const char **argv, size_t n, char *key, size_t kn)
 {
     static const char *const levels[4] = {"-O0", "-O1", "-O2", "-O3"};
     static const char *const fixed[] = {"-std=gnu11", "-fPIC", "-fno-strict-aliasing",
@@ -31,32 +31,30 @@ static void nat_flags(const nat_options *o, const char **argv, size_t n, char *j
     for (size_t i = 0; fixed[i] && k + 1 < n; i++)
         argv[k++] = fixed[i];
     argv[k] = NULL;
-    joined[0] = 0;
+    /* The key: what ties artifacts to this build of weft beyond its version, the flags and
+     * the prelude (the layout of the runtime structs generated code reads, the translator's
+     * checksum). */
+    key[0] = 0;
     for (size_t i = 0; i < k; i++) {
-        size_t len = strlen(joined);
-        snprintf(joined + len, jn - len, "%s%s", i ? " " : "", argv[i]);
+        size_t len = strlen(key);
+        snprintf(key + len, kn - len, "%s%s", i ? " " : "", argv[i]);
     }
-}
-
-/* What ties artifacts to this build of weft beyond the version: the prelude (the layout of
- * the runtime structs generated code reads) and the flags. */
-static void nat_flags_key(const char *flags, char *out, size_t n)
-{
     nat_text p = {0};
     uint8_t h[32];
-    char hex[65];
+    char hex[17];
     nat_prelude(&p);
     sha256(p.p ? p.p : "", p.len, h);
     nat_text_free(&p);
     hex_encode(h, 8, hex);
-    snprintf(out, n, "%s prelude:%s", flags, hex);
+    size_t len = strlen(key);
+    snprintf(key + len, kn - len, " prelude:%s", hex);
 }
 
 weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **artifact,
                       size_t *artifact_len)
 {
     const char *argv[16];
-    char flags[256], key[384];
+    char key[384];
     nat_text *units = NULL;
     size_t nunits = 0;
     nat_cc cc;
@@ -70,8 +68,7 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
     if (e)
         return e;
     cc.cancel = o ? o->cancel : NULL;
-    nat_flags(o, argv, sizeof argv / sizeof argv[0], flags, sizeof flags);
-    nat_flags_key(flags, key, sizeof key);
+    nat_flags(o, argv, sizeof argv / sizeof argv[0], key, sizeof key);
     e = nat_cgen_module(m, 1024, &units, &nunits);
     if (!e) {
         const char **texts = calloc(nunits, sizeof *texts);
@@ -164,7 +161,7 @@ static weft_error *nat_attach_artifact(weft_module *m, const uint8_t *art, size_
 weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char *cache_dir,
                                bool lookup_only)
 {
-    char dir[4096], key[65], flags[256], fkey[384];
+    char dir[4096], key[65], fkey[384];
     const char *argv[16];
     uint8_t *art = NULL;
     size_t len = 0;
@@ -178,8 +175,7 @@ weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char 
             return e;
         if ((e = nat_cc_find(&cc)) != NULL)
             return e;
-        nat_flags(o, argv, sizeof argv / sizeof argv[0], flags, sizeof flags);
-        nat_flags_key(flags, fkey, sizeof fkey);
+        nat_flags(o, argv, sizeof argv / sizeof argv[0], fkey, sizeof fkey);
         nat_meta_init(&meta, &cc, fkey, m->bytes, m->len);
         nat_cc_free(&cc);
         nat_cache_key(&meta, key);

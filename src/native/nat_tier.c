@@ -22,6 +22,17 @@ struct nat_tierup {
     char *cache_dir; /* copy, or NULL for the default */
 };
 
+/* New calls of every function go to native code from now on (the code is attached: the
+ * release pairs with nat_instance_attach's acquire of m->native). */
+static void tier_flag_all(weft_module *m)
+{
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        code_func *cf = m->funcs[i].code;
+        if (cf)
+            atomic_store_explicit(&cf->tier_up, true, memory_order_release);
+    }
+}
+
 static void *tier_main(void *arg)
 {
     nat_tierup *t = arg;
@@ -32,22 +43,8 @@ static void *tier_main(void *arg)
         weft_error_free(e);
         return NULL;
     }
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-        code_func *cf = m->funcs[i].code;
-        if (cf)
-            atomic_store_explicit(&cf->tier_up, true, memory_order_release);
-    }
+    tier_flag_all(m);
     return NULL;
-}
-
-/* Flag every function at once (the code came from the cache before any call). */
-static void tier_flag_all(weft_module *m)
-{
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-        code_func *cf = m->funcs[i].code;
-        if (cf)
-            atomic_store_explicit(&cf->tier_up, true, memory_order_relaxed);
-    }
 }
 
 void nat_tier_start(weft_module *m, const nat_options *o, const char *cache_dir)
