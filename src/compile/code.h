@@ -71,6 +71,7 @@ typedef struct code_func {
     X(ret)           /* [h] */                                                                \
     X(ret1)          /* [h][s|-]  return the one result in slot s (copied to fp[0]) */        \
     X(call)          /* [h][base|-][ptr code_func]: a function of the same instance */        \
+    X(call_tiered)   /* as call, in a module with tiered execution: native code when ready */ \
     X(call_ext)      /* [h][base|funcidx]: through inst->funcs (imports) */                   \
     X(call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                              \
     /* moves and constants */                                                                 \

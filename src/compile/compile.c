@@ -741,7 +741,8 @@ static void compile_call(compiler *c, uint32_t fidx)
         return;
     compile_call_common(c, ft, &base);
     if (fidx >= m->nfunc_imports) {
-        compile_op(c, OP_call);
+        /* only a tiered module pays for the check that sends calls to native code */
+        compile_op(c, m->tiered ? OP_call_tiered : OP_call);
         compile_pp(c, compile_home(c, base), 0);
         compile_ptr(c, c->cfs[fidx - m->nfunc_imports]);
     } else {

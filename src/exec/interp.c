@@ -397,16 +397,21 @@ op_ret: {
     }
     NEXT();
 }
-op_call: {
+op_call_tiered: {
+    /* tiered execution: once the callee has native code, the call goes there (modules
+     * without tiering are translated to op_call and never pay for this test) */
     const code_func *cf = ip[2].ptr;
-    nfp = fp + A1;
-    /* tiered execution: the callee has native code now (one load of a line the call reads
-     * anyway, and a branch that is never taken without tiering) */
     if (UNLIKELY(atomic_load_explicit(&cf->tier_up, memory_order_relaxed)) &&
         nat_tier_ready(inst, (f = inst->funcs[cf->funcidx]))) {
+        nfp = fp + A1;
         next_ip = ip + 3;
         goto call_func;
     }
+}
+    /* fall through */
+op_call: {
+    const code_func *cf = ip[2].ptr;
+    nfp = fp + A1;
     if (fr >= fr_limit || cf->nslots > (size_t)(ctx->stack_end - nfp))
         TRAP(WEFT_TRAP_STACK_EXHAUSTED);
     if (INTERRUPTED())

@@ -186,6 +186,7 @@ struct weft_module {
      * execution (native/nat_tier.c), hence atomic (release store, acquire load). */
     _Atomic(struct nat_module *) native;
     struct nat_tierup *tierup; /* the background compile, or NULL */
+    bool tiered;               /* translated for tiered execution (OP_call_tiered) */
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or

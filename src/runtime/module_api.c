@@ -51,8 +51,9 @@ static weft_error *modapi_prepare(weft_engine *engine, weft_module *m, const uin
         nat_options o = modapi_nat_options(engine);
         return nat_compile_cached(m, &o, engine->cfg.cache_dir, false);
     }
+    m->tiered = engine->cfg.tier == WEFT_TIER_TIERED;
     weft_error *e = compile_module(m);
-    if (!e && engine->cfg.tier == WEFT_TIER_TIERED) {
+    if (!e && m->tiered) {
         nat_options o = modapi_nat_options(engine);
         nat_tier_start(m, &o, engine->cfg.cache_dir);
     }
