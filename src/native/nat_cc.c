@@ -24,14 +24,49 @@
 /* Processes                                                                                  */
 
 /* Starts argv[0] with stdin from /dev/null, stdout to out_fd (or with stderr when -1) and
- * stderr to the file err_path (or /dev/null when NULL). */
-static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path, pid_t *pid)
+ * stderr to the file err_path (or /dev/null when NULL). The child leads a process group of
+ * its own, so that a cancelled compile kills the driver's children too (cc1, as, ld), and
+ * with tmpdir its TMPDIR is our private directory: the files a killed driver never removes
+ * are removed with that directory. */
+static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path,
+                            const char *tmpdir, pid_t *pid)
 {
+    char **env = environ, *tmpvar = NULL;
+    if (tmpdir) {
+        size_t n = 0;
+        while (environ[n])
+            n++;
+        env = calloc(n + 2, sizeof *env);
+        size_t len = strlen(tmpdir) + 8;
+        tmpvar = malloc(len);
+        if (!env || !tmpvar) {
+            free(env), free(tmpvar);
+            return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot start %s: out of memory",
+                           argv[0]);
+        }
+        snprintf(tmpvar, len, "TMPDIR=%s", tmpdir);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strncmp(environ[i], "TMPDIR=", 7) != 0)
+                env[k++] = environ[i];
+        env[k++] = tmpvar;
+        env[k] = NULL;
+    }
     posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0)
+    posix_spawnattr_t at;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        if (tmpdir)
+            free(env), free(tmpvar);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot start %s: out of memory",
                        argv[0]);
-    int r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    }
+    int r = posix_spawnattr_init(&at);
+    if (!r)
+        r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    if (!r)
+        r = posix_spawnattr_setpgroup(&at, 0);
+    if (!r)
+        r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (!r)
         r = posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
                                              O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -39,8 +74,11 @@ static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path
         r = out_fd >= 0 ? posix_spawn_file_actions_adddup2(&fa, out_fd, 1)
                         : posix_spawn_file_actions_adddup2(&fa, 2, 1);
     if (!r)
-        r = posix_spawn(pid, argv[0], &fa, NULL, argv, environ);
+        r = posix_spawn(pid, argv[0], &fa, &at, argv, env);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
+    if (tmpdir)
+        free(env), free(tmpvar);
     if (r)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot start %s: %s", argv[0],
                        strerror(r));
@@ -62,7 +100,7 @@ static int cc_wait(const nat_cc *cc, pid_t pid)
             return -1;
         if (r == 0) {
             if (!killed && atomic_load_explicit(cc->cancel, memory_order_relaxed)) {
-                kill(pid, SIGKILL);
+                kill(-pid, SIGKILL); /* the whole group: the driver and what it started */
                 killed = true;
             }
             struct timespec ts = {0, 2000000};
@@ -171,7 +209,7 @@ static weft_error *cc_version_line(const nat_cc *cc, char *line, size_t n)
     const char *tail[] = {"--version"};
     char **argv = cc_argv(cc, NULL, tail, 1);
     pid_t pid;
-    weft_error *e = argv ? cc_spawn(argv, fds[1], NULL, &pid)
+    weft_error *e = argv ? cc_spawn(argv, fds[1], NULL, NULL, &pid)
                          : err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     free(argv);
     close(fds[1]);
@@ -277,6 +315,19 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* Removes dir; after a cancelled compile a killed child may still be dying with a file open,
+ * so a directory that is not yet empty is tried again for up to a second. */
+static void remove_dir_retry(const char *dir)
+{
+    for (int i = 0; i < 100; i++) {
+        remove_dir(dir);
+        if (access(dir, F_OK) != 0)
+            return;
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Appends line to out (at *k, n bytes) after " / ", without our directory's name wherever it
  * appears (it says nothing to the reader). */
 static void append_line(char *out, size_t n, size_t *k, const char *line, const char *dir)
@@ -323,14 +374,16 @@ static void stderr_excerpt(const char *dir, const char *err_path, char *out, siz
     free(text);
 }
 
-/* Starts the compiler with tail after the flags, its stderr into err_path. */
-static weft_error *cc_start(const nat_cc *cc, const char *const *cflags, const char *const *tail,
-                            size_t ntail, const char *err_path, pid_t *pid)
+/* Starts the compiler with tail after the flags, its stderr into err_path, its temporary
+ * files in dir. */
+static weft_error *cc_start(const nat_cc *cc, const char *dir, const char *const *cflags,
+                            const char *const *tail, size_t ntail, const char *err_path,
+                            pid_t *pid)
 {
     char **argv = cc_argv(cc, cflags, tail, ntail);
     if (!argv)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
-    weft_error *e = cc_spawn(argv, -1, err_path, pid);
+    weft_error *e = cc_spawn(argv, -1, err_path, dir, pid);
     free(argv);
     return e;
 }
@@ -377,7 +430,7 @@ static weft_error *compile_units(const nat_cc *cc, const char *dir, size_t n,
             snprintf(obj, sizeof obj, "%s/u%zu.o", dir, next);
             snprintf(errf, sizeof errf, "%s/u%zu.err", dir, next);
             const char *tail[] = {"-c", src, "-o", obj};
-            e = cc_start(cc, cflags, tail, 4, errf, &pids[next]);
+            e = cc_start(cc, dir, cflags, tail, 4, errf, &pids[next]);
             next += !e; /* only started ones are waited for */
         }
         if (done == next)
@@ -421,7 +474,7 @@ static weft_error *link_units(const nat_cc *cc, const char *dir, size_t n,
     if (!e) {
         tail[0] = "-shared", tail[1] = "-o", tail[2] = out;
         memcpy(tail + 3, objs, n * sizeof *objs);
-        e = cc_start(cc, cflags, tail, n + 3, errf, &pid);
+        e = cc_start(cc, dir, cflags, tail, n + 3, errf, &pid);
     }
     if (!e) {
         int status = cc_wait(cc, pid);
@@ -480,7 +533,7 @@ weft_error *nat_cc_build_keep(const nat_cc *cc, const char *const *units, const 
     if (kept)
         snprintf(kept_dir, kept_n, "%s", dir);
     else
-        remove_dir(dir);
+        remove_dir_retry(dir);
     return e;
 }
 
