@@ -566,9 +566,11 @@ op_i32_add_shl_ri:
     ip += 4;
     NEXT();
 op_fuel:
-    if (UNLIKELY(ctx->fuel < A1))
+    /* one subtraction that sets the carry (undone on the way out) */
+    if (UNLIKELY(__builtin_sub_overflow(ctx->fuel, A1, &ctx->fuel))) {
+        ctx->fuel += A1;
         TRAP(WEFT_TRAP_OUT_OF_FUEL);
-    ctx->fuel -= A1;
+    }
     ip += 2;
     NEXT();
 op_epoch:

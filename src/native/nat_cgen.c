@@ -139,8 +139,8 @@ static const char nat_prelude_tail[] =
     /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
      * is charged, the same places as the interpreter's fuel op) */
     "#define WN_FUEL(f, o, k) do { uint64_t *wn_fu = &WN_AT(uint64_t, X, WN_OFF_X_FUEL); "
-    "if (WN_UNLIKELY(*wn_fu < (k))) WN_TRAP(f, WEFT_TRAP_OUT_OF_FUEL, o); *wn_fu -= (k); "
-    "} while (0)\n"
+    "if (WN_UNLIKELY(__builtin_sub_overflow(*wn_fu, (uint64_t)(k), wn_fu))) { *wn_fu += (k); "
+    "WN_TRAP(f, WEFT_TRAP_OUT_OF_FUEL, o); } } while (0)\n"
     "#define WN_EPOCH(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(WN_AT(const _Atomic "
     "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
     "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
