@@ -446,33 +446,63 @@ static void test_interrupt(int tier)
     weft_interrupt_handle_free(h);
 }
 
+/* A WASI guest (and wasi-threads when threads): engine, module, store, instance. */
+typedef struct wasi_world {
+    weft_engine *engine;
+    weft_module *module;
+    weft_store *store;
+    weft_linker *linker;
+    weft_wasi *wasi;
+    weft_threads *threads;
+    weft_instance *inst;
+} wasi_world;
+
+static bool wasi_world_new(wasi_world *w, weft_engine *engine, const uint8_t *bytes,
+                           size_t len, bool threads, const char *what)
+{
+    memset(w, 0, sizeof *w);
+    w->engine = engine;
+    w->store = weft_store_new(engine);
+    w->linker = weft_linker_new(w->store);
+    weft_error *e = weft_module_new(engine, bytes, len, &w->module);
+    if (!e)
+        e = weft_wasi_create(NULL, &w->wasi);
+    if (!e && threads)
+        e = weft_threads_new(engine, w->module, w->wasi, 0, &w->threads);
+    if (!e)
+        e = weft_wasi_define(w->wasi, w->linker);
+    if (!e && threads)
+        e = weft_threads_define(w->threads, w->linker);
+    if (!e)
+        e = weft_linker_instantiate(w->linker, w->module, &w->inst);
+    CHECK(!e, "%s: %s", what, weft_error_message(e));
+    weft_error_free(e);
+    return w->inst != NULL;
+}
+
+static void wasi_world_free(wasi_world *w)
+{
+    weft_linker_free(w->linker);
+    weft_store_free(w->store);
+    weft_threads_free(w->threads);
+    weft_wasi_free(w->wasi);
+    weft_module_free(w->module);
+    weft_engine_free(w->engine);
+}
+
 /* A guest blocked in poll_oneoff (a 60 s sleep) is woken by the interrupt. */
 static void test_interrupt_poll(int tier)
 {
     const char *tn = tier_names[tier];
-    weft_engine *engine = engine_for(tier, false, false);
-    weft_module *m = NULL;
-    weft_store *s = weft_store_new(engine);
-    weft_linker *l = weft_linker_new(s);
-    weft_wasi *wasi = NULL;
-    weft_instance *inst = NULL;
-    weft_error *e = weft_module_new(engine, p_wasm, sizeof p_wasm, &m);
-    if (!e)
-        e = weft_wasi_create(NULL, &wasi);
-    if (!e)
-        e = weft_wasi_define(wasi, l);
-    if (!e)
-        e = weft_linker_instantiate(l, m, &inst);
-    CHECK(!e, "%s: p.wat: %s", tn, weft_error_message(e));
-    weft_error_free(e);
-    if (inst) {
-        weft_func *sleep = weft_instance_func(inst, "sleep");
-        weft_interrupt_handle *h = weft_store_interrupt_handle(s);
+    wasi_world w;
+    if (wasi_world_new(&w, engine_for(tier, false, false), p_wasm, sizeof p_wasm, false, tn)) {
+        weft_func *sleep = weft_instance_func(w.inst, "sleep");
+        weft_interrupt_handle *h = weft_store_interrupt_handle(w.store);
         interrupter it;
         weft_val arg = weft_val_i64(60000000000), res;
         double t0 = now_s();
         interrupt_later(&it, h, 100, NULL);
-        e = weft_call(s, sleep, &arg, 1, &res, 1);
+        weft_error *e = weft_call(w.store, sleep, &arg, 1, &res, 1);
         pthread_join(it.th, NULL);
         double took = now_s() - t0;
         CHECK(is_trap(e, WEFT_TRAP_INTERRUPTED) && took < 10, "%s: poll_oneoff: %s after %.2f s",
@@ -480,16 +510,12 @@ static void test_interrupt_poll(int tier)
         weft_error_free(e);
         /* consumed: a short sleep completes */
         arg = weft_val_i64(1000000);
-        e = weft_call(s, sleep, &arg, 1, &res, 1);
+        e = weft_call(w.store, sleep, &arg, 1, &res, 1);
         CHECK(!e && res.of.i32 == 0, "%s: a 1 ms sleep after it: %s", tn, weft_error_message(e));
         weft_error_free(e);
         weft_interrupt_handle_free(h);
     }
-    weft_linker_free(l);
-    weft_store_free(s);
-    weft_wasi_free(wasi);
-    weft_module_free(m);
-    weft_engine_free(engine);
+    wasi_world_free(&w);
 }
 
 /* A wasi-threads program whose thread loops forever while main waits forever: only the
@@ -500,41 +526,23 @@ static void test_threads(int tier, int how)
     static const weft_trap_code want[3] = {WEFT_TRAP_INTERRUPTED, WEFT_TRAP_OUT_OF_FUEL,
                                            WEFT_TRAP_INTERRUPTED};
     const char *tn = tier_names[tier];
+    wasi_world w;
     weft_engine *engine = engine_for(tier, how == 1, how == 2);
-    weft_module *m = NULL;
-    weft_store *s = weft_store_new(engine);
-    weft_linker *l = weft_linker_new(s);
-    weft_wasi *wasi = NULL;
-    weft_threads *t = NULL;
-    weft_instance *inst = NULL;
-    weft_error *e = weft_module_new(engine, t_wasm, sizeof t_wasm, &m);
-    if (!e)
-        e = weft_wasi_create(NULL, &wasi);
-    if (!e)
-        e = weft_threads_new(engine, m, wasi, 0, &t);
-    if (!e)
-        e = weft_wasi_define(wasi, l);
-    if (!e)
-        e = weft_threads_define(t, l);
-    if (!e)
-        e = weft_linker_instantiate(l, m, &inst);
-    CHECK(!e, "%s: t.wat: %s", tn, weft_error_message(e));
-    weft_error_free(e);
-    if (inst) {
+    if (wasi_world_new(&w, engine, t_wasm, sizeof t_wasm, true, tn)) {
         weft_interrupt_handle *h = NULL;
         interrupter it;
         ticker tk;
         if (how == 0) {
-            h = weft_store_interrupt_handle(s);
-            interrupt_later(&it, h, 20, weft_threads_memory(t));
+            h = weft_store_interrupt_handle(w.store);
+            interrupt_later(&it, h, 20, weft_threads_memory(w.threads));
         } else if (how == 1) {
-            set_fuel(s, 200000); /* each thread's */
+            set_fuel(w.store, 200000); /* each thread's */
         } else {
-            weft_error_free(weft_store_set_epoch_deadline(s, 5));
+            weft_error_free(weft_store_set_epoch_deadline(w.store, 5));
             ticker_start(&tk, engine, 10, 5);
         }
         double t0 = now_s();
-        e = weft_threads_run(t, s, inst);
+        weft_error *e = weft_threads_run(w.threads, w.store, w.inst);
         double took = now_s() - t0;
         if (how == 0) {
             pthread_join(it.th, NULL);
@@ -545,14 +553,9 @@ static void test_threads(int tier, int how)
         CHECK(is_trap(e, want[how]) && took < 10, "%s: threads stopped by %s: %s (%.2f s)", tn,
               hows[how], weft_error_message(e), took);
         weft_error_free(e);
-        CHECK(weft_threads_spawned(t) == 1, "%s: the thread ran", tn);
+        CHECK(weft_threads_spawned(w.threads) == 1, "%s: the thread ran", tn);
     }
-    weft_linker_free(l);
-    weft_store_free(s);
-    weft_threads_free(t);
-    weft_wasi_free(wasi);
-    weft_module_free(m);
-    weft_engine_free(engine);
+    wasi_world_free(&w);
 }
 
 /* Fuel and deadlines need an engine that asks for them; artifacts must match it. */
