@@ -296,15 +296,16 @@ void weft_store_free(weft_store *store);
 
 /* Stopping guests. Three ways, in both tiers, also inside loops that make no call:
  *
- * Fuel (weft_config.consume_fuel): a deterministic budget of executed wasm instructions per
- * store. The code is cut into straight-line runs (a run starts at a function's entry, inside
- * a loop, after block/if/loop ends, at each arm of an if and after a br_if); entering a run
- * charges the number of wasm instructions in it (every instruction counts one except block,
- * loop, else and end), and when the fuel left is smaller than that the run does not start:
- * the code stops with a WEFT_TRAP_OUT_OF_FUEL trap and the fuel stays what it was. The same
- * program with the same fuel therefore stops at the same instruction every run, in the
- * interpreter and in compiled code alike. A store starts with 0 fuel. Errors of the three
- * calls: WEFT_ERR_ARG when the engine does not consume fuel, WEFT_ERR_RESOURCE.
+ * Fuel (weft_config.consume_fuel): a deterministic budget of wasm instructions per store.
+ * The code is cut into regions: a function's body, each loop's body (at every iteration) and
+ * each arm of an if; the code after a block, loop or if ends belongs to the region around it.
+ * Entering a region charges the number of wasm instructions in it (each counts one except
+ * block, loop, else and end; a branch that leaves the region early gives nothing back), and
+ * when the fuel left is smaller than that the region does not start: the code stops with a
+ * WEFT_TRAP_OUT_OF_FUEL trap and the fuel stays what it was. The same program with the same
+ * fuel therefore stops at the same instruction every run, in the interpreter and in compiled
+ * code alike. A store starts with 0 fuel. Errors of the three calls: WEFT_ERR_ARG when the
+ * engine does not consume fuel, WEFT_ERR_RESOURCE.
  * In a wasi-threads program each thread has its own store and its own fuel: a thread
  * spawned by weft_threads_run starts with the fuel the main store had when the run began. */
 weft_error *weft_store_set_fuel(weft_store *store, uint64_t fuel);

@@ -70,13 +70,16 @@ const char *wi_name(uint32_t op);
 
 /*
  * Fuel accounting (weft_config.consume_fuel), decided once here for both tiers so that they
- * charge the same amounts at the same instructions. A function body is cut into runs of
- * straight-line code: a run starts at the body's first instruction, right after a loop, if,
- * else, end or br_if, and ends with the next of those or with a br, br_table, return or
- * unreachable (after which the code is dead until the next end or else). The run's cost is
- * the number of its instructions, block, loop, else and end counting zero (they execute
- * nothing). A tier charges a run's cost just before translating its first instruction
- * (which may itself be a block) when that cost is not zero.
+ * charge the same amounts at the same instructions. A function body is cut into regions,
+ * each charged whole when entered: the body, the body of each loop (charged at every
+ * iteration) and each arm of an if. The code after a block's, loop's or if's end belongs to
+ * the region its start is in, and so does the code after a br_if: everything that runs at
+ * most once per entry of a region without a choice in between is charged with it, so a loop
+ * body without ifs costs one charge per iteration. A region's cost is the number of its
+ * reachable instructions (block, loop, else and end count zero: they execute nothing); a
+ * branch out of a region does not give back what it skips. A tier charges a region's cost
+ * just before translating its first instruction (which may itself be a block or a loop)
+ * when that cost is not zero.
  */
 typedef struct wi_charge {
     size_t offset;  /* module offset of the run's first instruction */
