@@ -141,6 +141,31 @@ weft_trap_code weft_error_trap(const weft_error *e);
 int weft_error_exit_code(const weft_error *e);
 void weft_error_free(weft_error *e);
 
+/* A trap's backtrace: every wasm frame, innermost first. Frame 0 is the function that
+ * trapped, at the trapping instruction; each next one is its caller, at the call. Both tiers
+ * give the same frames, also across calls between them and between instances. Host functions
+ * leave no frame: a trap a host function returns starts at the wasm function that called it.
+ * Other errors (and a trap made by weft_trap_new that never crossed wasm) have 0 frames. */
+typedef struct weft_frame {
+    uint32_t func_index;     /* the function's index in its module */
+    const char *func_name;   /* from the module's name section, or NULL */
+    const char *module_name; /* the module's own name (name section), or NULL */
+    size_t module_offset;    /* byte offset of the instruction in the module, or (size_t)-1 */
+    size_t func_offset;      /* the same from the start of the function's code (after its
+                                body size, as wasm.h counts), or (size_t)-1 */
+    const char *file;        /* the source file, when the module has DWARF line tables
+                                (clang -g) and weft found libdwarf (below); else NULL */
+    uint32_t line, column;   /* the source position with `file`; 0 when unknown */
+} weft_frame;
+
+/* The number of frames of e's backtrace (0 for NULL or an error that is not a trap). */
+size_t weft_error_frame_count(const weft_error *e);
+/* Frame i (0: innermost) into *out: false when i is past the last. The strings are owned by
+ * the error: valid until weft_error_free(e) (the error keeps the modules alive). file:line
+ * come from the module's .debug_line and .debug_info sections, read with libdwarf, which weft
+ * loads when first needed (libdwarf.so.1, Debian's libdwarf1); without it they stay empty. */
+bool weft_error_frame(const weft_error *e, size_t i, weft_frame *out);
+
 /* For host functions: make a trap with a message (printf-style), or a request to exit. */
 weft_error *weft_trap_new(const char *fmt, ...)
 #if defined(__GNUC__)

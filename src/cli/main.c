@@ -537,7 +537,49 @@ static void cli_run_free(cli_run *r)
     free(r->env);
 }
 
-/* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr. */
+/* The frames of a trap under `wasm backtrace:`, innermost first, as wasmtime prints them:
+ * `  N: 0xOFFSET - MODULE!FUNCTION` and, with DWARF line tables, `at FILE:LINE:COLUMN`. A
+ * deep recursion prints its first and last frames only. */
+static void cli_print_frame(size_t i, const weft_frame *f)
+{
+    fprintf(stderr, "  %4zu: ", i);
+    if (f->module_offset != (size_t)-1)
+        fprintf(stderr, "%#8zx - ", f->module_offset);
+    else
+        fprintf(stderr, "%8s - ", "?");
+    if (f->module_name)
+        fprintf(stderr, "%s!", f->module_name);
+    if (f->func_name)
+        fprintf(stderr, "%s\n", f->func_name);
+    else
+        fprintf(stderr, "<wasm function %" PRIu32 ">\n", f->func_index);
+    if (f->file && f->line && f->column)
+        fprintf(stderr, "                    at %s:%" PRIu32 ":%" PRIu32 "\n", f->file, f->line,
+                f->column);
+    else if (f->file && f->line)
+        fprintf(stderr, "                    at %s:%" PRIu32 "\n", f->file, f->line);
+}
+
+#define CLI_FRAMES_HEAD 40 /* frames shown from each end of a longer backtrace */
+
+static void cli_print_backtrace(const weft_error *e)
+{
+    size_t n = weft_error_frame_count(e);
+    if (!n)
+        return;
+    fprintf(stderr, "wasm backtrace:\n");
+    for (size_t i = 0; i < n; i++) {
+        weft_frame f;
+        if (n > 2 * CLI_FRAMES_HEAD && i == CLI_FRAMES_HEAD) {
+            fprintf(stderr, "        ... %zu frames not shown ...\n", n - 2 * CLI_FRAMES_HEAD);
+            i = n - CLI_FRAMES_HEAD;
+        }
+        if (weft_error_frame(e, i, &f))
+            cli_print_frame(i, &f);
+    }
+}
+
+/* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr, then the backtrace. */
 static void cli_print_trap(const weft_error *e)
 {
     uint32_t index;
@@ -554,6 +596,7 @@ static void cli_print_trap(const weft_error *e)
     if (has_func || off != (size_t)-1)
         fputc(')', stderr);
     fputc('\n', stderr);
+    cli_print_backtrace(e);
 }
 
 /* A load, link or validation error as one line: the file, the reason (which carries the byte

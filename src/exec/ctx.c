@@ -19,6 +19,12 @@ static void *exec_map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
+/* The compiled tier's backtrace records: sites, then callers, depth + 1 of each. */
+static size_t exec_sites_bytes(uint32_t depth)
+{
+    return ((size_t)depth + 1) * (sizeof(uint64_t) + sizeof(void *));
+}
+
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
     exec_ctx *ctx = xcalloc(1, sizeof *ctx);
@@ -27,17 +33,19 @@ exec_ctx *exec_ctx_new(weft_engine *e)
     if (!ctx)
         return NULL;
     ctx->engine = e;
+    ctx->max_depth = depth;
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
     ctx->frames = exec_map(ctx->frames_bytes);
-    if (!ctx->stack || !ctx->frames) {
+    ctx->nat_sites = exec_map(exec_sites_bytes(depth));
+    if (!ctx->stack || !ctx->frames || !ctx->nat_sites) {
         exec_ctx_free(ctx);
         return NULL;
     }
     ctx->stack_end = ctx->stack + slots;
     ctx->top = ctx->stack;
-    ctx->max_depth = depth;
+    ctx->nat_callers = (void **)(ctx->nat_sites + depth + 1);
     atomic_init(&ctx->interrupt, false);
     return ctx;
 }
@@ -50,6 +58,8 @@ void exec_ctx_free(exec_ctx *ctx)
         munmap(ctx->stack, ctx->stack_bytes);
     if (ctx->frames)
         munmap(ctx->frames, ctx->frames_bytes);
+    if (ctx->nat_sites)
+        munmap(ctx->nat_sites, exec_sites_bytes(ctx->max_depth));
     free(ctx);
 }
 

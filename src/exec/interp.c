@@ -39,6 +39,23 @@ size_t interp_offset(const code_func *fn, size_t pos)
     return fn->map[lo][1];
 }
 
+/* A trap leaving this run of the loop: its frames join the backtrace, innermost first. The
+ * current function is at ip (the trapping instruction, or the call an error came out of);
+ * each saved frame resumes after its call, so the call is the word before. */
+static __attribute__((noinline, cold)) void interp_trace(weft_error *err, weft_instance *inst,
+                                                        const code_func *fn,
+                                                        const code_word *ip,
+                                                        const interp_frame *fr,
+                                                        const interp_frame *fr_base)
+{
+    if (weft_error_kind_of(err) != WEFT_ERR_TRAP)
+        return;
+    rt_trace_push(err, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
+    while (fr-- > fr_base)
+        rt_trace_push(err, fr->inst, fr->fn->funcidx,
+                      interp_offset(fr->fn, (size_t)(fr->ip - 1 - fr->fn->code)));
+}
+
 /* br_table reads its packed offsets as an array of 32-bit fields */
 _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
                    offsetof(code_word, p.b) == 4,
@@ -873,6 +890,7 @@ do_trap:
     }
     err = rt_trap(trap, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
 do_error:
+    interp_trace(err, inst, fn, ip, fr, fr_base);
     ctx->depth = base_depth;
     return err;
 }

@@ -39,7 +39,18 @@ struct exec_ctx {
     bool nat_thread_known;
     void *nat_jmp;               /* jmp_buf * of the innermost entry, NULL outside */
     weft_error *nat_err;         /* the error being carried to it */
+    /* Compiled code's backtrace records, indexed by depth (max_depth + 1 entries each): a
+     * function at depth D about to call writes nat_sites[D] = NAT_SITE(cross, its index, the
+     * call's offset), and before a call that may leave its instance (an import, call_indirect)
+     * also nat_callers[D] = its wn_inst. A trap reads them from nat_top down. */
+    uint64_t *nat_sites;
+    void **nat_callers;
+    uint32_t nat_top;            /* the deepest valid record when a trap unwinds */
+    const weft_instance *nat_inner; /* and the instance of the frame above it */
 };
+
+#define NAT_SITE(cross, func, offset)                                                         \
+    ((uint64_t)(cross) << 63 | (uint64_t)(func) << 32 | (uint32_t)(offset))
 
 /* Run fn (whose frame is set up at fp: parameters in place, locals zeroed) in inst until it
  * returns; depth counts its frame already. */

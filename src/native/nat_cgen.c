@@ -96,6 +96,8 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
     X(WN_OFF_X_MAXDEPTH, struct exec_ctx, max_depth)                                          \
+    X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
+    X(WN_OFF_X_CALLERS, struct exec_ctx, nat_callers)                                         \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -113,7 +115,13 @@ static const char nat_prelude_tail[] =
     "#define WN_F_TYPE(f) WN_AT(const void *, f, WN_OFF_F_TYPE)\n"
     "#define WN_T_SIZE(t) WN_AT(uint32_t, t, WN_OFF_T_SIZE)\n"
     "#define WN_T_ELEMS(t) WN_AT(uintptr_t *, t, WN_OFF_T_ELEMS)\n"
-    "#define WN_TRAP(f, c, o) I->rt->trap(X, I, f, c, o)\n"
+    /* a trap knows how deep it is (the backtrace starts there); so does every service that
+     * may trap (WN_SYNC_DEPTH before it) */
+    "#define WN_TRAP(f, c, o) (WN_SYNC_DEPTH(), I->rt->trap(X, I, f, c, o))\n"
+    /* before a call, the caller records where it is for a backtrace: one store of a constant
+     * (nat_sites in exec/interp.h); a call that may leave the instance records it too */
+    "#define WN_SITE(k) (WN_AT(uint64_t *, X, WN_OFF_X_SITES)[D] = (k))\n"
+    "#define WN_SITE_X(k) (WN_SITE(k), WN_AT(void **, X, WN_OFF_X_CALLERS)[D] = I)\n"
     /* memory 0 bounds: ms is a lower bound of the size (memories only grow), re-read only
      * when an access does not fit it */
     "#define WN_CHK(ea, n, f, o) do { if (WN_UNLIKELY((ea) + (n) > ms) && "
@@ -604,6 +612,12 @@ static void cg_call_stack(cg *c, uint32_t typeidx)
         cg_push(c, wm_results(t)[k]);
 }
 
+/* A call site's backtrace record (exec/interp.h), a constant of the generated code. */
+static unsigned long long cg_site(cg *c, bool cross, uint32_t offset)
+{
+    return NAT_SITE(cross, c->fidx, offset);
+}
+
 /* A call through a weft_func held in the C variable F_: straight to its native entry when it
  * has one, else through the runtime with the values in slots. Closes the brace the caller
  * opened. */
@@ -621,7 +635,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
-    OUT("if (WN_F_NATIVE(F_)) {\n");
+    OUT("WN_SITE_X(0x%llxull);\nif (WN_F_NATIVE(F_)) {\n", cg_site(c, true, offset));
     cg_assign_results(c, typeidx, base, call.oom ? "0" : call.p);
     nat_text_free(&call);
 
@@ -654,6 +668,7 @@ static void cg_call(cg *c, const wi_instr *in)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
     c->callees[f] = 1;
+    OUT("WN_SITE(0x%llxull);\n", cg_site(c, false, OFF(in)));
     cg_assign_results(c, typeidx, (uint32_t)c->nstk - t->nparams, call.oom ? "0" : call.p);
     nat_text_free(&call);
     cg_call_stack(c, typeidx);
@@ -738,7 +753,7 @@ static void cg_memory_op(cg *c, const wi_instr *in)
         return;
     }
     case WI_FC(8): /* memory.init */
-        OUT("I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
+        OUT("WN_SYNC_DEPTH(); I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
             cg_top(c, 1), cg_top(c, 0), FIDX, o);
         break;
     case WI_FC(9):
@@ -800,7 +815,7 @@ static void cg_atomic(cg *c, const wi_instr *in)
         } else { /* wait addr expected timeout */
             cg_pop(c, 3);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); %s = "
-                "I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
+                "WN_SYNC_DEPTH(); I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
                 a0, off, w, FIDX, o, cg_push(c, WEFT_I32), a1, w, a2, FIDX, o);
         }
         return;
@@ -850,16 +865,16 @@ static void cg_table_op(cg *c, const wi_instr *in)
     case 0x25: /* table.get i */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 0));
         cg_pop(c, 1);
-        OUT("%s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
+        OUT("WN_SYNC_DEPTH(); %s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
             cg_push(c, c->m->tables[in->a].reftype), in->a, a0, FIDX, o);
         return;
     case 0x26: /* table.set i v */
-        OUT("I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
+        OUT("WN_SYNC_DEPTH(); I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
             FIDX, o);
         cg_pop(c, 2);
         return;
     case WI_FC(12): /* table.init d s n: a = elem, b = table */
-        OUT("I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -867,7 +882,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         OUT("I->rt->elem_drop(I, %u);\n", in->a);
         return;
     case WI_FC(14): /* table.copy d s n: a = dst, b = src */
-        OUT("I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -885,7 +900,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
         cg_pop(c, 3);
-        OUT("I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
+        OUT("WN_SYNC_DEPTH(); I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
         return;
     }
 }

@@ -143,6 +143,13 @@ weft_error *func_call_host(struct exec_ctx *ctx, weft_instance *caller, weft_fun
 weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t funcidx,
                     size_t offset);
 
+/* trace.c: append a wasm frame (function funcidx of inst, at module offset `offset`) to a
+ * trap's backtrace; the error keeps inst's module alive. Errors other than traps are left
+ * alone. Each tier pushes the frames it ran, innermost first, as the trap passes through. */
+void rt_trace_push(weft_error *e, const weft_instance *inst, uint32_t funcidx, size_t offset);
+/* The module offset where function funcidx's code starts (past its body size), or 0. */
+size_t rt_func_code_start(const weft_module *m, uint32_t funcidx);
+
 /* convert between typed values and slots */
 uint64_t rt_val_to_slot(weft_val v);
 weft_val rt_slot_to_val(uint64_t slot, uint8_t type);
