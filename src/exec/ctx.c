@@ -19,33 +19,39 @@ static void *exec_map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* The compiled tier's backtrace records: sites, then callers, depth + 1 of each. */
-static size_t exec_sites_bytes(uint32_t depth)
+/* The context itself is mapped too, with the compiled tier's backtrace records: its sites
+ * array ends the struct, and the callers follow (depth + 1 entries each). */
+static size_t exec_ctx_sites_end(uint32_t depth)
 {
-    return ((size_t)depth + 1) * (sizeof(uint64_t) + sizeof(void *));
+    size_t n = sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(uint32_t);
+    return (n + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+}
+
+static size_t exec_ctx_bytes(uint32_t depth)
+{
+    return exec_ctx_sites_end(depth) + ((size_t)depth + 1) * sizeof(void *);
 }
 
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
-    exec_ctx *ctx = xcalloc(1, sizeof *ctx);
     uint32_t slots = e && e->cfg.stack_slots ? e->cfg.stack_slots : 1u << 20;
     uint32_t depth = e && e->cfg.max_call_depth ? e->cfg.max_call_depth : 10000;
+    exec_ctx *ctx = exec_map(exec_ctx_bytes(depth)); /* zeroed */
     if (!ctx)
         return NULL;
     ctx->engine = e;
     ctx->max_depth = depth;
+    ctx->nat_callers = (void **)(void *)((char *)ctx + exec_ctx_sites_end(depth));
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
     ctx->frames = exec_map(ctx->frames_bytes);
-    ctx->nat_sites = exec_map(exec_sites_bytes(depth));
-    if (!ctx->stack || !ctx->frames || !ctx->nat_sites) {
+    if (!ctx->stack || !ctx->frames) {
         exec_ctx_free(ctx);
         return NULL;
     }
     ctx->stack_end = ctx->stack + slots;
     ctx->top = ctx->stack;
-    ctx->nat_callers = (void **)(ctx->nat_sites + depth + 1);
     atomic_init(&ctx->interrupt, false);
     return ctx;
 }
@@ -58,9 +64,7 @@ void exec_ctx_free(exec_ctx *ctx)
         munmap(ctx->stack, ctx->stack_bytes);
     if (ctx->frames)
         munmap(ctx->frames, ctx->frames_bytes);
-    if (ctx->nat_sites)
-        munmap(ctx->nat_sites, exec_sites_bytes(ctx->max_depth));
-    free(ctx);
+    munmap(ctx, exec_ctx_bytes(ctx->max_depth));
 }
 
 /* Also wakes a memory.atomic.wait in progress: a thread blocked forever would otherwise

@@ -733,7 +733,7 @@ op_memory_size:
     ip += 2;
     NEXT();
 op_memory_grow:
-    fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1]);
+    fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1], inst->store->limiter);
     msize = MEMSIZE();
     ip += 2;
     NEXT();
@@ -792,7 +792,7 @@ op_table_size:
     NEXT();
 op_table_grow:
     fp[A1] = (uint32_t)(int32_t)table_grow(inst->tables[B2], (uint32_t)fp[A2],
-                                           (uintptr_t)fp[B1]);
+                                           (uintptr_t)fp[B1], inst->store->limiter);
     ip += 3;
     NEXT();
 op_table_fill:

@@ -45,10 +45,11 @@ static __attribute__((noinline, cold)) void nat_trace(exec_ctx *ctx, weft_error 
     if (weft_error_kind_of(e) != WEFT_ERR_TRAP)
         return;
     for (uint32_t d = ctx->nat_top; d > base && d <= ctx->max_depth; d--) {
-        uint64_t site = ctx->nat_sites[d];
-        if (site >> 63)
+        uint32_t site = ctx->nat_sites[d], offset = site & NAT_SITE_UNKNOWN;
+        if (site >> 31)
             inner = ((const wn_inst *)ctx->nat_callers[d])->inst;
-        rt_trace_push(e, inner, (uint32_t)(site >> 32) & 0x7fffffffu, (uint32_t)site);
+        rt_trace_push(e, inner, rt_func_at(inner->module, offset),
+                      offset == NAT_SITE_UNKNOWN ? WEFT_NO_OFFSET : offset);
     }
 }
 
@@ -87,7 +88,8 @@ static int rt_type_eq_(const void *a, const void *b) { return wm_functype_eq(a, 
 
 static uint32_t rt_mem_grow_(wn_inst *I, uint32_t delta)
 {
-    return (uint32_t)(int32_t)memory_grow(NAT_INST(I)->mems[0], delta);
+    return (uint32_t)(int32_t)memory_grow(NAT_INST(I)->mems[0], delta,
+                                           NAT_INST(I)->store->limiter);
 }
 
 static void rt_check(wn_exec *X, wn_inst *I, weft_trap_code t, uint32_t func, uint32_t offset)
@@ -143,7 +145,8 @@ static uint32_t rt_table_size_(wn_inst *I, uint32_t t) { return NAT_INST(I)->tab
 
 static uint32_t rt_table_grow_(wn_inst *I, uint32_t t, uintptr_t init, uint32_t n)
 {
-    return (uint32_t)(int32_t)table_grow(NAT_INST(I)->tables[t], n, init);
+    return (uint32_t)(int32_t)table_grow(NAT_INST(I)->tables[t], n, init,
+                                          NAT_INST(I)->store->limiter);
 }
 
 static void rt_table_fill_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t i, uintptr_t v,

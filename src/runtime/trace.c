@@ -35,6 +35,22 @@ size_t rt_func_code_start(const weft_module *m, uint32_t funcidx)
     return at + 1;
 }
 
+uint32_t rt_func_at(const weft_module *m, size_t offset)
+{
+    uint32_t lo = 0, hi = m->nfuncs - m->nfunc_imports;
+    if (!hi || offset < m->funcs[0].code_offset)
+        return 0;
+    /* the last function whose code starts at or before offset (the bodies are in order) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->funcs[mid].code_offset <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return m->nfunc_imports + lo;
+}
+
 bool weft_error_frame(const weft_error *e, size_t i, weft_frame *out)
 {
     if (!e || i >= e->nframes || !out)
