@@ -99,6 +99,8 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
     X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
     X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
+    X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
+    X(WN_OFF_X_CALLERS, struct exec_ctx, nat_callers)                                         \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -116,7 +118,24 @@ static const char nat_prelude_tail[] =
     "#define WN_F_TYPE(f) WN_AT(const void *, f, WN_OFF_F_TYPE)\n"
     "#define WN_T_SIZE(t) WN_AT(uint32_t, t, WN_OFF_T_SIZE)\n"
     "#define WN_T_ELEMS(t) WN_AT(uintptr_t *, t, WN_OFF_T_ELEMS)\n"
-    "#define WN_TRAP(f, c, o) I->rt->trap(X, I, f, c, o)\n"
+    /* a trap knows how deep it is (the backtrace starts there); so does every service that
+     * may trap (WN_SYNC_DEPTH before it) */
+    "#define WN_TRAP(f, c, o) (WN_SYNC_DEPTH(), I->rt->trap(X, I, f, c, o))\n"
+    /* before a call, the caller records where it is for a backtrace: one store of a constant
+     * at X + offset + 4 * D (nat_sites in exec/interp.h); a call that may leave the instance
+     * records it too. On x86-64 the store is spelled out: left to itself, the compiler
+     * computes the address once per function and keeps it in a register (or spills it),
+     * which in call-heavy code cost twice the one instruction needed. Nothing in the
+     * generated code reads the records, so the store needs no memory clobber; as a volatile
+     * asm it stays before the call. */
+    "#if defined(__x86_64__)\n"
+    "#define WN_SITE(k) __asm__ volatile(\"movl %1, %c2(%0,%3,4)\" : : \"r\"(X), \"i\"(k), "
+    "\"i\"(WN_OFF_X_SITES), \"r\"(D))\n"
+    "#else\n"
+    "#define WN_SITE(k) (WN_AT(uint32_t, X, WN_OFF_X_SITES + 4 * (size_t)D) = (k))\n"
+    "#endif\n"
+    "#define WN_SITE_X(k) do { WN_SITE(k); WN_AT(void **, X, WN_OFF_X_CALLERS)[D] = I; } "
+    "while (0)\n"
     /* memory 0 bounds: ms is a lower bound of the size (memories only grow), re-read only
      * when an access does not fit it */
     "#define WN_CHK(ea, n, f, o) do { if (WN_UNLIKELY((ea) + (n) > ms) && "
@@ -131,10 +150,11 @@ static const char nat_prelude_tail[] =
      * parameter, counts the wasm frames with this one: passed in a register, it costs no
      * memory traffic, and a trap has nothing to undo */
     "#define WN_ENTER(f, o) do { "
-    "if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+    "if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
     "WN_POLL(f, o); } while (0)\n"
-    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH))) "
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, "
+    "WN_OFF_X_MAXDEPTH))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
     /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
      * is charged, the same places as the interpreter's fuel op) */
@@ -145,7 +165,7 @@ static const char nat_prelude_tail[] =
     "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
     "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
-    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
+    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
@@ -276,7 +296,7 @@ static void cg_fnptr_type(nat_text *o, const weft_module *m, uint32_t typeidx)
     const wm_functype *t = &m->types[typeidx];
     tx_printf(o, "(");
     cg_ret_type(o, m, typeidx);
-    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint32_t");
+    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint64_t");
     for (uint32_t i = 0; i < t->nparams; i++)
         tx_printf(o, ", %s", cg_ctype(wm_params(t)[i]));
     tx_printf(o, "))");
@@ -315,6 +335,8 @@ typedef struct cg {
     uint32_t labels;
     uint8_t *multi_types;  /* per canonical type: needs a result struct in this unit */
     uint8_t *callees;      /* per function index: needs a prototype in this unit */
+    uint8_t *polls;        /* per function index: its entry checks for an interrupt */
+    const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
     wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
     char names[8][24];     /* cg_sv's results, reused in turn */
@@ -482,6 +504,50 @@ static void cg_reset_stack(cg *c, const cg_ctrl *f, uint32_t n, const uint8_t *t
         cg_push(c, types[k]);
 }
 
+/* Whether every turn of the loop just opened calls a function that checks for an interrupt
+ * on entry (then the loop need not check too: fib's loop around its recursive call, say).
+ * True when the loop's body, at its own level, calls such a function before any branch that
+ * could go back to the loop's start. Instructions that branch in ways not followed here end
+ * the search with false. */
+static bool cg_loop_calls(cg *c)
+{
+    wr_reader r = *c->r;
+    wi_targets tg = {0};
+    wi_instr in;
+    uint32_t depth = 0;
+    bool found = false;
+    for (int n = 0; n < 512 && wi_read(&r, &in, &tg); n++) {
+        uint32_t op = in.op;
+        if (op == 0x02 || op == 0x03 || op == 0x04) {
+            depth++;
+        } else if (op == 0x0b) {
+            if (depth-- == 0)
+                break;
+        } else if (op == 0x0c || op == 0x0d) {
+            if (in.a == depth)
+                break;
+        } else if (op == 0x0e) {
+            bool back = false;
+            for (uint32_t k = 0; k <= in.a; k++)
+                back |= tg.v[k] == depth;
+            if (back)
+                break;
+        } else if (op == 0x10) {
+            if (depth == 0 && in.a >= c->m->nfunc_imports && c->polls[in.a]) {
+                found = true;
+                break;
+            }
+        } else if ((op >= 0x05 && op <= 0x1f && op != 0x11 && op != 0x1a && op != 0x1b &&
+                    op != 0x1c) ||
+                   op == 0xd5 || op == 0xd6 || op == 0xfb) {
+            break; /* else, exceptions, tail calls, branches on references */
+        }
+    }
+    weft_error_free(r.err);
+    wi_targets_free(&tg);
+    return found;
+}
+
 static void cg_block(cg *c, const wi_instr *in)
 {
     if (c->dead) {
@@ -501,9 +567,13 @@ static void cg_block(cg *c, const wi_instr *in)
     if (kind == CG_LOOP) {
         c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
-        OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
-        if (c->m->epoch_checks)
-            OUT("WN_EPOCH(%u, %u);\n", FIDX, OFF(in));
+        /* a callee that checks on entry (interrupts, and the epoch when asked) checks for
+         * every turn of this loop */
+        if (!cg_loop_calls(c)) {
+            OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
+            if (c->m->epoch_checks)
+                OUT("WN_EPOCH(%u, %u);\n", FIDX, OFF(in));
+        }
     } else if (kind == CG_IF) {
         /* the else branch needs the parameters the then branch may overwrite */
         for (uint32_t k = 0; k < f->np; k++)
@@ -618,6 +688,9 @@ static void cg_call_stack(cg *c, uint32_t typeidx)
         cg_push(c, wm_results(t)[k]);
 }
 
+/* A call site's backtrace record (exec/interp.h), a constant of the generated code. */
+static unsigned cg_site(bool cross, uint32_t offset) { return NAT_SITE(cross, offset); }
+
 /* A call through a weft_func held in the C variable F_: straight to its native entry when it
  * has one, else through the runtime with the values in slots. Closes the brace the caller
  * opened. */
@@ -635,7 +708,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
-    OUT("if (WN_F_NATIVE(F_)) {\n");
+    OUT("WN_SITE_X(0x%xu);\nif (WN_F_NATIVE(F_)) {\n", cg_site(true, offset));
     cg_assign_results(c, typeidx, base, call.oom ? "0" : call.p);
     nat_text_free(&call);
 
@@ -668,6 +741,7 @@ static void cg_call(cg *c, const wi_instr *in)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
     c->callees[f] = 1;
+    OUT("WN_SITE(0x%xu);\n", cg_site(false, OFF(in)));
     cg_assign_results(c, typeidx, (uint32_t)c->nstk - t->nparams, call.oom ? "0" : call.p);
     nat_text_free(&call);
     cg_call_stack(c, typeidx);
@@ -752,7 +826,7 @@ static void cg_memory_op(cg *c, const wi_instr *in)
         return;
     }
     case WI_FC(8): /* memory.init */
-        OUT("I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
+        OUT("WN_SYNC_DEPTH(); I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
             cg_top(c, 1), cg_top(c, 0), FIDX, o);
         break;
     case WI_FC(9):
@@ -814,7 +888,7 @@ static void cg_atomic(cg *c, const wi_instr *in)
         } else { /* wait addr expected timeout */
             cg_pop(c, 3);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); %s = "
-                "I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
+                "WN_SYNC_DEPTH(); I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
                 a0, off, w, FIDX, o, cg_push(c, WEFT_I32), a1, w, a2, FIDX, o);
         }
         return;
@@ -864,16 +938,16 @@ static void cg_table_op(cg *c, const wi_instr *in)
     case 0x25: /* table.get i */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 0));
         cg_pop(c, 1);
-        OUT("%s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
+        OUT("WN_SYNC_DEPTH(); %s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
             cg_push(c, c->m->tables[in->a].reftype), in->a, a0, FIDX, o);
         return;
     case 0x26: /* table.set i v */
-        OUT("I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
+        OUT("WN_SYNC_DEPTH(); I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
             FIDX, o);
         cg_pop(c, 2);
         return;
     case WI_FC(12): /* table.init d s n: a = elem, b = table */
-        OUT("I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -881,7 +955,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         OUT("I->rt->elem_drop(I, %u);\n", in->a);
         return;
     case WI_FC(14): /* table.copy d s n: a = dst, b = src */
-        OUT("I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -899,7 +973,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
         cg_pop(c, 3);
-        OUT("I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
+        OUT("WN_SYNC_DEPTH(); I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
         return;
     }
 }
@@ -1380,7 +1454,8 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
     cg_ret_type(o, m, ti);
-    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint32_t D", f);
+    /* D is 64 bits wide only so that it can index memory (WN_SITE) without a widening */
+    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint64_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
     tx_printf(o, ")");
@@ -1413,6 +1488,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     if (m->consume_fuel && !wi_fuel_plan_make(&c->fuel, m, f - m->nfunc_imports))
         return cg_fail(c, "out of memory");
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
+    c->r = &r;
     while (c->nctl > 0 && !c->bug) {
         if (!wi_read(&r, &in, &c->targets)) {
             weft_error_free(r.err);
@@ -1437,11 +1513,11 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
      * its callers' checks for an interrupt and of the C stack cover it, unless its own frame
      * is large. The frame limit is checked in every function, as the interpreter does. */
     size_t vars = (size_t)t->nparams + fn->nlocals + c->capused;
-    if (c->calls_or_loops || vars > 512)
+    if (c->calls_or_loops || vars > 512 || c->polls[f])
         tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     else
         tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
-    if (c->calls_or_loops && m->epoch_checks)
+    if ((c->calls_or_loops || c->polls[f]) && m->epoch_checks) /* cg_loop_calls relies on it */
         tx_printf(decl, "WN_EPOCH(%u, %u);\n", f, (uint32_t)fn->body_offset);
     return !c->bug;
 }
@@ -1561,6 +1637,28 @@ static void cg_module_unit(const weft_module *m, nat_text *out)
               ndef ? "" : "0", (unsigned)NAT_ABI_VERSION, ndef);
 }
 
+/* Which defined functions check for an interrupt on entry (WN_ENTER rather than
+ * WN_ENTER_LEAF): those with a call or a loop anywhere in their code (cg_body also gives the
+ * check to functions with very large frames). Decided before any body is translated, so that
+ * a loop can rely on a callee's check (cg_loop_calls). */
+static uint8_t *cg_polls(const weft_module *m)
+{
+    uint8_t *polls = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
+    wi_targets tg = {0};
+    wi_instr in;
+    for (uint32_t f = m->nfunc_imports; polls && f < m->nfuncs; f++) {
+        const wm_func *fn = &m->funcs[f - m->nfunc_imports];
+        wr_reader r;
+        wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset,
+                fn->body_offset);
+        while (!polls[f] && wi_read(&r, &in, &tg))
+            polls[f] = in.op == 0x03 || (in.op >= 0x10 && in.op <= 0x15);
+        weft_error_free(r.err);
+    }
+    wi_targets_free(&tg);
+    return polls;
+}
+
 weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **units,
                             size_t *nunits)
 {
@@ -1585,7 +1683,8 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
     c.m = m;
     c.multi_types = xcalloc(m->ntypes ? m->ntypes : 1, 1);
     c.callees = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
-    if (!out || !c.multi_types || !c.callees) {
+    c.polls = cg_polls(m);
+    if (!out || !c.multi_types || !c.callees || !c.polls) {
         e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "compiled tier: out of memory");
         goto done;
     }
@@ -1614,6 +1713,7 @@ done:
     free(c.ctl);
     free(c.multi_types);
     free(c.callees);
+    free(c.polls);
     wi_targets_free(&c.targets);
     wi_fuel_plan_free(&c.fuel);
     if (e) {
