@@ -33,13 +33,15 @@ typedef enum wast_kind {
     WK_ASSERT_MALFORMED,
     WK_ASSERT_UNLINKABLE,
     WK_ASSERT_UNINSTANTIABLE,
+    WK_ASSERT_EXCEPTION,
     WK_OTHER,
     WK_COUNT
 } wast_kind;
 
 static const char *const wast_kind_names[WK_COUNT] = {
     "module", "register", "action", "assert_return", "assert_trap", "assert_exhaustion",
-    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable", "other"};
+    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable",
+    "assert_exception", "other"};
 
 /* A `(module $name ...)`: the name binds to the instance, or to NULL when loading failed so
  * that later commands naming it fail with a clear reason. */
@@ -63,6 +65,8 @@ typedef struct wast_runner {
     unsigned long passed[WK_COUNT], failed[WK_COUNT], skipped[WK_COUNT];
     long line;          /* line of the command being run */
     bool strict;        /* --strict: error messages must start with the script's text */
+    const char *skip_reasons[16]; /* reasons for skipping already printed (static strings) */
+    size_t nskip_reasons;
 } wast_runner;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -81,6 +85,19 @@ static void wast_fail(wast_runner *r, wast_kind kind, const char *fmt, ...)
     va_end(ap);
     putchar('\n');
     /* Flushed per line: if the engine crashes later, the failures so far are not lost. */
+    fflush(stdout);
+}
+
+/* Something the runner does not support (an unknown command or value type of a newer
+ * script): skipped, and the reason printed once per script so that skips are explained. */
+static void wast_skip_note(wast_runner *r, const char *reason, const char *what)
+{
+    for (size_t i = 0; i < r->nskip_reasons; i++)
+        if (r->skip_reasons[i] == reason)
+            return;
+    if (r->nskip_reasons < sizeof r->skip_reasons / sizeof r->skip_reasons[0])
+        r->skip_reasons[r->nskip_reasons++] = reason;
+    printf("%s:%ld: skipped: %s \"%s\"\n", r->script, r->line, reason, what ? what : "");
     fflush(stdout);
 }
 
@@ -224,8 +241,10 @@ static wast_vparse wast_parse_val(const json_value *jv, weft_val *out, wast_expe
     const char *s = json_get_str(jv, "value");
     if (how)
         *how = WX_EXACT;
-    if (!wast_valtype(json_get_str(jv, "type"), &type))
+    if (!json_get_str(jv, "type"))
         return WV_BAD;
+    if (!wast_valtype(json_get_str(jv, "type"), &type))
+        return WV_SKIP; /* a type of a later proposal (anyref, exnref, ...) */
     if (type == WEFT_V128) {
         if (how)
             *how = WX_V128;
@@ -490,8 +509,11 @@ static wast_status wast_invoke(wast_runner *r, weft_instance *inst, const json_v
         wast_vparse p = wast_parse_val(json_at(args, i), &argv[i], NULL, NULL);
         if (p != WV_OK) {
             free(argv);
-            if (p == WV_SKIP)
+            if (p == WV_SKIP) {
+                wast_skip_note(r, "unsupported value type",
+                               json_get_str(json_at(args, i), "type"));
                 return o->status = WS_SKIP;
+            }
             return wast_cannot(o, "bad argument %zu in the script", i);
         }
     }
@@ -548,11 +570,28 @@ static const char *wast_outcome_str(const wast_outcome *o, char *buf, size_t n)
  * or was skipped. */
 typedef enum wast_result { WR_PASS, WR_FAIL, WR_SKIP } wast_result;
 
+/* `(module definition ...)`: the module must decode and validate; it is not instantiated
+ * and does not become the current module (no converted script instantiates one later). */
+static wast_result wast_cmd_module_definition(wast_runner *r, const json_value *cmd)
+{
+    weft_error *err;
+    char why[512];
+    if (wast_load(r, cmd, &err, why, sizeof why))
+        return WR_PASS;
+    wast_fail(r, WK_MODULE, "module definition failed to load: %s",
+              err ? weft_error_message(err) : why);
+    weft_error_free(err);
+    return WR_FAIL;
+}
+
 static wast_result wast_cmd_module(wast_runner *r, const json_value *cmd)
 {
     const char *name = json_get_str(cmd, "name");
+    const char *def = json_get_str(cmd, "definition");
     weft_error *err;
     char why[512];
+    if (def && strcmp(def, "true") == 0)
+        return wast_cmd_module_definition(r, cmd);
     r->current = NULL;
     if (name && !wast_bind(r, name, NULL)) {
         wast_fail(r, WK_MODULE, "out of memory");
@@ -636,8 +675,10 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
         wast_expect how;
         wast_lanes lanes;
         wast_vparse p = wast_parse_val(json_at(expected, i), &v, &how, &lanes);
-        if (p == WV_SKIP)
+        if (p == WV_SKIP) {
+            wast_skip_note(r, "unsupported value type", json_get_str(json_at(expected, i), "type"));
             return WR_SKIP;
+        }
         if (p == WV_BAD) {
             wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
             return WR_FAIL;
@@ -661,6 +702,39 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
     return WR_PASS;
 }
 
+/* "either": [...] (relaxed SIMD): the one result may be any of the listed values. */
+static wast_result wast_check_either(wast_runner *r, const json_value *either,
+                                     const wast_outcome *o)
+{
+    char buf[512];
+    size_t n = json_len(either);
+    if (o->nresults != 1) {
+        wast_fail(r, WK_ASSERT_RETURN, "expected 1 result (one of %zu), got %s", n,
+                  wast_outcome_str(o, buf, sizeof buf));
+        return WR_FAIL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        weft_val v;
+        wast_expect how;
+        wast_lanes lanes;
+        wast_vparse p = wast_parse_val(json_at(either, i), &v, &how, &lanes);
+        if (p == WV_SKIP) {
+            wast_skip_note(r, "unsupported value type", json_get_str(json_at(either, i), "type"));
+            return WR_SKIP;
+        }
+        if (p == WV_BAD) {
+            wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
+            return WR_FAIL;
+        }
+        if (how == WX_V128 ? wast_v128_matches(o->results[0], v, &lanes)
+                           : wast_val_matches(o->results[0], v, how))
+            return WR_PASS;
+    }
+    wast_fail(r, WK_ASSERT_RETURN, "expected one of %zu results, got %s", n,
+              wast_outcome_str(o, buf, sizeof buf));
+    return WR_FAIL;
+}
+
 static wast_result wast_cmd_assert_return(wast_runner *r, const json_value *cmd)
 {
     wast_outcome o;
@@ -673,6 +747,8 @@ static wast_result wast_cmd_assert_return(wast_runner *r, const json_value *cmd)
         wast_fail(r, WK_ASSERT_RETURN, "expected a return, got %s",
                   wast_outcome_str(&o, buf, sizeof buf));
         res = WR_FAIL;
+    } else if (json_get(cmd, "either")) {
+        res = wast_check_either(r, json_get(cmd, "either"), &o);
     } else {
         res = wast_check_results(r, json_get(cmd, "expected"), &o);
     }
@@ -713,6 +789,30 @@ static wast_result wast_cmd_assert_trap(wast_runner *r, const json_value *cmd)
 static wast_result wast_cmd_assert_exhaustion(wast_runner *r, const json_value *cmd)
 {
     return wast_expect_trap(r, cmd, WK_ASSERT_EXHAUSTION);
+}
+
+/* An error that is a wasm exception escaping the called function. */
+static bool wast_is_exception(const weft_error *e)
+{
+    return e && strncmp(weft_error_message(e), "uncaught exception", 18) == 0;
+}
+
+/* assert_exception: the action must end in a wasm exception that nothing caught. */
+static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *cmd)
+{
+    wast_outcome o;
+    char buf[512];
+    wast_status s = wast_action(r, json_get(cmd, "action"), &o);
+    wast_result res = WR_PASS;
+    if (s == WS_SKIP) {
+        res = WR_SKIP;
+    } else if (s != WS_RAN || !wast_is_exception(o.err)) {
+        wast_fail(r, WK_ASSERT_EXCEPTION, "expected an uncaught exception, got %s",
+                  wast_outcome_str(&o, buf, sizeof buf));
+        res = WR_FAIL;
+    }
+    wast_outcome_free(&o);
+    return res;
 }
 
 /* assert_invalid and assert_malformed: loading must fail. Text modules would need a text
@@ -819,6 +919,7 @@ static const struct wast_command {
     {"assert_malformed", WK_ASSERT_MALFORMED, wast_cmd_assert_malformed},
     {"assert_unlinkable", WK_ASSERT_UNLINKABLE, wast_cmd_assert_unlinkable},
     {"assert_uninstantiable", WK_ASSERT_UNINSTANTIABLE, wast_cmd_assert_uninstantiable},
+    {"assert_exception", WK_ASSERT_EXCEPTION, wast_cmd_assert_exception},
 };
 
 static void wast_run_command(wast_runner *r, const json_value *cmd)
@@ -838,6 +939,7 @@ static void wast_run_command(wast_runner *r, const json_value *cmd)
         return; /* failures are counted where they are printed */
     }
     /* A command this runner does not know (a newer wast2json): skipped, not failed. */
+    wast_skip_note(r, "unknown command", type);
     r->skipped[WK_OTHER]++;
 }
 
