@@ -158,7 +158,11 @@ typedef enum weft_feature {
     /* reference types: with it off, a module may have at most one table, and ref.null,
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
-    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* memory64: memories and tables with i64 addresses (limits flag 0x04) are invalid */
+    WEFT_FEATURE_MEMORY64 = 1u << 1,
+    /* multi-memory: a module may have at most one memory */
+    WEFT_FEATURE_MULTI_MEMORY = 1u << 2
 } weft_feature;
 
 /* How modules run. */
