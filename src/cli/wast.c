@@ -65,6 +65,7 @@ typedef struct wast_runner {
     unsigned long passed[WK_COUNT], failed[WK_COUNT], skipped[WK_COUNT];
     long line;          /* line of the command being run */
     bool strict;        /* --strict: error messages must start with the script's text */
+    uint32_t disabled;  /* the engine's disabled features */
     const char *skip_reasons[16]; /* reasons for skipping already printed (static strings) */
     size_t nskip_reasons;
 } wast_runner;
@@ -1006,6 +1007,32 @@ static weft_error *wast_define_memory(wast_runner *r, const char *name, bool sha
     return weft_linker_define(r->linker, "spectest", name, ext);
 }
 
+/* spectest's table64 (i64 indices, 10..20 funcref). The API makes 32-bit tables only, so it
+ * comes from a module of its own: (module (table (export "table64") i64 10 20 funcref)). */
+static weft_error *wast_define_table64(wast_runner *r)
+{
+    static const uint8_t bytes[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,             /* magic, version */
+        0x04, 0x05, 0x01, 0x70, 0x05, 0x0a, 0x14,                   /* table i64 10 20 */
+        0x07, 0x0b, 0x01, 0x07, 't', 'a', 'b', 'l', 'e', '6', '4', 0x01, 0x00}; /* export */
+    weft_module *m = NULL;
+    weft_instance *inst = NULL;
+    weft_extern ext;
+    weft_error *err = weft_module_new(r->engine, bytes, sizeof bytes, &m);
+    if (err)
+        return err;
+    if (!wast_keep_module(r, m)) {
+        weft_module_free(m);
+        return weft_trap_new("out of memory");
+    }
+    err = weft_linker_instantiate(r->linker, m, &inst);
+    if (err)
+        return err;
+    if (!weft_instance_export(inst, "table64", &ext))
+        return weft_trap_new("spectest table64: no export");
+    return weft_linker_define(r->linker, "spectest", "table64", ext);
+}
+
 static weft_error *wast_define_spectest(wast_runner *r)
 {
     weft_error *err = wast_define_prints(r);
@@ -1024,6 +1051,8 @@ static weft_error *wast_define_spectest(wast_runner *r)
         if (!err)
             err = weft_linker_define(r->linker, "spectest", "table", ext);
     }
+    if (!err && !(r->disabled & WEFT_FEATURE_MEMORY64))
+        err = wast_define_table64(r);
     if (!err)
         err = wast_define_memory(r, "memory", false, &r->spectest_memory);
     if (!err) {
@@ -1119,6 +1148,7 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     wast_runner r;
     memset(&r, 0, sizeof r);
     r.strict = strict;
+    r.disabled = cfg.disabled_features;
     const json_value *cmds = json_get(root, "commands");
     if (!cmds || cmds->type != JSON_ARRAY) {
         fprintf(stderr, "weft: %s: no \"commands\" list (is it wast2json output?)\n",
@@ -1161,9 +1191,11 @@ static void wast_usage(FILE *f)
                "  Runs a spec test script converted by `wast2json --enable-threads`.\n"
                "  --counts   also print a line `counts KIND=PASSED ...` before the total\n"
                "  --strict   also require each expected error's message (as a prefix)\n"
-               "  --disable reference-types\n"
-               "             validate against the baseline before reference types (one\n"
-               "             table at most), as the threads proposal's scripts expect\n"
+               "  --disable FEATURE\n"
+               "             validate without FEATURE (repeatable): reference-types (one\n"
+               "             table at most, as the threads proposal's scripts expect),\n"
+               "             memory64 (no i64 memories or tables), multi-memory (one\n"
+               "             memory at most, as the 2.0 scripts expect)\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
@@ -1176,6 +1208,10 @@ static uint32_t wast_feature(const char *name)
 {
     if (strcmp(name, "reference-types") == 0)
         return WEFT_FEATURE_REFERENCE_TYPES;
+    if (strcmp(name, "memory64") == 0)
+        return WEFT_FEATURE_MEMORY64;
+    if (strcmp(name, "multi-memory") == 0)
+        return WEFT_FEATURE_MULTI_MEMORY;
     return 0;
 }
 
@@ -1194,7 +1230,7 @@ int cli_wast_main(int argc, char **argv)
             const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
             uint32_t bit = wast_feature(name);
             if (!bit) {
-                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types)\n", name);
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types, memory64, multi-memory)\n", name);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;

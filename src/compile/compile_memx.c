@@ -47,54 +47,17 @@ static void compile_sat_operand(compiler *c, size_t depth)
     compile_pp(c, compile_home(c, i), compile_home(c, i));
 }
 
-static bool compile_table64(const compiler *c, uint32_t t)
-{
-    return t < c->m->ntables && c->m->tables[t].lim.is64;
-}
-
 void compile_table64_operands(compiler *c, const wi_instr *in)
 {
-    switch (in->op) {
-    case 0x11: /* call_indirect: the index on top */
-        if (compile_table64(c, in->b) && compile_need(c, 1))
-            compile_sat_operand(c, 0);
-        break;
-    case 0x25: case WI_FC(15): /* table.get i; table.grow init n */
-        if (compile_table64(c, in->a) && compile_need(c, 1))
-            compile_sat_operand(c, 0);
-        break;
-    case 0x26: /* table.set i v */
-        if (compile_table64(c, in->a) && compile_need(c, 2))
-            compile_sat_operand(c, 1);
-        break;
-    case WI_FC(12): /* table.init d s n */
-        if (compile_table64(c, in->b) && compile_need(c, 3))
-            compile_sat_operand(c, 2);
-        break;
-    case WI_FC(14): { /* table.copy d s n: n is i64 when both are */
-        bool d64 = compile_table64(c, in->a), s64 = compile_table64(c, in->b);
-        if ((!d64 && !s64) || !compile_need(c, 3))
-            break;
-        if (d64)
-            compile_sat_operand(c, 2);
-        if (s64)
-            compile_sat_operand(c, 1);
-        if (d64 && s64)
-            compile_sat_operand(c, 0);
-        break;
-    }
-    case WI_FC(17): /* table.fill i v n */
-        if (compile_table64(c, in->a) && compile_need(c, 3)) {
-            compile_sat_operand(c, 2);
-            compile_sat_operand(c, 0);
-        }
-        break;
-    }
+    uint32_t mask = wi_table64_operands(c->m, in);
+    for (size_t depth = 0; mask; depth++, mask >>= 1)
+        if ((mask & 1) && compile_need(c, depth + 1))
+            compile_sat_operand(c, depth);
 }
 
 void compile_table64_result(compiler *c, const wi_instr *in)
 {
-    if (in->op == WI_FC(15) && compile_table64(c, in->a) && c->h > 0) {
+    if (in->op == WI_FC(15) && wi_table64_operands(c->m, in) && c->h > 0) {
         uint32_t d = compile_home(c, c->h - 1);
         compile_op(c, OP_grow64);
         compile_pp(c, d, d);

@@ -311,8 +311,27 @@ static bool wi_lane(wr_reader *r, wi_instr *in)
     return true;
 }
 
+/* A u64 LEB128 and where it started. */
+static bool wi_u64_at(wr_reader *r, uint64_t *v, size_t *at)
+{
+    *at = wr_offset(r);
+    return wr_u64(r, v);
+}
+
+/* A memory index, where 2.0 had one reserved 0x00 byte. */
+static bool wi_memidx(wr_reader *r, wi_instr *in, uint32_t *x)
+{
+    size_t at = wr_offset(r);
+    if (!wr_u32(r, x))
+        return false;
+    if (*x != 0 || wr_offset(r) - at != 1)
+        in->enc3 |= WI_ENC_MEMIDX;
+    return true;
+}
+
 static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm)
 {
+    size_t at;
     switch (imm) {
     case IM_NONE:
         return true;
@@ -335,9 +354,13 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
             return false;
         if ((in->a & WI_MEMARG_MEMIDX) && !wr_u32(r, &in->mem))
             return false;
+        if (in->a & WI_MEMARG_MEMIDX)
+            in->enc3 |= WI_ENC_MEMIDX;
         in->a &= ~WI_MEMARG_MEMIDX;
-        if (!wr_u64(r, &in->imm))
+        if (!wi_u64_at(r, &in->imm, &at))
             return false;
+        if (wr_offset(r) - at > 5 || in->imm > UINT32_MAX)
+            in->enc3 |= WI_ENC_OFFSET64;
         return imm == IM_MEMARG || wi_lane(r, in);
     case IM_LANE:
         return wi_lane(r, in);
@@ -375,11 +398,11 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
     case IM_ZERO:
         return wi_zero(r);
     case IM_MEM_INIT:
-        return wr_u32(r, &in->a) && wr_u32(r, &in->mem);
+        return wr_u32(r, &in->a) && wi_memidx(r, in, &in->mem);
     case IM_MEM:
-        return wr_u32(r, &in->mem);
+        return wi_memidx(r, in, &in->mem);
     case IM_MEM2:
-        return wr_u32(r, &in->mem) && wr_u32(r, &in->mem2);
+        return wi_memidx(r, in, &in->mem) && wi_memidx(r, in, &in->mem2);
     case IM_REFTYPE: {
         uint8_t b;
         size_t at = wr_offset(r);
@@ -405,6 +428,7 @@ bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets)
     in->blocktype = 0;
     in->a = in->b = 0;
     in->mem = in->mem2 = 0;
+    in->enc3 = 0;
     in->imm = 0;
     in->bytes = NULL;
     if (!wr_u8(r, &b))
@@ -526,4 +550,30 @@ bool wi_mem_sig(uint32_t op, uint8_t at, uint32_t *npop, bool *v128_in, uint8_t 
         return true;
     }
     return false;
+}
+
+static bool wi_table64(const weft_module *m, uint32_t t)
+{
+    return t < m->ntables && m->tables[t].lim.is64;
+}
+
+uint32_t wi_table64_operands(const weft_module *m, const wi_instr *in)
+{
+    switch (in->op) {
+    case 0x11: /* call_indirect: the index on top */
+        return wi_table64(m, in->b) ? 1u : 0u;
+    case 0x25: case WI_FC(15): /* table.get i; table.grow init n */
+        return wi_table64(m, in->a) ? 1u : 0u;
+    case 0x26: /* table.set i v */
+        return wi_table64(m, in->a) ? 2u : 0u;
+    case WI_FC(12): /* table.init d s n */
+        return wi_table64(m, in->b) ? 4u : 0u;
+    case WI_FC(14): { /* table.copy d s n: n is i64 when both tables are 64-bit */
+        bool d64 = wi_table64(m, in->a), s64 = wi_table64(m, in->b);
+        return (d64 ? 4u : 0u) | (s64 ? 2u : 0u) | (d64 && s64 ? 1u : 0u);
+    }
+    case WI_FC(17): /* table.fill i v n */
+        return wi_table64(m, in->a) ? 5u : 0u;
+    }
+    return 0;
 }

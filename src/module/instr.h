@@ -12,6 +12,11 @@
 #define WI_FD(x) (0xFD0000u | (uint32_t)(x)) /* SIMD */
 #define WI_FE(x) (0xFE0000u | (uint32_t)(x)) /* threads: atomics */
 #define WI_MEMARG_MEMIDX 0x40u /* memarg flags: a memory index follows (multi-memory) */
+/* wi_instr.enc3: what a 2.0 decoder would have refused (the validator refuses it when the
+ * feature is disabled): a memory index (memarg flag bit 6, or an index that is not the one
+ * reserved 0x00 byte), a memarg offset that is no u32 LEB128 (memory64). */
+#define WI_ENC_MEMIDX 1u
+#define WI_ENC_OFFSET64 2u
 
 /* Block types: WI_BT_EMPTY, a value type (0x7F..0x6F), or a type index (>= 0). */
 #define WI_BT_EMPTY (-64) /* 0x40 as s33 */
@@ -50,6 +55,7 @@ typedef struct wi_instr {
     int64_t blocktype;
     uint32_t a, b;
     uint32_t mem, mem2; /* memory indices (multi-memory) */
+    uint8_t enc3;       /* WI_ENC_*: encodings that only WebAssembly 3.0 reads */
     uint64_t imm;
     const uint8_t *bytes; /* v128.const, i8x16.shuffle: 16 bytes inside the module's code */
 } wi_instr;
@@ -80,6 +86,10 @@ static inline bool wi_mem_fast(const weft_module *m, const wi_instr *in)
     return in->mem == 0 && (in->op != WI_FC(10) || in->mem2 == 0) && m->nmems &&
            !m->mems[0].is64;
 }
+/* The operands of a table instruction that are i64 indices or lengths of a 64-bit table
+ * (memory64): bit k set for the operand k entries below the top. 0 for 32-bit tables and
+ * every other instruction. */
+uint32_t wi_table64_operands(const weft_module *m, const wi_instr *in);
 /* A printable mnemonic for an opcode (for error messages), e.g. "i32.add". */
 const char *wi_name(uint32_t op);
 

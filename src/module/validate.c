@@ -980,11 +980,26 @@ static bool valid_ref(valid_ctx *c, const wi_instr *in)
 
 /* ---- one instruction ---- */
 
+/* With multi-memory or memory64 disabled, their encodings are malformed, as in 2.0. */
+static bool valid_enc3(valid_ctx *c, const wi_instr *in)
+{
+    const char *why = NULL;
+    if ((in->enc3 & WI_ENC_MEMIDX) && (c->m->disabled_features & WEFT_FEATURE_MULTI_MEMORY))
+        why = "zero byte expected";
+    else if ((in->enc3 & WI_ENC_OFFSET64) && (c->m->disabled_features & WEFT_FEATURE_MEMORY64))
+        why = "integer representation too long";
+    if (why && !c->err)
+        c->err = err_new(WEFT_ERR_DECODE, c->at, "%s at byte 0x%zx", why, c->at);
+    return why == NULL;
+}
+
 static bool valid_instr(valid_ctx *c, const wi_instr *in)
 {
     uint32_t op = in->op;
     if ((c->m->disabled_features & WEFT_FEATURE_REFERENCE_TYPES) && valid_needs_reftypes(op))
         return valid_fail(c, "%s needs reference types, which are disabled", wi_name(op));
+    if (in->enc3 && !valid_enc3(c, in))
+        return false;
     switch (op) {
     case 0x00: valid_unreachable(c); return true;
     case 0x01: return true;

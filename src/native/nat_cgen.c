@@ -871,14 +871,20 @@ static void cg_table_op(cg *c, const wi_instr *in)
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
-    case WI_FC(15): /* table.grow init n */
+    case WI_FC(15): /* table.grow init n; a 64-bit table's -1 is an i64 */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 1));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 0));
         cg_pop(c, 2);
-        OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0, a1);
+        if (c->m->tables[in->a].lim.is64)
+            OUT("{ uint32_t g_ = I->rt->table_grow(I, %u, %s, (uint32_t)%s); %s = g_ == "
+                "UINT32_MAX ? UINT64_MAX : g_; }\n", in->a, a0, a1, cg_push(c, WEFT_I64));
+        else
+            OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0,
+                a1);
         return;
     case WI_FC(16):
-        OUT("%s = I->rt->table_size(I, %u);\n", cg_push(c, WEFT_I32), in->a);
+        OUT("%s = I->rt->table_size(I, %u);\n",
+            cg_push(c, wm_addr_type(&c->m->tables[in->a].lim)), in->a);
         return;
     case WI_FC(17): /* table.fill i v n */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
@@ -1295,9 +1301,57 @@ static void cg_ref(cg *c, const wi_instr *in)
     }
 }
 
+/* A memory instruction on a memory other than an i32 memory 0: through exec_memx, the
+ * operands in an array of slots. */
+static bool cg_memx(cg *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    uint32_t npop, k = 0;
+    bool v128_in;
+    uint8_t result;
+    uint8_t at = in->mem < m->nmems ? wm_addr_type(&m->mems[in->mem]) : WEFT_I32;
+    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in))
+        return false;
+    if (c->nstk < npop)
+        return cg_fail(c, "operand stack underflow"), true;
+    OUT("{ uint64_t v_[4] = {0, 0, 0, 0};\n");
+    for (uint32_t i = 0; i < npop; i++) {
+        uint8_t t = c->stk[c->nstk - npop + i];
+        cg_put_slot(c->o, t, "v_", k, cg_top(c, npop - 1 - i));
+        k += cg_slot_width(t);
+    }
+    cg_pop(c, npop);
+    OUT("I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
+        in->op | (in->op >> 16 == 0xFD ? in->b << 24 : 0u), in->mem,
+        in->op == WI_FC(8) ? in->a : in->mem2, (unsigned long long)in->imm, FIDX, OFF(in));
+    if (result) {
+        char d[24];
+        snprintf(d, sizeof d, "%s", cg_push(c, result));
+        cg_get_slot(c->o, result, d, "v_", 0);
+    }
+    OUT("}\n");
+    return true;
+}
+
+/* A 64-bit table's i64 operands, saturated to u32 in place (UINT32_MAX is out of bounds of
+ * every table) before the ordinary table code reads them as u32. */
+static void cg_table64_operands(cg *c, const wi_instr *in)
+{
+    uint32_t mask = wi_table64_operands(c->m, in);
+    for (uint32_t depth = 0; mask; depth++, mask >>= 1)
+        if (mask & 1) {
+            char v[24];
+            snprintf(v, sizeof v, "%s", cg_top(c, depth));
+            OUT("if (%s > UINT32_MAX) %s = UINT32_MAX;\n", v, v);
+        }
+}
+
 static void cg_instr(cg *c, const wi_instr *in)
 {
     uint32_t op = in->op;
+    if (cg_memx(c, in))
+        return;
+    cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
     case 0x05: cg_else(c); return;

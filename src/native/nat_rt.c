@@ -149,11 +149,17 @@ static void rt_elem_drop_(wn_inst *I, uint32_t seg)
     re->len = 0;
 }
 
+static void rt_memx_(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t x,
+                     uint64_t off, uint64_t *v, uint32_t func, uint32_t offset)
+{
+    rt_check(X, I, exec_memx(NAT_CTX(X), NAT_INST(I), op, mem, x, off, v), func, offset);
+}
+
 static const wn_rt nat_services = {
     rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
     rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
     rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
-    rt_elem_drop_,
+    rt_elem_drop_,  rt_memx_,
 };
 
 /* ---- instances ------------------------------------------------------------------------------ */
