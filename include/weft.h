@@ -184,7 +184,9 @@ typedef enum weft_opt {
 
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
-    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
+    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB, and
+                                  16 GiB for a memory64 one, whose address space is then
+                                  reserved: it never moves) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000),
                                   in both tiers */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots);

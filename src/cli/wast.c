@@ -660,6 +660,23 @@ static wast_result wast_cmd_action(wast_runner *r, const json_value *cmd)
     return res;
 }
 
+/* Entry i of an "expected" or "either" list: WR_PASS with it parsed, WR_SKIP (a type this
+ * runner does not know, the reason printed once) or WR_FAIL (printed). */
+static wast_result wast_expected(wast_runner *r, const json_value *list, size_t i, weft_val *v,
+                                 wast_expect *how, wast_lanes *lanes)
+{
+    wast_vparse p = wast_parse_val(json_at(list, i), v, how, lanes);
+    if (p == WV_SKIP) {
+        wast_skip_note(r, "unsupported value type", json_get_str(json_at(list, i), "type"));
+        return WR_SKIP;
+    }
+    if (p == WV_BAD) {
+        wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
+        return WR_FAIL;
+    }
+    return WR_PASS;
+}
+
 /* Compares results with the "expected" list; prints the first difference. */
 static wast_result wast_check_results(wast_runner *r, const json_value *expected,
                                       const wast_outcome *o)
@@ -675,15 +692,9 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
         weft_val v;
         wast_expect how;
         wast_lanes lanes;
-        wast_vparse p = wast_parse_val(json_at(expected, i), &v, &how, &lanes);
-        if (p == WV_SKIP) {
-            wast_skip_note(r, "unsupported value type", json_get_str(json_at(expected, i), "type"));
-            return WR_SKIP;
-        }
-        if (p == WV_BAD) {
-            wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
-            return WR_FAIL;
-        }
+        wast_result e = wast_expected(r, expected, i, &v, &how, &lanes);
+        if (e != WR_PASS)
+            return e;
         if (how == WX_V128) {
             if (!wast_v128_matches(o->results[i], v, &lanes)) {
                 wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
@@ -718,15 +729,9 @@ static wast_result wast_check_either(wast_runner *r, const json_value *either,
         weft_val v;
         wast_expect how;
         wast_lanes lanes;
-        wast_vparse p = wast_parse_val(json_at(either, i), &v, &how, &lanes);
-        if (p == WV_SKIP) {
-            wast_skip_note(r, "unsupported value type", json_get_str(json_at(either, i), "type"));
-            return WR_SKIP;
-        }
-        if (p == WV_BAD) {
-            wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
-            return WR_FAIL;
-        }
+        wast_result e = wast_expected(r, either, i, &v, &how, &lanes);
+        if (e != WR_PASS)
+            return e;
         if (how == WX_V128 ? wast_v128_matches(o->results[0], v, &lanes)
                            : wast_val_matches(o->results[0], v, how))
             return WR_PASS;

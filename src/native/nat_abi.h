@@ -68,6 +68,8 @@ struct wn_inst {
     const void **types;            /* each type index's canonical type, for call_indirect */
     const wn_rt *rt;
     void *inst;                    /* the weft_instance */
+    uint8_t **mems;                /* every memory's base (multi-memory, memory64) */
+    _Atomic uint64_t **mem_sizes;  /* and its size in bytes */
 };
 
 /* The entries of a compiled module, exported by the shared object as WN_MODULE_SYMBOL. */

@@ -138,6 +138,13 @@ static const char nat_prelude_tail[] =
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
+    /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
+     * the sum's overflow checked, or a trap */
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
+    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
+    "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
+    "return I->mems[k] + e; }\n"
     /* the stack pointer, read without forcing a frame pointer where the CPU allows */
     "static inline uintptr_t wn_sp(void) {\n"
     "#if defined(__x86_64__)\n"
@@ -743,29 +750,48 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
     WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
     WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
 
+/* Where a plain load or store of a memory other than an i32 memory 0 accesses: the pointer
+ * p_ (declared by what this writes), bounds-checked by wn_mem_at. */
+static void cg_mem_at(cg *c, const wi_instr *in, const char *addr, unsigned n)
+{
+    OUT("uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem, addr,
+        (unsigned long long)in->imm, n, FIDX, OFF(in));
+}
+
 static void cg_load(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
+    bool fast = wi_mem_fast(c->m, in);
+    c->uses_mem |= fast;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
     cg_pop(c, 1);
     const char *d = cg_push(c, cg_load_result[k]);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_; "
-        "memcpy(&v_, mb + e_, %u); %s = %s; }\n",
-        addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in), cg_loads[k].t,
-        cg_loads[k].n, d, cg_loads[k].conv);
+    OUT("{ ");
+    if (fast)
+        OUT("uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in));
+    else
+        cg_mem_at(c, in, addr, cg_loads[k].n);
+    OUT("%s v_; memcpy(&v_, p_, %u); %s = %s; }\n", cg_loads[k].t, cg_loads[k].n, d,
+        cg_loads[k].conv);
 }
 
 static void cg_store(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
+    bool fast = wi_mem_fast(c->m, in);
+    c->uses_mem |= fast;
     unsigned k = in->op - 0x36;
-    const char *v = cg_top(c, 0), *addr = cg_top(c, 1);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_ = (%s)%s; "
-        "memcpy(mb + e_, &v_, %u); }\n",
-        addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in), cg_stores[k].t,
-        cg_stores[k].t, v, cg_stores[k].n);
+    char addr[24];
+    snprintf(addr, sizeof addr, "%s", cg_top(c, 1));
+    OUT("{ ");
+    if (fast)
+        OUT("uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in));
+    else
+        cg_mem_at(c, in, addr, cg_stores[k].n);
+    OUT("%s v_ = (%s)%s; memcpy(p_, &v_, %u); }\n", cg_stores[k].t, cg_stores[k].t,
+        cg_top(c, 0), cg_stores[k].n);
     cg_pop(c, 2);
 }
 
@@ -1357,7 +1383,8 @@ static bool cg_memx(cg *c, const wi_instr *in)
     bool v128_in;
     uint8_t result;
     uint8_t at = in->mem < m->nmems ? wm_addr_type(&m->mems[in->mem]) : WEFT_I32;
-    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in))
+    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in) ||
+        (in->op >= 0x28 && in->op <= 0x3E)) /* plain loads and stores: inline, cg_mem_at */
         return false;
     if (c->nstk < npop)
         return cg_fail(c, "operand stack underflow"), true;

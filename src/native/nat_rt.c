@@ -173,6 +173,8 @@ void nat_instance_free(weft_instance *inst)
     free(ni->funcs);
     free(ni->tables);
     free(ni->types);
+    free(ni->mems);
+    free(ni->mem_sizes);
     free(ni);
     inst->native = NULL;
 }
@@ -191,13 +193,20 @@ weft_error *nat_instance_attach(weft_instance *inst)
     ni->funcs = xcalloc(m->nfuncs ? m->nfuncs : 1, sizeof *ni->funcs);
     ni->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *ni->tables);
     ni->types = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *ni->types);
-    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types) {
+    ni->mems = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mems);
+    ni->mem_sizes = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mem_sizes);
+    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types || !ni->mems ||
+        !ni->mem_sizes) {
         nat_instance_free(inst);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
     if (m->nmems) {
         ni->mem0 = inst->mems[0]->base;
         ni->mem0_size = &inst->mems[0]->size;
+    }
+    for (uint32_t i = 0; i < m->nmems; i++) {
+        ni->mems[i] = inst->mems[i]->base;
+        ni->mem_sizes[i] = &inst->mems[i]->size;
     }
     for (uint32_t i = 0; i < m->nglobals; i++)
         ni->globals[i] = &inst->globals[i]->val;
