@@ -1163,6 +1163,8 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     r.engine = weft_engine_new(&cfg);
     r.store = r.engine ? weft_store_new(r.engine) : NULL;
     r.linker = r.store ? weft_linker_new(r.store) : NULL;
+    if (r.linker && cfg.consume_fuel)
+        weft_error_free(weft_store_set_fuel(r.store, UINT64_MAX));
     if (!r.linker || !wast_paths(&r, json_path, root)) {
         fprintf(stderr, "weft: %s: out of memory\n", json_path);
         wast_free(&r);
@@ -1188,7 +1190,7 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
 
 #define WAST_USAGE                                                                            \
     "usage: weft wast [--counts] [--strict] [--disable FEATURE] [--compile [-O N]\n"           \
-    "                 [--cache-dir DIR]] SCRIPT.json\n"
+    "                 [--cache-dir DIR]] [--fuel] [--epoch] SCRIPT.json\n"
 
 static void wast_usage(FILE *f)
 {
@@ -1205,7 +1207,10 @@ static void wast_usage(FILE *f)
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
                "             the compiled tier's cache (default: $WEFT_CACHE_DIR, else\n"
-               "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n");
+               "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n"
+               "  --fuel     translate with fuel accounting, and give the store all the fuel\n"
+               "             there is (checks that counting changes no result)\n"
+               "  --epoch    translate with epoch checks (no deadline is ever reached)\n");
 }
 
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
@@ -1254,6 +1259,10 @@ int cli_wast_main(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             cfg.cache_dir = argv[++i];
+        } else if (strcmp(a, "--fuel") == 0) {
+            cfg.consume_fuel = true;
+        } else if (strcmp(a, "--epoch") == 0) {
+            cfg.epoch_interruption = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             wast_usage(stdout);
             return CLI_EXIT_OK;

@@ -194,7 +194,11 @@ typedef struct code_func {
 #define CODE_OPS_EXTRA(X)                                                                     \
     X(i32_shl_add_ri) /* [h][d|x][c|k]  d = (x << k) + c: a scaled index plus a constant */  \
     X(i32_add_shl_ri) /* [h][d|a][x|k][c|-]  d = a + c + (x << k): an element of an array at \
-                       * a constant offset from a base (a local array off the stack pointer) */
+                       * a constant offset from a base (a local array off the stack pointer) */ \
+    /* stopping guests, emitted only in modules of engines that ask for them */              \
+    X(fuel)           /* [h][k|-]  charge k fuel, or trap "out of fuel" (consume_fuel) */    \
+    X(epoch)          /* [h]  trap "interrupted" past the epoch deadline (loop headers and   \
+                       * function entries, epoch_interruption) */
 
 /*
  * SIMD. A v128 takes two consecutive slots (low 8 bytes first); an operand or result slot

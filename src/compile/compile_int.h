@@ -78,6 +78,9 @@ typedef struct compiler {
     bool vpd_ok;
     size_t vpd_word, vpd_end, vpd_h;
 
+    wi_fuel_plan fuel; /* consume_fuel: where the function charges fuel */
+    bool entry;        /* the next instruction is the body's first */
+
     bool ssse3;     /* the CPU has SSSE3: shuffles use pshufb (exec/simd_ssse3.h) */
     size_t cur_off; /* module offset of the instruction being translated */
     const char *dump; /* WEFT_DUMP_CODE, if set (compile_dump.c) */

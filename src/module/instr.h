@@ -93,4 +93,30 @@ uint32_t wi_table64_operands(const weft_module *m, const wi_instr *in);
 /* A printable mnemonic for an opcode (for error messages), e.g. "i32.add". */
 const char *wi_name(uint32_t op);
 
+/*
+ * Fuel accounting (weft_config.consume_fuel), decided once here for both tiers so that they
+ * charge the same amounts at the same instructions. A function body is cut into runs of
+ * straight-line code: a run starts at the body's first instruction, right after a loop, if,
+ * else, end or br_if, and ends with the next of those or with a br, br_table, return or
+ * unreachable (after which the code is dead until the next end or else). The run's cost is
+ * the number of its instructions, block, loop, else and end counting zero (they execute
+ * nothing). A tier charges a run's cost just before translating its first instruction
+ * (which may itself be a block) when that cost is not zero.
+ */
+typedef struct wi_charge {
+    size_t offset;  /* module offset of the run's first instruction */
+    uint32_t cost;
+} wi_charge;
+typedef struct wi_fuel_plan {
+    wi_charge *v;
+    size_t n, cap, next; /* next: the cursor of wi_fuel_at */
+} wi_fuel_plan;
+/* The runs of defined function defidx of m (a validated module). False when out of memory
+ * or the body cannot be read. */
+bool wi_fuel_plan_make(wi_fuel_plan *p, const weft_module *m, uint32_t defidx);
+/* The cost to charge before the instruction at offset (0: none). Ask with increasing
+ * offsets (instructions a tier skips as dead may be skipped). */
+uint32_t wi_fuel_at(wi_fuel_plan *p, size_t offset);
+void wi_fuel_plan_free(wi_fuel_plan *p);
+
 #endif

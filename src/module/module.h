@@ -191,6 +191,9 @@ struct weft_module {
     _Atomic(struct nat_module *) native;
     struct nat_tierup *tierup; /* the background compile, or NULL */
     bool tiered;               /* translated for tiered execution (OP_call_tiered) */
+    /* Translated with fuel accounting / epoch checks (the engine's consume_fuel and
+     * epoch_interruption, set by the loader before translation; both tiers read them) */
+    bool consume_fuel, epoch_checks;
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or

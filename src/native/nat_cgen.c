@@ -96,6 +96,9 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
     X(WN_OFF_X_MAXDEPTH, struct exec_ctx, max_depth)                                          \
+    X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
+    X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
+    X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -133,6 +136,14 @@ static const char nat_prelude_tail[] =
     "WN_POLL(f, o); } while (0)\n"
     "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
+    /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
+     * is charged, the same places as the interpreter's fuel op) */
+    "#define WN_FUEL(f, o, k) do { uint64_t *wn_fu = &WN_AT(uint64_t, X, WN_OFF_X_FUEL); "
+    "if (WN_UNLIKELY(__builtin_sub_overflow(*wn_fu, (uint64_t)(k), wn_fu))) { *wn_fu += (k); "
+    "WN_TRAP(f, WEFT_TRAP_OUT_OF_FUEL, o); } } while (0)\n"
+    "#define WN_EPOCH(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(WN_AT(const _Atomic "
+    "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
+    "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
     "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
@@ -314,6 +325,7 @@ typedef struct cg {
     uint8_t *polls;        /* per function index: its entry checks for an interrupt */
     const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
+    wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
     char names[8][24];     /* cg_sv's results, reused in turn */
     unsigned nextname;
     const char *bug;       /* set on an internal inconsistency (a validated module never) */
@@ -542,8 +554,13 @@ static void cg_block(cg *c, const wi_instr *in)
     if (kind == CG_LOOP) {
         c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
-        if (!cg_loop_calls(c))
+        /* a callee that checks on entry (interrupts, and the epoch when asked) checks for
+         * every turn of this loop */
+        if (!cg_loop_calls(c)) {
             OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
+            if (c->m->epoch_checks)
+                OUT("WN_EPOCH(%u, %u);\n", FIDX, OFF(in));
+        }
     } else if (kind == CG_IF) {
         /* the else branch needs the parameters the then branch may overwrite */
         for (uint32_t k = 0; k < f->np; k++)
@@ -1524,6 +1541,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     top->nr = t->nresults;
     top->rt = wm_results(t);
 
+    if (m->consume_fuel && !wi_fuel_plan_make(&c->fuel, m, f - m->nfunc_imports))
+        return cg_fail(c, "out of memory");
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     c->r = &r;
     while (c->nctl > 0 && !c->bug) {
@@ -1531,6 +1550,9 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
             weft_error_free(r.err);
             return cg_fail(c, "cannot re-read a validated body");
         }
+        uint32_t fuel = m->consume_fuel && !c->dead ? wi_fuel_at(&c->fuel, in.offset) : 0;
+        if (fuel)
+            OUT("WN_FUEL(%u, %u, %u);\n", FIDX, OFF(&in), fuel);
         cg_instr(c, &in);
     }
 
@@ -1551,6 +1573,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
         tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     else
         tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
+    if ((c->calls_or_loops || c->polls[f]) && m->epoch_checks) /* cg_loop_calls relies on it */
+        tx_printf(decl, "WN_EPOCH(%u, %u);\n", f, (uint32_t)fn->body_offset);
     return !c->bug;
 }
 
@@ -1747,6 +1771,7 @@ done:
     free(c.callees);
     free(c.polls);
     wi_targets_free(&c.targets);
+    wi_fuel_plan_free(&c.fuel);
     if (e) {
         for (size_t u = 0; out && u < made; u++)
             nat_text_free(&out[u]);

@@ -34,11 +34,8 @@ __attribute__((noreturn)) static void rt_trap_(wn_exec *X, wn_inst *I, uint32_t 
                                                uint32_t code, uint32_t offset)
 {
     exec_ctx *ctx = NAT_CTX(X);
-    if (code == WEFT_TRAP_INTERRUPTED) {
-        /* delivered: the context can run again (as the interpreter does) */
-        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
-        atomic_store(&ctx->cancel.flag, 0);
-    }
+    if (code == WEFT_TRAP_INTERRUPTED) /* delivered: the context can run again */
+        exec_interrupt_clear(ctx);
     nat_unwind(ctx, rt_trap((weft_trap_code)code, NAT_INST(I), func, offset));
 }
 

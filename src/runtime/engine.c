@@ -43,6 +43,18 @@ weft_engine *weft_engine_new(const weft_config *cfg)
     return e;
 }
 
+void weft_engine_increment_epoch(weft_engine *engine)
+{
+    if (engine)
+        atomic_fetch_add_explicit(&engine->epoch, 1, memory_order_relaxed);
+}
+
+uint64_t weft_engine_epoch(const weft_engine *engine)
+{
+    return engine ? atomic_load_explicit(&((weft_engine *)engine)->epoch, memory_order_relaxed)
+                  : 0;
+}
+
 void weft_engine_free(weft_engine *engine)
 {
     if (!engine)

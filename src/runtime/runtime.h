@@ -21,7 +21,7 @@ struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
     bool max_memory_set; /* the embedder gave cfg.max_memory_bytes */
-    /* issue 3 adds the parking lot for wait/notify here */
+    _Atomic uint64_t epoch; /* weft_engine_increment_epoch; stores' deadlines compare to it */
 };
 
 /* A function instance: wasm (inst != NULL) or host. */
@@ -117,6 +117,7 @@ struct weft_store {
     weft_table *tables;
     weft_global *globals;
     weft_memory **mems; size_t nmems, cap_mems; /* references the store holds */
+    weft_interrupt_handle *intr; /* the store's interrupt handle, made on first request */
 };
 
 /* memory.c */
@@ -165,6 +166,10 @@ void func_free(weft_func *f);          /* func.c: a host function (finalizer, ow
 void instance_free(weft_instance *inst);                                         /* instance.c */
 /* store.c: call f (wasm or host) on the store's execution stack, created on first use. */
 weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots);
+/* store.c: the store's execution context, created if needed (NULL when out of memory). */
+struct exec_ctx *rt_store_ctx(weft_store *s);
+/* store_stop.c: the store is being freed: its interrupt handle (if any) lets go of it. */
+void rt_store_stop_free(weft_store *s);
 /* imports.c: the kind and type of each extern given for the module's imports. */
 weft_error *rt_check_imports(const weft_module *m, const weft_extern *imports, size_t n);
 /* exports.c: the extern of export number i. */
