@@ -677,11 +677,37 @@ static wast_result wast_expected(wast_runner *r, const json_value *list, size_t 
     return WR_PASS;
 }
 
+/* Compares the result `got` with entry i of an "expected" or "either" list: WR_PASS when it
+ * matches; WR_FAIL with both described in want and have when not; or, with *bad set, what
+ * wast_expected said of an entry it cannot read (a skip, or a failure already printed). */
+static wast_result wast_compare(wast_runner *r, const json_value *list, size_t i, weft_val got,
+                                char *want, char *have, size_t n, bool *bad)
+{
+    weft_val v;
+    wast_expect how;
+    wast_lanes lanes;
+    wast_result e = wast_expected(r, list, i, &v, &how, &lanes);
+    *bad = e != WR_PASS;
+    if (*bad)
+        return e;
+    if (how == WX_V128 ? wast_v128_matches(got, v, &lanes) : wast_val_matches(got, v, how))
+        return WR_PASS;
+    if (how == WX_V128) {
+        wast_v128_str(v, &lanes, want, n);
+        wast_v128_str(got, &lanes, have, n);
+    } else {
+        wast_expect_str(v, how, want, n);
+        wast_val_str(got, have, n);
+    }
+    return WR_FAIL;
+}
+
 /* Compares results with the "expected" list; prints the first difference. */
 static wast_result wast_check_results(wast_runner *r, const json_value *expected,
                                       const wast_outcome *o)
 {
-    char buf[512], want[96], got[96];
+    char buf[512], want[256], have[256];
+    bool bad;
     size_t n = json_len(expected);
     if (o->nresults != n) {
         wast_fail(r, WK_ASSERT_RETURN, "expected %zu results, got %s", n,
@@ -689,26 +715,11 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
         return WR_FAIL;
     }
     for (size_t i = 0; i < n; i++) {
-        weft_val v;
-        wast_expect how;
-        wast_lanes lanes;
-        wast_result e = wast_expected(r, expected, i, &v, &how, &lanes);
-        if (e != WR_PASS)
+        wast_result e = wast_compare(r, expected, i, o->results[i], want, have, sizeof want, &bad);
+        if (e != WR_PASS) {
+            if (!bad)
+                wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i, want, have);
             return e;
-        if (how == WX_V128) {
-            if (!wast_v128_matches(o->results[i], v, &lanes)) {
-                wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
-                          wast_v128_str(v, &lanes, buf, sizeof buf),
-                          wast_v128_str(o->results[i], &lanes, want, sizeof want));
-                return WR_FAIL;
-            }
-            continue;
-        }
-        if (!wast_val_matches(o->results[i], v, how)) {
-            wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
-                      wast_expect_str(v, how, want, sizeof want),
-                      wast_val_str(o->results[i], got, sizeof got));
-            return WR_FAIL;
         }
     }
     return WR_PASS;
@@ -718,7 +729,8 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
 static wast_result wast_check_either(wast_runner *r, const json_value *either,
                                      const wast_outcome *o)
 {
-    char buf[512];
+    char buf[512], want[256], have[256];
+    bool bad;
     size_t n = json_len(either);
     if (o->nresults != 1) {
         wast_fail(r, WK_ASSERT_RETURN, "expected 1 result (one of %zu), got %s", n,
@@ -726,15 +738,9 @@ static wast_result wast_check_either(wast_runner *r, const json_value *either,
         return WR_FAIL;
     }
     for (size_t i = 0; i < n; i++) {
-        weft_val v;
-        wast_expect how;
-        wast_lanes lanes;
-        wast_result e = wast_expected(r, either, i, &v, &how, &lanes);
-        if (e != WR_PASS)
+        wast_result e = wast_compare(r, either, i, o->results[0], want, have, sizeof want, &bad);
+        if (e == WR_PASS || bad)
             return e;
-        if (how == WX_V128 ? wast_v128_matches(o->results[0], v, &lanes)
-                           : wast_val_matches(o->results[0], v, how))
-            return WR_PASS;
     }
     wast_fail(r, WK_ASSERT_RETURN, "expected one of %zu results, got %s", n,
               wast_outcome_str(o, buf, sizeof buf));

@@ -767,46 +767,38 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
     WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
     WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
 
-/* Where a plain load or store of a memory other than an i32 memory 0 accesses: the pointer
- * p_ (declared by what this writes), bounds-checked by wn_mem_at. */
-static void cg_mem_at(cg *c, const wi_instr *in, const char *addr, unsigned n)
+/* Where a plain load or store accesses: declares the pointer p_ to its n bytes, bounds-
+ * checked inline for an i32 memory 0 (mb, ms), by wn_mem_at for any other memory. */
+static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
 {
-    OUT("uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem, addr,
-        (unsigned long long)in->imm, n, FIDX, OFF(in));
+    if (wi_mem_fast(c->m, in)) {
+        c->uses_mem = true;
+        OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    } else {
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
+            addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    }
 }
 
 static void cg_load(cg *c, const wi_instr *in)
 {
-    bool fast = wi_mem_fast(c->m, in);
-    c->uses_mem |= fast;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
     cg_pop(c, 1);
     const char *d = cg_push(c, cg_load_result[k]);
-    OUT("{ ");
-    if (fast)
-        OUT("uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
-            "e_; ", addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in));
-    else
-        cg_mem_at(c, in, addr, cg_loads[k].n);
+    cg_access(c, in, addr, cg_loads[k].n);
     OUT("%s v_; memcpy(&v_, p_, %u); %s = %s; }\n", cg_loads[k].t, cg_loads[k].n, d,
         cg_loads[k].conv);
 }
 
 static void cg_store(cg *c, const wi_instr *in)
 {
-    bool fast = wi_mem_fast(c->m, in);
-    c->uses_mem |= fast;
     unsigned k = in->op - 0x36;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 1));
-    OUT("{ ");
-    if (fast)
-        OUT("uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
-            "e_; ", addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in));
-    else
-        cg_mem_at(c, in, addr, cg_stores[k].n);
+    cg_access(c, in, addr, cg_stores[k].n);
     OUT("%s v_ = (%s)%s; memcpy(p_, &v_, %u); }\n", cg_stores[k].t, cg_stores[k].t,
         cg_top(c, 0), cg_stores[k].n);
     cg_pop(c, 2);

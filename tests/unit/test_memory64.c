@@ -199,22 +199,6 @@ static void check_disabled(void)
           "weft_has_feature names memory64 and multi-memory");
 }
 
-static bool have_compiler(const char *cache)
-{
-    weft_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.cache_dir = cache;
-    weft_engine *e = weft_engine_new(&cfg);
-    uint8_t *art = NULL;
-    size_t len = 0;
-    weft_error *err = weft_module_compile(e, mem_wasm, sizeof mem_wasm, &art, &len);
-    bool ok = !err;
-    weft_error_free(err);
-    weft_bytes_free(art);
-    weft_engine_free(e);
-    return ok;
-}
-
 int main(void)
 {
     char cache[] = "/tmp/weft-mem64-XXXXXX";
@@ -222,7 +206,7 @@ int main(void)
         return 1;
     check_disabled();
     check_tier(WEFT_TIER_INTERP, "interpreter", cache);
-    if (have_compiler(cache))
+    if (check_have_compiler(mem_wasm, sizeof mem_wasm))
         check_tier(WEFT_TIER_COMPILED, "compiled", cache);
     else
         printf("test_memory64: no C compiler: only the interpreter checked\n");
