@@ -185,7 +185,11 @@ typedef enum weft_feature {
     /* reference types: with it off, a module may have at most one table, and ref.null,
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
-    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* memory64: memories and tables with i64 addresses (limits flag 0x04) are invalid */
+    WEFT_FEATURE_MEMORY64 = 1u << 1,
+    /* multi-memory: a module may have at most one memory */
+    WEFT_FEATURE_MULTI_MEMORY = 1u << 2
 } weft_feature;
 
 /* How modules run. */
@@ -207,7 +211,9 @@ typedef enum weft_opt {
 
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
-    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
+    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB, and
+                                  16 GiB for a memory64 one, whose address space is then
+                                  reserved: it never moves) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000),
                                   in both tiers */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots);

@@ -1067,7 +1067,10 @@ static void compile_fc(compiler *c, const wi_instr *in)
     case 12: compile_bulk(c, OP_table_init, 3, false, in->a, in->b); break;
     case 13: compile_op(c, OP_elem_drop); compile_pp(c, in->a, 0); break;
     case 14: compile_bulk(c, OP_table_copy, 3, false, in->a, in->b); break;
-    case 15: compile_bulk(c, OP_table_grow, 2, true, in->a, 0); break;
+    case 15:
+        compile_bulk(c, OP_table_grow, 2, true, in->a, 0);
+        compile_table64_result(c, in);
+        break;
     case 16:
         d = compile_push(c);
         compile_op(c, OP_table_size);
@@ -1241,6 +1244,9 @@ static bool compile_instr(compiler *c, const wi_instr *in)
     compile_stop_checks(c, in);
     if (op != 0x21 && op != 0x22)
         c->vpd_ok = false; /* only a local.set may redirect a v128 just computed */
+    if (compile_memx(c, in))
+        return false;
+    compile_table64_operands(c, in);
     if (op >> 16 == 0xFD) {
         compile_simd(c, in);
         return false;

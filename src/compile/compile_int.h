@@ -116,6 +116,13 @@ uint32_t compile_vsrc(compiler *c, size_t lo);
 uint32_t compile_push_v128(compiler *c);
 void compile_vproducer(compiler *c, size_t word);
 
+/* ---- compile_memx.c: multi-memory and memory64 ---- */
+/* Translates in if it is a memory instruction that needs exec_memx; false if not. */
+bool compile_memx(compiler *c, const wi_instr *in);
+/* Before and after a table instruction: a 64-bit table's operands and table.grow's result. */
+void compile_table64_operands(compiler *c, const wi_instr *in);
+void compile_table64_result(compiler *c, const wi_instr *in);
+
 /* ---- compile_simd.c ---- */
 void compile_simd(compiler *c, const wi_instr *in);
 

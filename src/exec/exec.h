@@ -39,6 +39,14 @@ uint64_t *exec_fuel(exec_ctx *ctx);
 void exec_set_deadline(exec_ctx *ctx, uint64_t deadline);
 uint64_t exec_deadline(exec_ctx *ctx);
 
+/* memx.c: one memory instruction (wasm opcode op; a SIMD lane op's lane in bits 24..31) on
+ * any memory of inst: operands in v[] as the instruction pops them (a v128 takes two
+ * slots), the result in v[0] (v[0..1] for a v128). mem2 is memory.copy's source memory and
+ * memory.init's data segment. Both tiers take this path for every memory but an i32 memory
+ * 0. Returns WEFT_TRAP_NONE or the trap. */
+weft_trap_code exec_memx(exec_ctx *ctx, weft_instance *inst, uint32_t op, uint32_t mem,
+                         uint32_t mem2, uint64_t off, uint64_t *v);
+
 /* compile.c: translate every defined function of a validated module (fills wm_func.code). */
 weft_error *compile_module(weft_module *m);
 void compile_free_func(void *code);

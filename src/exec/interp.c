@@ -778,6 +778,20 @@ op_data_drop:
     inst->datas[A1].len = 0;
     ip += 2;
     NEXT();
+op_memx:
+    trap = exec_memx(ctx, inst, A2, B1, B2, ip[3].u, fp + A1);
+    if (UNLIKELY(trap != WEFT_TRAP_NONE))
+        TRAP(trap);
+    ip += 4;
+    NEXT();
+op_sat32:
+    fp[A1] = fp[B1] > UINT32_MAX ? UINT32_MAX : fp[B1];
+    ip += 2;
+    NEXT();
+op_grow64:
+    fp[A1] = (uint32_t)fp[B1] == UINT32_MAX ? UINT64_MAX : (uint32_t)fp[B1];
+    ip += 2;
+    NEXT();
 
     /* -------------------------------------------------------------------------------------- */
     /* tables */

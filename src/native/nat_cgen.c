@@ -169,6 +169,13 @@ static const char nat_prelude_tail[] =
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
+    /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
+     * the sum's overflow checked, or a trap */
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
+    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
+    "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
+    "return I->mems[k] + e; }\n"
     /* the stack pointer, read without forcing a frame pointer where the CPU allows */
     "static inline uintptr_t wn_sp(void) {\n"
     "#if defined(__x86_64__)\n"
@@ -784,29 +791,40 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
     WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
     WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
 
+/* Where a plain load or store accesses: declares the pointer p_ to its n bytes, bounds-
+ * checked inline for an i32 memory 0 (mb, ms), by wn_mem_at for any other memory. */
+static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
+{
+    if (wi_mem_fast(c->m, in)) {
+        c->uses_mem = true;
+        OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    } else {
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
+            addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    }
+}
+
 static void cg_load(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
     cg_pop(c, 1);
     const char *d = cg_push(c, cg_load_result[k]);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_; "
-        "memcpy(&v_, mb + e_, %u); %s = %s; }\n",
-        addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in), cg_loads[k].t,
-        cg_loads[k].n, d, cg_loads[k].conv);
+    cg_access(c, in, addr, cg_loads[k].n);
+    OUT("%s v_; memcpy(&v_, p_, %u); %s = %s; }\n", cg_loads[k].t, cg_loads[k].n, d,
+        cg_loads[k].conv);
 }
 
 static void cg_store(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x36;
-    const char *v = cg_top(c, 0), *addr = cg_top(c, 1);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_ = (%s)%s; "
-        "memcpy(mb + e_, &v_, %u); }\n",
-        addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in), cg_stores[k].t,
-        cg_stores[k].t, v, cg_stores[k].n);
+    char addr[24];
+    snprintf(addr, sizeof addr, "%s", cg_top(c, 1));
+    cg_access(c, in, addr, cg_stores[k].n);
+    OUT("%s v_ = (%s)%s; memcpy(p_, &v_, %u); }\n", cg_stores[k].t, cg_stores[k].t,
+        cg_top(c, 0), cg_stores[k].n);
     cg_pop(c, 2);
 }
 
@@ -959,14 +977,20 @@ static void cg_table_op(cg *c, const wi_instr *in)
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
-    case WI_FC(15): /* table.grow init n */
+    case WI_FC(15): /* table.grow init n; a 64-bit table's -1 is an i64 */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 1));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 0));
         cg_pop(c, 2);
-        OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0, a1);
+        if (c->m->tables[in->a].lim.is64)
+            OUT("{ uint32_t g_ = I->rt->table_grow(I, %u, %s, (uint32_t)%s); %s = g_ == "
+                "UINT32_MAX ? UINT64_MAX : g_; }\n", in->a, a0, a1, cg_push(c, WEFT_I64));
+        else
+            OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0,
+                a1);
         return;
     case WI_FC(16):
-        OUT("%s = I->rt->table_size(I, %u);\n", cg_push(c, WEFT_I32), in->a);
+        OUT("%s = I->rt->table_size(I, %u);\n",
+            cg_push(c, wm_addr_type(&c->m->tables[in->a].lim)), in->a);
         return;
     case WI_FC(17): /* table.fill i v n */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
@@ -1383,9 +1407,58 @@ static void cg_ref(cg *c, const wi_instr *in)
     }
 }
 
+/* A memory instruction on a memory other than an i32 memory 0: through exec_memx, the
+ * operands in an array of slots. */
+static bool cg_memx(cg *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    uint32_t npop, k = 0;
+    bool v128_in;
+    uint8_t result;
+    uint8_t at = in->mem < m->nmems ? wm_addr_type(&m->mems[in->mem]) : WEFT_I32;
+    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in) ||
+        (in->op >= 0x28 && in->op <= 0x3E)) /* plain loads and stores: inline, cg_mem_at */
+        return false;
+    if (c->nstk < npop)
+        return cg_fail(c, "operand stack underflow"), true;
+    OUT("{ uint64_t v_[4] = {0, 0, 0, 0};\n");
+    for (uint32_t i = 0; i < npop; i++) {
+        uint8_t t = c->stk[c->nstk - npop + i];
+        cg_put_slot(c->o, t, "v_", k, cg_top(c, npop - 1 - i));
+        k += cg_slot_width(t);
+    }
+    cg_pop(c, npop);
+    OUT("I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
+        in->op | (in->op >> 16 == 0xFD ? in->b << 24 : 0u), in->mem,
+        in->op == WI_FC(8) ? in->a : in->mem2, (unsigned long long)in->imm, FIDX, OFF(in));
+    if (result) {
+        char d[24];
+        snprintf(d, sizeof d, "%s", cg_push(c, result));
+        cg_get_slot(c->o, result, d, "v_", 0);
+    }
+    OUT("}\n");
+    return true;
+}
+
+/* A 64-bit table's i64 operands, saturated to u32 in place (UINT32_MAX is out of bounds of
+ * every table) before the ordinary table code reads them as u32. */
+static void cg_table64_operands(cg *c, const wi_instr *in)
+{
+    uint32_t mask = wi_table64_operands(c->m, in);
+    for (uint32_t depth = 0; mask; depth++, mask >>= 1)
+        if (mask & 1) {
+            char v[24];
+            snprintf(v, sizeof v, "%s", cg_top(c, depth));
+            OUT("if (%s > UINT32_MAX) %s = UINT32_MAX;\n", v, v);
+        }
+}
+
 static void cg_instr(cg *c, const wi_instr *in)
 {
     uint32_t op = in->op;
+    if (cg_memx(c, in))
+        return;
+    cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
     case 0x05: cg_else(c); return;

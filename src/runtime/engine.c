@@ -31,6 +31,7 @@ weft_engine *weft_engine_new(const weft_config *cfg)
         return NULL;
     }
     /* Zero means "the default" for every field, so a zeroed config is a valid one. */
+    e->max_memory_set = e->cfg.max_memory_bytes != 0;
     if (e->cfg.max_memory_bytes == 0)
         e->cfg.max_memory_bytes = (uint64_t)WM_MAX_PAGES * WM_PAGE_SIZE;
     if (e->cfg.max_call_depth == 0)
@@ -66,6 +67,7 @@ const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
+           "memory64 multi-memory "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -74,6 +76,7 @@ const char *weft_known_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
+           "memory64 multi-memory "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }

@@ -20,6 +20,7 @@ struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
+    bool max_memory_set; /* the embedder gave cfg.max_memory_bytes */
     _Atomic uint64_t epoch; /* weft_engine_increment_epoch; stores' deadlines compare to it */
 };
 
@@ -45,8 +46,10 @@ struct weft_memory {
     uint8_t *base;            /* start of the reservation; never moves */
     _Atomic uint64_t size;    /* accessible bytes (pages * 64 KiB) */
     uint64_t max_pages;       /* the effective maximum (type's max capped by the engine) */
+    uint64_t type_max;        /* the type's maximum (when has_max), for import matching */
     bool has_max;             /* the type's */
     bool shared;
+    bool is64;                /* memory64: i64 addresses */
     size_t reserved;          /* bytes of address space reserved */
     atomic_int refs;
     pthread_mutex_t grow_lock;
@@ -59,7 +62,9 @@ struct weft_table {
     uint8_t reftype;
     uint32_t size;
     uint32_t max; /* effective maximum (UINT32_MAX when none) */
+    uint64_t type_max; /* the type's maximum (when has_max), for import matching */
     bool has_max;
+    bool is64;    /* memory64: i64 indices */
     uintptr_t *elems; /* size entries; may move on growth */
     weft_table *next; /* store's list */
 };

@@ -20,9 +20,15 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory */
 
+/* The caller's memory 0; with several memories (multi-memory), its exported "memory", the
+ * one WASI programs mean (looked up only then: the export search costs a scan). */
 bool wasi_mem_of(weft_caller *caller, wasi_mem *m)
 {
-    weft_memory *mem = weft_caller_memory(caller, 0);
+    weft_memory *mem = NULL;
+    if (weft_caller_memory(caller, 1))
+        mem = weft_instance_memory(weft_caller_instance(caller), "memory");
+    if (!mem)
+        mem = weft_caller_memory(caller, 0);
     if (!mem) {
         m->base = NULL;
         m->size = 0;

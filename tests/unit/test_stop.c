@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
 #include "weft.h"
+#include "check.h"
 
 /* a.wat:
  * (module
@@ -601,22 +601,9 @@ static void test_refusals(bool compiler)
     weft_engine_free(plain);
 }
 
-static bool have_compiler(void)
-{
-    weft_engine *e = weft_engine_new(NULL);
-    uint8_t *art = NULL;
-    size_t len = 0;
-    weft_error *err = weft_module_compile(e, a_wasm, sizeof a_wasm, &art, &len);
-    bool ok = !err;
-    weft_error_free(err);
-    weft_bytes_free(art);
-    weft_engine_free(e);
-    return ok;
-}
-
 int main(void)
 {
-    bool compiler = have_compiler();
+    bool compiler = check_have_compiler(a_wasm, sizeof a_wasm);
     int tiers = compiler ? 2 : 1;
     fuel_result fr[2];
     if (!compiler)
