@@ -24,12 +24,13 @@
 /* Processes                                                                                  */
 
 /* Starts argv[0] with stdin from /dev/null, stdout to out_fd (or with stderr when -1) and
- * stderr to the file err_path (or /dev/null when NULL). The child leads a process group of
- * its own, so that a cancelled compile kills the driver's children too (cc1, as, ld), and
- * with tmpdir its TMPDIR is our private directory: the files a killed driver never removes
- * are removed with that directory. */
+ * stderr to the file err_path (or /dev/null when NULL). With own_group (a compile that may
+ * be cancelled) the child leads a process group of its own, so that cancelling kills the
+ * driver's children too (cc1, as, ld); otherwise it stays in ours, where a terminal's ^C
+ * reaches it as it reaches us. With tmpdir its TMPDIR is our private directory: the files a
+ * killed driver never removes are removed with that directory. */
 static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path,
-                            const char *tmpdir, pid_t *pid)
+                            const char *tmpdir, bool own_group, pid_t *pid)
 {
     char **env = environ, *tmpvar = NULL;
     if (tmpdir) {
@@ -61,9 +62,9 @@ static weft_error *cc_spawn(char *const argv[], int out_fd, const char *err_path
                        argv[0]);
     }
     int r = posix_spawnattr_init(&at);
-    if (!r)
+    if (!r && own_group)
         r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-    if (!r)
+    if (!r && own_group)
         r = posix_spawnattr_setpgroup(&at, 0);
     if (!r)
         r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -209,7 +210,7 @@ static weft_error *cc_version_line(const nat_cc *cc, char *line, size_t n)
     const char *tail[] = {"--version"};
     char **argv = cc_argv(cc, NULL, tail, 1);
     pid_t pid;
-    weft_error *e = argv ? cc_spawn(argv, fds[1], NULL, NULL, &pid)
+    weft_error *e = argv ? cc_spawn(argv, fds[1], NULL, NULL, cc->cancel != NULL, &pid)
                          : err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     free(argv);
     close(fds[1]);
@@ -383,7 +384,7 @@ static weft_error *cc_start(const nat_cc *cc, const char *dir, const char *const
     char **argv = cc_argv(cc, cflags, tail, ntail);
     if (!argv)
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
-    weft_error *e = cc_spawn(argv, -1, err_path, dir, pid);
+    weft_error *e = cc_spawn(argv, -1, err_path, dir, cc->cancel != NULL, pid);
     free(argv);
     return e;
 }
