@@ -143,6 +143,31 @@ weft_trap_code weft_error_trap(const weft_error *e);
 int weft_error_exit_code(const weft_error *e);
 void weft_error_free(weft_error *e);
 
+/* A trap's backtrace: every wasm frame, innermost first. Frame 0 is the function that
+ * trapped, at the trapping instruction; each next one is its caller, at the call. Both tiers
+ * give the same frames, also across calls between them and between instances. Host functions
+ * leave no frame: a trap a host function returns starts at the wasm function that called it.
+ * Other errors (and a trap made by weft_trap_new that never crossed wasm) have 0 frames. */
+typedef struct weft_frame {
+    uint32_t func_index;     /* the function's index in its module */
+    const char *func_name;   /* from the module's name section, or NULL */
+    const char *module_name; /* the module's own name (name section), or NULL */
+    size_t module_offset;    /* byte offset of the instruction in the module, or (size_t)-1 */
+    size_t func_offset;      /* the same from the start of the function's code (after its
+                                body size, as wasm.h counts), or (size_t)-1 */
+    const char *file;        /* the source file, when the module has DWARF line tables
+                                (clang -g) and weft found libdwarf (below); else NULL */
+    uint32_t line, column;   /* the source position with `file`; 0 when unknown */
+} weft_frame;
+
+/* The number of frames of e's backtrace (0 for NULL or an error that is not a trap). */
+size_t weft_error_frame_count(const weft_error *e);
+/* Frame i (0: innermost) into *out: false when i is past the last. The strings are owned by
+ * the error: valid until weft_error_free(e) (the error keeps the modules alive). file:line
+ * come from the module's .debug_line and .debug_info sections, read with libdwarf, which weft
+ * loads when first needed (libdwarf.so.1, Debian's libdwarf1); without it they stay empty. */
+bool weft_error_frame(const weft_error *e, size_t i, weft_frame *out);
+
 /* For host functions: make a trap with a message (printf-style), or a request to exit. */
 weft_error *weft_trap_new(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -297,6 +322,41 @@ const char *weft_module_func_name(const weft_module *m, uint32_t funcidx);
 /* Stores and externs                                                                         */
 
 weft_store *weft_store_new(weft_engine *engine);
+
+/* Resource limits of one store: a few numbers, and optionally callbacks that decide each
+ * growth themselves (the shape of wasmtime's ResourceLimiter and StoreLimits). A number at 0
+ * sets no limit; the engine's own (weft_config.max_memory_bytes) still apply.
+ *  - Growth beyond a limit fails the way the guest expects: memory.grow and table.grow return
+ *    -1, in both tiers; the guest carries on.
+ *  - Instantiation beyond a limit (one instance, table or memory too many, or a memory or
+ *    table whose initial size is over its limit) fails with a WEFT_ERR_RESOURCE error naming
+ *    the limit, e.g. "instantiation would exceed the store's limit of 4 memories".
+ *  - A shared memory is grown under its own lock: the limit of the store whose code grows it
+ *    is checked against the size at that moment, so threads racing to grow it cannot pass
+ *    the limit together. */
+typedef struct weft_limiter {
+    uint64_t memory_bytes;   /* the size any one linear memory may reach, in bytes */
+    uint64_t table_elements; /* the size any one table may reach, in elements */
+    uint32_t instances;      /* instances in the store */
+    uint32_t tables;         /* tables defined in the store (by instances, weft_table_new) */
+    uint32_t memories;       /* memories defined by the store's instances */
+    /* Optional, asked after the numbers allowed a growth: return false to refuse it (the grow
+     * returns -1; at instantiation, where current is 0 and desired the initial size, the
+     * instantiation fails). maximum is the memory's or table's own maximum (UINT64_MAX when
+     * it has none). Called on the thread that grows: for a shared memory that may be any
+     * thread of the program, under the memory's growth lock (the callback must not grow that
+     * memory itself, and must be thread-safe when the store's threads share `user`). */
+    bool (*memory_growing)(void *user, uint64_t current_bytes, uint64_t desired_bytes,
+                           uint64_t maximum_bytes);
+    bool (*table_growing)(void *user, uint64_t current, uint64_t desired, uint64_t maximum);
+    void *user;
+} weft_limiter;
+
+/* Set the store's limits (copied; NULL removes them). They apply to what is instantiated and
+ * grown from now on; what already exists stays as it is. Threads a program spawns through
+ * wasi-threads from this store get the same limits in their own stores. Errors: WEFT_ERR_ARG
+ * when store is NULL. */
+weft_error *weft_store_set_limiter(weft_store *store, const weft_limiter *limiter);
 /* Frees every instance, function, table and global of the store; drops its memory references. */
 void weft_store_free(weft_store *store);
 

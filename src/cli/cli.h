@@ -17,7 +17,8 @@ enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FAIL = 1,  /* a module failed to load or link, a test failed, a file is missing */
     CLI_EXIT_USAGE = 2, /* wrong command line */
-    CLI_EXIT_TRAP = 134 /* the guest trapped (the status of an abort) */
+    CLI_EXIT_TRAP = 134, /* the guest trapped (the status of an abort) */
+    CLI_EXIT_MAX_GUEST = 125 /* the largest guest exit status passed on; others are refused */
 };
 
 /* Reads a whole file into a new buffer (free it). On failure returns NULL and writes the

@@ -21,14 +21,29 @@ static void *exec_map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
+/* The context itself is mapped too, with the compiled tier's backtrace records: its sites
+ * array ends the struct, and the callers follow (depth + 1 entries each). */
+static size_t exec_ctx_sites_end(uint32_t depth)
+{
+    size_t n = sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(uint32_t);
+    return (n + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+}
+
+static size_t exec_ctx_bytes(uint32_t depth)
+{
+    return exec_ctx_sites_end(depth) + ((size_t)depth + 1) * sizeof(void *);
+}
+
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
-    exec_ctx *ctx = xcalloc(1, sizeof *ctx);
     uint32_t slots = e && e->cfg.stack_slots ? e->cfg.stack_slots : 1u << 20;
     uint32_t depth = e && e->cfg.max_call_depth ? e->cfg.max_call_depth : 10000;
+    exec_ctx *ctx = exec_map(exec_ctx_bytes(depth)); /* zeroed */
     if (!ctx)
         return NULL;
     ctx->engine = e;
+    ctx->max_depth = depth;
+    ctx->nat_callers = (void **)(void *)((char *)ctx + exec_ctx_sites_end(depth));
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
@@ -39,7 +54,6 @@ exec_ctx *exec_ctx_new(weft_engine *e)
     }
     ctx->stack_end = ctx->stack + slots;
     ctx->top = ctx->stack;
-    ctx->max_depth = depth;
     atomic_init(&ctx->interrupt, false);
     atomic_init(&ctx->wake_rd, -1);
     atomic_init(&ctx->wake_wr, -1);
@@ -61,7 +75,7 @@ void exec_ctx_free(exec_ctx *ctx)
         close(atomic_load(&ctx->wake_rd));
         close(atomic_load(&ctx->wake_wr));
     }
-    free(ctx);
+    munmap(ctx, exec_ctx_bytes(ctx->max_depth));
 }
 
 /* Also wakes a memory.atomic.wait in progress: a thread blocked forever would otherwise

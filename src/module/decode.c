@@ -736,6 +736,7 @@ static bool decode_code(decoder *d)
     if (n != d->nfunc_decls)
         return wr_fail_at(r, at, "function and code section have inconsistent lengths");
     d->has_code = true;
+    m->code_start = at;
     for (uint32_t i = 0; i < n; i++) {
         wm_func *f = &m->funcs[i];
         uint32_t size;

@@ -194,6 +194,11 @@ struct weft_module {
     /* Translated with fuel accounting / epoch checks (the engine's consume_fuel and
      * epoch_interruption, set by the loader before translation; both tiers read them) */
     bool consume_fuel, epoch_checks;
+
+    size_t code_start;         /* module offset of the code section's contents (DWARF's
+                                  addresses count from there) */
+    /* Source lines from DWARF (dwarf.c), read on first use: NULL until then */
+    _Atomic(struct wm_lines *) lines;
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or
@@ -205,6 +210,14 @@ void module_free(weft_module *m);
 const wm_functype *module_func_type(const weft_module *m, uint32_t funcidx);
 /* The function's name (name section) or NULL. */
 const char *module_func_name(const weft_module *m, uint32_t funcidx);
+/* dwarf.c: the source position of the instruction at module offset `offset`, from the
+ * module's DWARF line tables (clang -g): the file (owned by the module), *line and *column;
+ * NULL when unknown. The tables are read on first use, with libdwarf when the build found
+ * its header and the system has libdwarf.so.1 (loaded then). Thread-safe. */
+const char *module_source_line(const weft_module *m, size_t offset, uint32_t *line,
+                               uint32_t *column);
+void module_lines_free(struct wm_lines *lines);
+
 /* names.c: the "name" custom section's payload (after the section name) into m->func_names
  * and m->module_name. Needs m->nfuncs. A malformed name section is ignored, as the spec asks. */
 void decode_names(weft_module *m, const uint8_t *data, size_t len);

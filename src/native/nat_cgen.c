@@ -99,6 +99,8 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
     X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
     X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
+    X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
+    X(WN_OFF_X_CALLERS, struct exec_ctx, nat_callers)                                         \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -116,7 +118,24 @@ static const char nat_prelude_tail[] =
     "#define WN_F_TYPE(f) WN_AT(const void *, f, WN_OFF_F_TYPE)\n"
     "#define WN_T_SIZE(t) WN_AT(uint32_t, t, WN_OFF_T_SIZE)\n"
     "#define WN_T_ELEMS(t) WN_AT(uintptr_t *, t, WN_OFF_T_ELEMS)\n"
-    "#define WN_TRAP(f, c, o) I->rt->trap(X, I, f, c, o)\n"
+    /* a trap knows how deep it is (the backtrace starts there); so does every service that
+     * may trap (WN_SYNC_DEPTH before it) */
+    "#define WN_TRAP(f, c, o) (WN_SYNC_DEPTH(), I->rt->trap(X, I, f, c, o))\n"
+    /* before a call, the caller records where it is for a backtrace: one store of a constant
+     * at X + offset + 4 * D (nat_sites in exec/interp.h); a call that may leave the instance
+     * records it too. On x86-64 the store is spelled out: left to itself, the compiler
+     * computes the address once per function and keeps it in a register (or spills it),
+     * which in call-heavy code cost twice the one instruction needed. Nothing in the
+     * generated code reads the records, so the store needs no memory clobber; as a volatile
+     * asm it stays before the call. */
+    "#if defined(__x86_64__)\n"
+    "#define WN_SITE(k) __asm__ volatile(\"movl %1, %c2(%0,%3,4)\" : : \"r\"(X), \"i\"(k), "
+    "\"i\"(WN_OFF_X_SITES), \"r\"(D))\n"
+    "#else\n"
+    "#define WN_SITE(k) (WN_AT(uint32_t, X, WN_OFF_X_SITES + 4 * (size_t)D) = (k))\n"
+    "#endif\n"
+    "#define WN_SITE_X(k) do { WN_SITE(k); WN_AT(void **, X, WN_OFF_X_CALLERS)[D] = I; } "
+    "while (0)\n"
     /* memory 0 bounds: ms is a lower bound of the size (memories only grow), re-read only
      * when an access does not fit it */
     "#define WN_CHK(ea, n, f, o) do { if (WN_UNLIKELY((ea) + (n) > ms) && "
@@ -131,10 +150,11 @@ static const char nat_prelude_tail[] =
      * parameter, counts the wasm frames with this one: passed in a register, it costs no
      * memory traffic, and a trap has nothing to undo */
     "#define WN_ENTER(f, o) do { "
-    "if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+    "if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
     "WN_POLL(f, o); } while (0)\n"
-    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH))) "
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, "
+    "WN_OFF_X_MAXDEPTH))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
     /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
      * is charged, the same places as the interpreter's fuel op) */
@@ -145,14 +165,14 @@ static const char nat_prelude_tail[] =
     "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
     "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
-    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
+    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
     /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
      * the sum's overflow checked, or a trap */
-    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
-    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint64_t D, uint32_t k, "
+    "uint64_t a, uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
     "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
     "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
     "return I->mems[k] + e; }\n"
@@ -283,7 +303,7 @@ static void cg_fnptr_type(nat_text *o, const weft_module *m, uint32_t typeidx)
     const wm_functype *t = &m->types[typeidx];
     tx_printf(o, "(");
     cg_ret_type(o, m, typeidx);
-    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint32_t");
+    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint64_t");
     for (uint32_t i = 0; i < t->nparams; i++)
         tx_printf(o, ", %s", cg_ctype(wm_params(t)[i]));
     tx_printf(o, "))");
@@ -675,6 +695,9 @@ static void cg_call_stack(cg *c, uint32_t typeidx)
         cg_push(c, wm_results(t)[k]);
 }
 
+/* A call site's backtrace record (exec/interp.h), a constant of the generated code. */
+static unsigned cg_site(bool cross, uint32_t offset) { return NAT_SITE(cross, offset); }
+
 /* A call through a weft_func held in the C variable F_: straight to its native entry when it
  * has one, else through the runtime with the values in slots. Closes the brace the caller
  * opened. */
@@ -692,7 +715,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
-    OUT("if (WN_F_NATIVE(F_)) {\n");
+    OUT("WN_SITE_X(0x%xu);\nif (WN_F_NATIVE(F_)) {\n", cg_site(true, offset));
     cg_assign_results(c, typeidx, base, call.oom ? "0" : call.p);
     nat_text_free(&call);
 
@@ -725,6 +748,7 @@ static void cg_call(cg *c, const wi_instr *in)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
     c->callees[f] = 1;
+    OUT("WN_SITE(0x%xu);\n", cg_site(false, OFF(in)));
     cg_assign_results(c, typeidx, (uint32_t)c->nstk - t->nparams, call.oom ? "0" : call.p);
     nat_text_free(&call);
     cg_call_stack(c, typeidx);
@@ -776,7 +800,7 @@ static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
         OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
             "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
     } else {
-        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, D, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
             addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
     }
 }
@@ -820,7 +844,7 @@ static void cg_memory_op(cg *c, const wi_instr *in)
         return;
     }
     case WI_FC(8): /* memory.init */
-        OUT("I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
+        OUT("WN_SYNC_DEPTH(); I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
             cg_top(c, 1), cg_top(c, 0), FIDX, o);
         break;
     case WI_FC(9):
@@ -882,7 +906,7 @@ static void cg_atomic(cg *c, const wi_instr *in)
         } else { /* wait addr expected timeout */
             cg_pop(c, 3);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); %s = "
-                "I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
+                "WN_SYNC_DEPTH(); I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
                 a0, off, w, FIDX, o, cg_push(c, WEFT_I32), a1, w, a2, FIDX, o);
         }
         return;
@@ -932,16 +956,16 @@ static void cg_table_op(cg *c, const wi_instr *in)
     case 0x25: /* table.get i */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 0));
         cg_pop(c, 1);
-        OUT("%s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
+        OUT("WN_SYNC_DEPTH(); %s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
             cg_push(c, c->m->tables[in->a].reftype), in->a, a0, FIDX, o);
         return;
     case 0x26: /* table.set i v */
-        OUT("I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
+        OUT("WN_SYNC_DEPTH(); I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
             FIDX, o);
         cg_pop(c, 2);
         return;
     case WI_FC(12): /* table.init d s n: a = elem, b = table */
-        OUT("I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -949,7 +973,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         OUT("I->rt->elem_drop(I, %u);\n", in->a);
         return;
     case WI_FC(14): /* table.copy d s n: a = dst, b = src */
-        OUT("I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -973,7 +997,7 @@ static void cg_table_op(cg *c, const wi_instr *in)
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
         cg_pop(c, 3);
-        OUT("I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
+        OUT("WN_SYNC_DEPTH(); I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
         return;
     }
 }
@@ -1503,7 +1527,8 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
     cg_ret_type(o, m, ti);
-    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint32_t D", f);
+    /* D is 64 bits wide only so that it can index memory (WN_SITE) without a widening */
+    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint64_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
     tx_printf(o, ")");

@@ -57,6 +57,7 @@ static weft_instance *inst_alloc(weft_store *s, weft_module *m)
     inst->module = weft_module_ref(m);
     inst->next = s->instances;
     s->instances = inst;
+    s->ninstances++;
     inst->funcs = xcalloc(m->nfuncs, sizeof *inst->funcs);
     inst->tables = xcalloc(m->ntables, sizeof *inst->tables);
     inst->mems = xcalloc(m->nmems, sizeof *inst->mems);
@@ -120,6 +121,7 @@ static weft_error *inst_make_mems(weft_instance *inst)
         weft_error *e = memory_create(inst->store->engine, &m->mems[i], &inst->mems[i]);
         if (e)
             return e;
+        inst->store->nmemories++;
     }
     return NULL;
 }
@@ -279,6 +281,8 @@ weft_error *weft_instance_new(weft_store *store, weft_module *module,
     if (!store || !module || (nimports && !imports))
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_instance_new: NULL argument");
     weft_error *e = rt_check_imports(module, imports, nimports);
+    if (!e)
+        e = rt_limit_instance(store, module);
     if (e)
         return e;
     weft_instance *inst = inst_alloc(store, module);

@@ -74,12 +74,15 @@ weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **ou
     return NULL;
 }
 
-int64_t memory_grow(weft_memory *m, uint64_t delta_pages)
+int64_t memory_grow(weft_memory *m, uint64_t delta_pages, const weft_limiter *lim)
 {
     int64_t result = -1;
     pthread_mutex_lock(&m->grow_lock);
     uint64_t old = atomic_load_explicit(&m->size, memory_order_relaxed) / WM_PAGE_SIZE;
-    if (delta_pages <= m->max_pages - old) {
+    if (delta_pages <= m->max_pages - old &&
+        (delta_pages == 0 ||
+         rt_limit_memory(lim, old * WM_PAGE_SIZE, (old + delta_pages) * WM_PAGE_SIZE,
+                         m->has_max ? m->max_pages * WM_PAGE_SIZE : UINT64_MAX))) {
         uint64_t grown = old + delta_pages;
         size_t from = (size_t)old * WM_PAGE_SIZE, len = (size_t)delta_pages * WM_PAGE_SIZE;
         if (len == 0 || mprotect(m->base + from, len, PROT_READ | PROT_WRITE) == 0) {
@@ -152,7 +155,7 @@ bool weft_memory_is_shared(const weft_memory *m) { return m->shared; }
 
 int64_t weft_memory_grow(weft_memory *m, uint64_t delta_pages)
 {
-    return m ? memory_grow(m, delta_pages) : -1;
+    return m ? memory_grow(m, delta_pages, NULL) : -1;
 }
 
 static weft_error *mem_check_range(const weft_memory *m, uint64_t offset, size_t len)

@@ -29,6 +29,8 @@ typedef struct wt_thread {
     int32_t arg;
     weft_store *store;      /* set by the thread itself; read under g->lock */
     struct wt_thread *next; /* g->running */
+    bool limited;           /* the spawning store's limits, for the thread's store */
+    weft_limiter limiter;
 } wt_thread;
 
 struct weft_threads {
@@ -123,6 +125,8 @@ static void *wt_thread_main(void *arg)
     wt_group *g = t->g;
     weft_store *s = weft_store_new(g->engine);
     weft_error *err;
+    if (s && t->limited)
+        weft_error_free(weft_store_set_limiter(s, &t->limiter));
 
     pthread_mutex_lock(&g->lock);
     t->store = s;
@@ -170,7 +174,7 @@ static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args
                             weft_val *results)
 {
     wt_group *g = env;
-    (void)caller;
+    weft_instance *from = weft_caller_instance(caller);
     results[0] = weft_val_i32(-6); /* EAGAIN, as the proposal's reference libc expects < 0 */
 
     wt_thread *t = calloc(1, sizeof *t);
@@ -183,6 +187,10 @@ static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args
         return NULL;
     }
     t->g = g;
+    if (from && from->store->limiter) {
+        t->limited = true;
+        t->limiter = *from->store->limiter;
+    }
     t->tid = g->next_tid++;
     t->arg = args[0].of.i32;
     t->next = g->running;
