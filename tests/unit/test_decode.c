@@ -403,7 +403,21 @@ static void test_instr(void)
     CHECK(READ(&in, &t, &e, 0xFC, 0x08, 0x03, 0x00) && in.op == WI_FC(8) && in.a == 3,
           "memory.init");
     CHECK(READ(&in, &t, &e, 0xFC, 0x0A, 0x00, 0x00) && in.op == WI_FC(10), "memory.copy");
-    CHECK(READ(&in, &t, &e, 0xFC, 0x0A, 0x00, 0x01), "memory.copy between memories 0 and 1");
+    CHECK(READ(&in, &t, &e, 0xFC, 0x0A, 0x00, 0x01) && in.mem == 0 && in.mem2 == 1 &&
+              in.enc3 == WI_ENC_MEMIDX,
+          "memory.copy between memories 1 and 0 (multi-memory)");
+    CHECK(READ(&in, &t, &e, 0x3F, 0x00) && in.mem == 0 && in.enc3 == 0, "memory.size 0");
+    CHECK(READ(&in, &t, &e, 0x3F, 0x80, 0x00) && in.mem == 0 && in.enc3 == WI_ENC_MEMIDX,
+          "memory.size 0 in two bytes: not a 2.0 reserved byte");
+    CHECK(READ(&in, &t, &e, 0x40, 0x02) && in.mem == 2, "memory.grow 2");
+    CHECK(READ(&in, &t, &e, 0x28, 0x42, 0x03, 0x10) && in.a == 2 && in.mem == 3 &&
+              in.imm == 16 && in.enc3 == WI_ENC_MEMIDX,
+          "i32.load with a memory index (memarg flag bit 6)");
+    CHECK(READ(&in, &t, &e, 0x29, 0x03, 0x80, 0x80, 0x80, 0x80, 0x10) && in.mem == 0 &&
+              in.imm == (UINT64_C(1) << 32) && in.enc3 == WI_ENC_OFFSET64,
+          "i64.load with a 64-bit offset (memory64)");
+    CHECK(READ(&in, &t, &e, 0xFC, 0x08, 0x03, 0x01) && in.a == 3 && in.mem == 1,
+          "memory.init of memory 1");
     CHECK(READ(&in, &t, &e, 0xFC, 0x0E, 0x01, 0x02) && in.a == 1 && in.b == 2, "table.copy");
     CHECK(READ(&in, &t, &e, 0xFC, 0x0C, 0x04, 0x01) && in.a == 4 && in.b == 1, "table.init");
     CHECK(READ(&in, &t, &e, 0xFC, 0x87, 0x00) && in.op == WI_FC(7), "trunc_sat as 2-byte leb");

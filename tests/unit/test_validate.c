@@ -407,6 +407,9 @@ static void test_module(void)
     MOD_INVALID("memory min > max", "size minimum must not be greater than maximum",
                 0x05, 0x04, 1, 0x01, 2, 1);
     MOD_VALID("two memories (multi-memory)", 0x05, 0x05, 2, 0x00, 1, 0x00, 1);
+    MOD_VALID("a 64-bit memory (memory64)", 0x05, 0x04, 1, 0x05, 1, 2);
+    MOD_INVALID("a 64-bit memory past 2^48 pages", "memory size must be at most 2^48 pages",
+                0x05, 0x0C, 1, 0x04, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01);
     MOD_VALID("shared memory with max", 0x05, 0x04, 1, 0x03, 1, 2);
     MOD_INVALID("shared memory without max", "shared memory must have maximum",
                 0x05, 0x03, 1, 0x02, 1);
