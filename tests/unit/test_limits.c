@@ -89,7 +89,9 @@ static void test_grow_limits(weft_engine *engine, weft_module *m)
     EXPECT(weft_store_set_limiter(s, NULL) == NULL);
     if (inst)
         EXPECT(call_i32(s, inst, "grow", 2) == 3);
-    EXPECT(weft_store_set_limiter(NULL, &lim) != NULL);
+    weft_error *e = weft_store_set_limiter(NULL, &lim);
+    EXPECT(e != NULL);
+    weft_error_free(e);
     weft_store_free(s);
 }
 
