@@ -121,8 +121,10 @@ typedef enum weft_trap_code {
     WEFT_TRAP_UNALIGNED_ATOMIC,     /* "unaligned atomic" */
     WEFT_TRAP_EXPECTED_SHARED,      /* "expected shared memory" (wait on an unshared memory) */
     WEFT_TRAP_NULL_REF,             /* "null reference" */
-    WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution) */
-    WEFT_TRAP_HOST                  /* a host function trapped with its own message */
+    WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution: an
+                                       interrupt handle, an epoch deadline, a worker's end) */
+    WEFT_TRAP_HOST,                 /* a host function trapped with its own message */
+    WEFT_TRAP_OUT_OF_FUEL           /* "out of fuel" (the store's fuel ran out) */
 } weft_trap_code;
 
 /* The readers of an error accept NULL (no error): kind WEFT_ERR_NONE, message "no error",
@@ -183,7 +185,11 @@ typedef enum weft_feature {
     /* reference types: with it off, a module may have at most one table, and ref.null,
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
-    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* memory64: memories and tables with i64 addresses (limits flag 0x04) are invalid */
+    WEFT_FEATURE_MEMORY64 = 1u << 1,
+    /* multi-memory: a module may have at most one memory */
+    WEFT_FEATURE_MULTI_MEMORY = 1u << 2
 } weft_feature;
 
 /* How modules run. */
@@ -205,7 +211,9 @@ typedef enum weft_opt {
 
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
-    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
+    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB, and
+                                  16 GiB for a memory64 one, whose address space is then
+                                  reserved: it never moves) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000),
                                   in both tiers */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots);
@@ -218,11 +226,24 @@ typedef struct weft_config {
     const char *cache_dir;     /* compiled tier's cache of artifacts (copied). NULL: the
                                   default ($WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else
                                   ~/.cache/weft); "": no cache */
+    bool consume_fuel;         /* count executed instructions against each store's fuel
+                                  (weft_store_set_fuel); modules are translated with the
+                                  counting only when this is on: off, it costs nothing */
+    bool epoch_interruption;   /* check each store's epoch deadline at loop headers and
+                                  function entries (weft_store_set_epoch_deadline); off, the
+                                  checks are not even in the code */
 } weft_config;
 
 /* cfg may be NULL for the defaults. Returns NULL only when out of memory. */
 weft_engine *weft_engine_new(const weft_config *cfg);
 void weft_engine_free(weft_engine *engine);
+/* Advance the engine's epoch by one: code running in any store whose deadline the epoch
+ * reaches stops with a WEFT_TRAP_INTERRUPTED trap at its next loop header or call. One
+ * atomic addition: cheap, safe from any thread (a timer thread ticking every few ms) and
+ * from a signal handler. Meaningful only with weft_config.epoch_interruption. */
+void weft_engine_increment_epoch(weft_engine *engine);
+/* The epoch now (starts at 0). */
+uint64_t weft_engine_epoch(const weft_engine *engine);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Function types                                                                             */
@@ -338,6 +359,50 @@ typedef struct weft_limiter {
 weft_error *weft_store_set_limiter(weft_store *store, const weft_limiter *limiter);
 /* Frees every instance, function, table and global of the store; drops its memory references. */
 void weft_store_free(weft_store *store);
+
+/* Stopping guests. Three ways, in both tiers, also inside loops that make no call:
+ *
+ * Fuel (weft_config.consume_fuel): a deterministic budget of executed wasm instructions per
+ * store. The code is cut into straight-line runs (a run starts at a function's entry, inside
+ * a loop, after block/if/loop ends, at each arm of an if and after a br_if); entering a run
+ * charges the number of wasm instructions in it (every instruction counts one except block,
+ * loop, else and end), and when the fuel left is smaller than that the run does not start:
+ * the code stops with a WEFT_TRAP_OUT_OF_FUEL trap and the fuel stays what it was. The same
+ * program with the same fuel therefore stops at the same instruction every run, in the
+ * interpreter and in compiled code alike. A store starts with 0 fuel. Errors of the three
+ * calls: WEFT_ERR_ARG when the engine does not consume fuel, WEFT_ERR_RESOURCE.
+ * In a wasi-threads program each thread has its own store and its own fuel: a thread
+ * spawned by weft_threads_run starts with the fuel the main store had when the run began. */
+weft_error *weft_store_set_fuel(weft_store *store, uint64_t fuel);
+weft_error *weft_store_get_fuel(weft_store *store, uint64_t *fuel);
+/* Add delta to the fuel left (saturating at UINT64_MAX); *fuel (may be NULL) receives the
+ * new amount. After an out-of-fuel trap, refuel and call again to carry on. */
+weft_error *weft_store_add_fuel(weft_store *store, uint64_t delta, uint64_t *fuel);
+
+/* Epoch deadline (weft_config.epoch_interruption): code of this store stops with a
+ * WEFT_TRAP_INTERRUPTED trap at its next loop header or function entry once the engine's
+ * epoch reaches now + ticks (weft_engine_increment_epoch advances it). The deadline stays
+ * until set again, so a store that hit it traps again at once until it gets a new one.
+ * A store has no deadline until one is set. A guest blocked in a host call (a WASI read,
+ * memory.atomic.wait) is not woken by the epoch: use an interrupt handle for that. Threads
+ * spawned by weft_threads_run get the main store's deadline. Errors: WEFT_ERR_ARG when the
+ * engine has no epoch interruption, WEFT_ERR_RESOURCE. */
+weft_error *weft_store_set_epoch_deadline(weft_store *store, uint64_t ticks);
+
+/* Interrupt handles: stop what a store runs, from any thread. weft_interrupt makes the
+ * store's running code stop with a WEFT_TRAP_INTERRUPTED trap at its next loop back-edge or
+ * call, wakes it from memory.atomic.wait and from a blocking WASI call (poll_oneoff, fd_read
+ * of a pipe or terminal), in both tiers; in a weft_threads_run program the main thread's
+ * trap then ends every thread. If the store is running nothing, its next call stops at its
+ * first check; delivering the trap consumes the interrupt. A handle is reference counted and
+ * may outlive its store: once the store is freed, weft_interrupt does nothing. No engine
+ * option is needed (the check at back-edges and calls is always there). */
+typedef struct weft_interrupt_handle weft_interrupt_handle;
+/* A new reference to the store's handle (NULL when out of memory); release it with
+ * weft_interrupt_handle_free. Call on the store's thread; the handle works from any. */
+weft_interrupt_handle *weft_store_interrupt_handle(weft_store *store);
+void weft_interrupt(weft_interrupt_handle *h);
+void weft_interrupt_handle_free(weft_interrupt_handle *h);
 
 /* Anything that can be imported or exported. */
 typedef struct weft_extern {

@@ -65,6 +65,7 @@ typedef struct cli_run_opts {
     weft_wasi_preopen *dirs; /* --dir, in order: the guest's descriptors 3, 4, ... */
     int ndirs;
     weft_config cfg;
+    uint64_t fuel, timeout_ns; /* --fuel (with cfg.consume_fuel), --timeout (0: none) */
 } cli_run_opts;
 
 typedef struct cli_option {
@@ -239,6 +240,21 @@ static const char *cli_set_jobs(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+static const char *cli_set_fuel(cli_run_opts *o, const char *v)
+{
+    if (!cli_parse_fuel(v, &o->fuel))
+        return "must be a number of instructions, like 1000000";
+    o->cfg.consume_fuel = true;
+    return NULL;
+}
+
+static const char *cli_set_timeout(cli_run_opts *o, const char *v)
+{
+    if (!cli_parse_duration(v, &o->timeout_ns))
+        return "must be a duration with a unit, like 500ms, 3s or 2m";
+    return NULL;
+}
+
 static const cli_option cli_run_options[] = {
     {"--invoke", "NAME", "call the exported function NAME with ARGS and print its results,\n"
                          "                       instead of running the WASI command (_start)",
@@ -257,6 +273,12 @@ static const cli_option cli_run_options[] = {
     {"--max-memory", "SIZE", "limit any one linear memory to SIZE bytes (K, M, G suffixes)",
      cli_set_max_memory},
     {"--max-threads", "N", "limit the threads a guest may spawn", cli_set_max_threads},
+    {"--fuel", "N", "stop the guest (trap \"out of fuel\") after about N wasm\n"
+                    "                       instructions; each thread has its own N",
+     cli_set_fuel},
+    {"--timeout", "DURATION", "stop the guest (trap \"interrupted\") after DURATION of\n"
+                              "                       wall-clock time: 500ms, 3s, 2m, 1h",
+     cli_set_timeout},
     {"--max-call-depth", "N", "wasm calls that may be active at once before a trap \"call\n"
                               "                       stack exhausted\" (default 10000)",
      cli_set_max_call_depth},
@@ -565,10 +587,12 @@ typedef struct cli_run {
     weft_instance *inst;
     const char **argv; /* the guest's argv: FILE then ARGS */
     const char **env;  /* the guest's environment */
+    cli_stop stop;     /* --fuel, --timeout */
 } cli_run;
 
 static void cli_run_free(cli_run *r)
 {
+    cli_stop_end(&r->stop);
     if (r->linker)
         weft_linker_free(r->linker);
     if (r->store)
@@ -776,6 +800,12 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
     r->linker = r->store ? weft_linker_new(r->store) : NULL;
     if (!r->store || !r->linker || (!r->env && wc.envc)) {
         fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    const char *why_stop = cli_stop_begin(&r->stop, r->store, o->cfg.consume_fuel, o->fuel,
+                                          o->timeout_ns);
+    if (why_stop) {
+        fprintf(stderr, "weft: %s\n", why_stop);
         return CLI_EXIT_FAIL;
     }
     e = weft_wasi_create(&wc, &r->wasi);

@@ -582,6 +582,19 @@ op_i32_add_shl_ri:
     fp[A1] = (uint32_t)((uint32_t)fp[B1] + A3 + ((uint32_t)fp[A2] << B2));
     ip += 4;
     NEXT();
+op_fuel:
+    /* one subtraction that sets the carry (undone on the way out) */
+    if (UNLIKELY(__builtin_sub_overflow(ctx->fuel, A1, &ctx->fuel))) {
+        ctx->fuel += A1;
+        TRAP(WEFT_TRAP_OUT_OF_FUEL);
+    }
+    ip += 2;
+    NEXT();
+op_epoch:
+    if (UNLIKELY(atomic_load_explicit(ctx->epoch, memory_order_relaxed) >= ctx->deadline))
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    ip += 1;
+    NEXT();
 op_i32_shl_add_ri:
     fp[A1] = (uint32_t)(((uint32_t)fp[B1] << B2) + A2);
     ip += 3;
@@ -765,6 +778,20 @@ op_data_drop:
     inst->datas[A1].len = 0;
     ip += 2;
     NEXT();
+op_memx:
+    trap = exec_memx(ctx, inst, A2, B1, B2, ip[3].u, fp + A1);
+    if (UNLIKELY(trap != WEFT_TRAP_NONE))
+        TRAP(trap);
+    ip += 4;
+    NEXT();
+op_sat32:
+    fp[A1] = fp[B1] > UINT32_MAX ? UINT32_MAX : fp[B1];
+    ip += 2;
+    NEXT();
+op_grow64:
+    fp[A1] = (uint32_t)fp[B1] == UINT32_MAX ? UINT64_MAX : (uint32_t)fp[B1];
+    ip += 2;
+    NEXT();
 
     /* -------------------------------------------------------------------------------------- */
     /* tables */
@@ -884,10 +911,8 @@ op_simd:
 
     /* -------------------------------------------------------------------------------------- */
 do_trap:
-    if (trap == WEFT_TRAP_INTERRUPTED) {
-        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
-        atomic_store(&ctx->cancel.flag, 0);
-    }
+    if (trap == WEFT_TRAP_INTERRUPTED)
+        exec_interrupt_clear(ctx);
     err = rt_trap(trap, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
 do_error:
     interp_trace(err, inst, fn, ip, fr, fr_base);

@@ -32,6 +32,13 @@ struct exec_ctx {
     uint32_t reentry;            /* nested exec_invoke calls */
     atomic_bool interrupt;
     thr_cancel cancel;           /* lets another thread cancel an atomic wait of ours */
+    atomic_int wake_rd, wake_wr; /* exec_enable_wake's pipe, or -1 */
+    /* Stopping guests: fuel left (consume_fuel) and the epoch deadline (epoch_interruption),
+     * read by the interpreter's fuel and epoch ops and by compiled code (WN_OFF_X_*) */
+    uint64_t fuel;
+    uint64_t deadline;
+    const _Atomic uint64_t *epoch; /* the engine's epoch counter */
+    _Atomic uint64_t no_epoch;     /* what epoch points at without an engine */
     /* Compiled tier (native/nat_rt.c): compiled code runs on the C stack of the calling
      * thread, down to this address at most; a trap unwinds to the innermost entry. */
     uintptr_t nat_stack_limit;
@@ -59,7 +66,7 @@ struct exec_ctx {
 #define NAT_D_STEP sizeof(struct nat_site)
 
 /* A site record: the call's module offset (below 2 GiB; larger ones are recorded as
- * NAT_SITE_UNKNOWN) and whether nat_callers holds the caller's instance. */
+ * NAT_SITE_UNKNOWN) and whether the record holds the caller's instance. */
 #define NAT_SITE_UNKNOWN 0x7fffffffu
 #define NAT_SITE(cross, offset)                                                               \
     ((uint32_t)(cross) << 31 | ((offset) < NAT_SITE_UNKNOWN ? (uint32_t)(offset) : NAT_SITE_UNKNOWN))

@@ -12,6 +12,7 @@
 
 #define WM_PAGE_SIZE 65536u
 #define WM_MAX_PAGES 65536u /* 4 GiB for a 32-bit memory */
+#define WM_MAX_PAGES64 (UINT64_C(1) << 48) /* 2^64 bytes for a 64-bit memory (memory64) */
 
 /* A function type. Module types are canonicalised: identical types within one module share
  * one index (wm_functype.canon), so call_indirect can compare pointers first. */
@@ -45,7 +46,10 @@ bool wm_functype_eq(const wm_functype *a, const wm_functype *b);
 typedef struct wm_limits {
     uint64_t min, max;
     bool has_max, shared;
+    bool is64; /* memory64: addresses (or table indices) are i64 */
 } wm_limits;
+/* The address type of a memory or table: WEFT_I64 for memory64's, else WEFT_I32. */
+static inline uint8_t wm_addr_type(const wm_limits *l) { return l->is64 ? WEFT_I64 : WEFT_I32; }
 
 typedef struct wm_tabletype {
     uint8_t reftype; /* WEFT_FUNCREF or WEFT_EXTERNREF */
@@ -187,6 +191,9 @@ struct weft_module {
     _Atomic(struct nat_module *) native;
     struct nat_tierup *tierup; /* the background compile, or NULL */
     bool tiered;               /* translated for tiered execution (OP_call_tiered) */
+    /* Translated with fuel accounting / epoch checks (the engine's consume_fuel and
+     * epoch_interruption, set by the loader before translation; both tiers read them) */
+    bool consume_fuel, epoch_checks;
 
     size_t code_start;         /* module offset of the code section's contents (DWARF's
                                   addresses count from there) */

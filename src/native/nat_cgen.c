@@ -96,6 +96,9 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
     X(WN_OFF_X_MAXD, struct exec_ctx, nat_max_d)                                              \
+    X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
+    X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
+    X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
     X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
     X(WN_OFF_X_CALLER, struct nat_site, caller)                                               \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
@@ -155,11 +158,26 @@ static const char nat_prelude_tail[] =
     "WN_POLL(f, o); } while (0)\n"
     "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint64_t, X, WN_OFF_X_MAXD))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
+    /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
+     * is charged, the same places as the interpreter's fuel op) */
+    "#define WN_FUEL(f, o, k) do { uint64_t *wn_fu = &WN_AT(uint64_t, X, WN_OFF_X_FUEL); "
+    "if (WN_UNLIKELY(__builtin_sub_overflow(*wn_fu, (uint64_t)(k), wn_fu))) { *wn_fu += (k); "
+    "WN_TRAP(f, WEFT_TRAP_OUT_OF_FUEL, o); } } while (0)\n"
+    "#define WN_EPOCH(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(WN_AT(const _Atomic "
+    "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
+    "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
     "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)(D / WN_D_STEP))\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
+    /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
+     * the sum's overflow checked, or a trap */
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
+    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
+    "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
+    "return I->mems[k] + e; }\n"
     /* the stack pointer, read without forcing a frame pointer where the CPU allows */
     "static inline uintptr_t wn_sp(void) {\n"
     "#if defined(__x86_64__)\n"
@@ -330,6 +348,7 @@ typedef struct cg {
     uint8_t *polls;        /* per function index: its entry checks for an interrupt */
     const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
+    wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
     char names[8][24];     /* cg_sv's results, reused in turn */
     unsigned nextname;
     const char *bug;       /* set on an internal inconsistency (a validated module never) */
@@ -558,8 +577,13 @@ static void cg_block(cg *c, const wi_instr *in)
     if (kind == CG_LOOP) {
         c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
-        if (!cg_loop_calls(c))
+        /* a callee that checks on entry (interrupts, and the epoch when asked) checks for
+         * every turn of this loop */
+        if (!cg_loop_calls(c)) {
             OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
+            if (c->m->epoch_checks)
+                OUT("WN_EPOCH(%u, %u);\n", FIDX, OFF(in));
+        }
     } else if (kind == CG_IF) {
         /* the else branch needs the parameters the then branch may overwrite */
         for (uint32_t k = 0; k < f->np; k++)
@@ -770,29 +794,40 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
     WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
     WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
 
+/* Where a plain load or store accesses: declares the pointer p_ to its n bytes, bounds-
+ * checked inline for an i32 memory 0 (mb, ms), by wn_mem_at for any other memory. */
+static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
+{
+    if (wi_mem_fast(c->m, in)) {
+        c->uses_mem = true;
+        OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    } else {
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
+            addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    }
+}
+
 static void cg_load(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
     cg_pop(c, 1);
     const char *d = cg_push(c, cg_load_result[k]);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_; "
-        "memcpy(&v_, mb + e_, %u); %s = %s; }\n",
-        addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in), cg_loads[k].t,
-        cg_loads[k].n, d, cg_loads[k].conv);
+    cg_access(c, in, addr, cg_loads[k].n);
+    OUT("%s v_; memcpy(&v_, p_, %u); %s = %s; }\n", cg_loads[k].t, cg_loads[k].n, d,
+        cg_loads[k].conv);
 }
 
 static void cg_store(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x36;
-    const char *v = cg_top(c, 0), *addr = cg_top(c, 1);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_ = (%s)%s; "
-        "memcpy(mb + e_, &v_, %u); }\n",
-        addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in), cg_stores[k].t,
-        cg_stores[k].t, v, cg_stores[k].n);
+    char addr[24];
+    snprintf(addr, sizeof addr, "%s", cg_top(c, 1));
+    cg_access(c, in, addr, cg_stores[k].n);
+    OUT("%s v_ = (%s)%s; memcpy(p_, &v_, %u); }\n", cg_stores[k].t, cg_stores[k].t,
+        cg_top(c, 0), cg_stores[k].n);
     cg_pop(c, 2);
 }
 
@@ -945,14 +980,20 @@ static void cg_table_op(cg *c, const wi_instr *in)
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
-    case WI_FC(15): /* table.grow init n */
+    case WI_FC(15): /* table.grow init n; a 64-bit table's -1 is an i64 */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 1));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 0));
         cg_pop(c, 2);
-        OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0, a1);
+        if (c->m->tables[in->a].lim.is64)
+            OUT("{ uint32_t g_ = I->rt->table_grow(I, %u, %s, (uint32_t)%s); %s = g_ == "
+                "UINT32_MAX ? UINT64_MAX : g_; }\n", in->a, a0, a1, cg_push(c, WEFT_I64));
+        else
+            OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0,
+                a1);
         return;
     case WI_FC(16):
-        OUT("%s = I->rt->table_size(I, %u);\n", cg_push(c, WEFT_I32), in->a);
+        OUT("%s = I->rt->table_size(I, %u);\n",
+            cg_push(c, wm_addr_type(&c->m->tables[in->a].lim)), in->a);
         return;
     case WI_FC(17): /* table.fill i v n */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
@@ -1369,9 +1410,58 @@ static void cg_ref(cg *c, const wi_instr *in)
     }
 }
 
+/* A memory instruction on a memory other than an i32 memory 0: through exec_memx, the
+ * operands in an array of slots. */
+static bool cg_memx(cg *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    uint32_t npop, k = 0;
+    bool v128_in;
+    uint8_t result;
+    uint8_t at = in->mem < m->nmems ? wm_addr_type(&m->mems[in->mem]) : WEFT_I32;
+    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in) ||
+        (in->op >= 0x28 && in->op <= 0x3E)) /* plain loads and stores: inline, cg_mem_at */
+        return false;
+    if (c->nstk < npop)
+        return cg_fail(c, "operand stack underflow"), true;
+    OUT("{ uint64_t v_[4] = {0, 0, 0, 0};\n");
+    for (uint32_t i = 0; i < npop; i++) {
+        uint8_t t = c->stk[c->nstk - npop + i];
+        cg_put_slot(c->o, t, "v_", k, cg_top(c, npop - 1 - i));
+        k += cg_slot_width(t);
+    }
+    cg_pop(c, npop);
+    OUT("I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
+        in->op | (in->op >> 16 == 0xFD ? in->b << 24 : 0u), in->mem,
+        in->op == WI_FC(8) ? in->a : in->mem2, (unsigned long long)in->imm, FIDX, OFF(in));
+    if (result) {
+        char d[24];
+        snprintf(d, sizeof d, "%s", cg_push(c, result));
+        cg_get_slot(c->o, result, d, "v_", 0);
+    }
+    OUT("}\n");
+    return true;
+}
+
+/* A 64-bit table's i64 operands, saturated to u32 in place (UINT32_MAX is out of bounds of
+ * every table) before the ordinary table code reads them as u32. */
+static void cg_table64_operands(cg *c, const wi_instr *in)
+{
+    uint32_t mask = wi_table64_operands(c->m, in);
+    for (uint32_t depth = 0; mask; depth++, mask >>= 1)
+        if (mask & 1) {
+            char v[24];
+            snprintf(v, sizeof v, "%s", cg_top(c, depth));
+            OUT("if (%s > UINT32_MAX) %s = UINT32_MAX;\n", v, v);
+        }
+}
+
 static void cg_instr(cg *c, const wi_instr *in)
 {
     uint32_t op = in->op;
+    if (cg_memx(c, in))
+        return;
+    cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
     case 0x05: cg_else(c); return;
@@ -1471,6 +1561,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     top->nr = t->nresults;
     top->rt = wm_results(t);
 
+    if (m->consume_fuel && !wi_fuel_plan_make(&c->fuel, m, f - m->nfunc_imports))
+        return cg_fail(c, "out of memory");
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     c->r = &r;
     while (c->nctl > 0 && !c->bug) {
@@ -1478,6 +1570,9 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
             weft_error_free(r.err);
             return cg_fail(c, "cannot re-read a validated body");
         }
+        uint32_t fuel = m->consume_fuel && !c->dead ? wi_fuel_at(&c->fuel, in.offset) : 0;
+        if (fuel)
+            OUT("WN_FUEL(%u, %u, %u);\n", FIDX, OFF(&in), fuel);
         cg_instr(c, &in);
     }
 
@@ -1498,6 +1593,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
         tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     else
         tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
+    if ((c->calls_or_loops || c->polls[f]) && m->epoch_checks) /* cg_loop_calls relies on it */
+        tx_printf(decl, "WN_EPOCH(%u, %u);\n", f, (uint32_t)fn->body_offset);
     return !c->bug;
 }
 
@@ -1695,6 +1792,7 @@ done:
     free(c.callees);
     free(c.polls);
     wi_targets_free(&c.targets);
+    wi_fuel_plan_free(&c.fuel);
     if (e) {
         for (size_t u = 0; out && u < made; u++)
             nat_text_free(&out[u]);

@@ -57,11 +57,8 @@ __attribute__((noreturn)) static void rt_trap_(wn_exec *X, wn_inst *I, uint32_t 
                                                uint32_t code, uint32_t offset)
 {
     exec_ctx *ctx = NAT_CTX(X);
-    if (code == WEFT_TRAP_INTERRUPTED) {
-        /* delivered: the context can run again (as the interpreter does) */
-        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
-        atomic_store(&ctx->cancel.flag, 0);
-    }
+    if (code == WEFT_TRAP_INTERRUPTED) /* delivered: the context can run again */
+        exec_interrupt_clear(ctx);
     /* the generated code stored its depth before it called here */
     weft_error *e = rt_trap((weft_trap_code)code, NAT_INST(I), func, offset);
     rt_trace_push(e, NAT_INST(I), func, offset);
@@ -177,11 +174,17 @@ static void rt_elem_drop_(wn_inst *I, uint32_t seg)
     re->len = 0;
 }
 
+static void rt_memx_(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t x,
+                     uint64_t off, uint64_t *v, uint32_t func, uint32_t offset)
+{
+    rt_check(X, I, exec_memx(NAT_CTX(X), NAT_INST(I), op, mem, x, off, v), func, offset);
+}
+
 static const wn_rt nat_services = {
     rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
     rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
     rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
-    rt_elem_drop_,
+    rt_elem_drop_,  rt_memx_,
 };
 
 /* ---- instances ------------------------------------------------------------------------------ */
@@ -195,6 +198,8 @@ void nat_instance_free(weft_instance *inst)
     free(ni->funcs);
     free(ni->tables);
     free(ni->types);
+    free(ni->mems);
+    free(ni->mem_sizes);
     free(ni);
     inst->native = NULL;
 }
@@ -213,13 +218,20 @@ weft_error *nat_instance_attach(weft_instance *inst)
     ni->funcs = xcalloc(m->nfuncs ? m->nfuncs : 1, sizeof *ni->funcs);
     ni->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *ni->tables);
     ni->types = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *ni->types);
-    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types) {
+    ni->mems = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mems);
+    ni->mem_sizes = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mem_sizes);
+    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types || !ni->mems ||
+        !ni->mem_sizes) {
         nat_instance_free(inst);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
     if (m->nmems) {
         ni->mem0 = inst->mems[0]->base;
         ni->mem0_size = &inst->mems[0]->size;
+    }
+    for (uint32_t i = 0; i < m->nmems; i++) {
+        ni->mems[i] = inst->mems[i]->base;
+        ni->mem_sizes[i] = &inst->mems[i]->size;
     }
     for (uint32_t i = 0; i < m->nglobals; i++)
         ni->globals[i] = &inst->globals[i]->val;

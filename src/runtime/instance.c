@@ -203,7 +203,9 @@ static weft_error *inst_init_elems(weft_instance *inst)
             if (el->table >= m->ntables)
                 return err_trap(WEFT_TRAP_TABLE_OOB);
             weft_table *t = inst->tables[el->table];
-            uint32_t at = (uint32_t)inst_const(inst, &el->offset);
+            uint64_t at = inst_const(inst, &el->offset);
+            if (!m->tables[el->table].lim.is64)
+                at = (uint32_t)at;
             if (at > t->size || re->len > t->size - at)
                 return err_trap(WEFT_TRAP_TABLE_OOB);
             if (re->len)
@@ -226,7 +228,9 @@ static weft_error *inst_init_datas(weft_instance *inst)
         if (d->memory >= m->nmems)
             return err_trap(WEFT_TRAP_MEMORY_OOB);
         weft_memory *mem = inst->mems[d->memory];
-        uint64_t size = weft_memory_size(mem), at = (uint32_t)inst_const(inst, &d->offset);
+        uint64_t size = weft_memory_size(mem), at = inst_const(inst, &d->offset);
+        if (!m->mems[d->memory].is64)
+            at = (uint32_t)at;
         if (at > size || d->len > size - at)
             return err_trap(WEFT_TRAP_MEMORY_OOB);
         if (d->len)

@@ -9,14 +9,22 @@
 #include "runtime.h"
 #include "../threads/threads.h"
 
-/* The largest number of pages this memory may ever have: the type's maximum (or the 32-bit
- * address space), capped by the engine's limit. */
+/* A memory64 memory may pass 4 GiB: without an engine limit, it reserves this much address
+ * space (reserved, not committed: a 64-bit host has room for thousands of them). */
+#define MEM64_DEFAULT_MAX_BYTES (UINT64_C(16) << 30)
+
+/* The largest number of pages this memory may ever have: the type's maximum (or its address
+ * space), capped by the engine's limit (for memory64, by the larger default above when the
+ * embedder set none). */
 static uint64_t mem_effective_max(const weft_engine *e, const wm_limits *lim)
 {
-    uint64_t max = lim->has_max ? lim->max : WM_MAX_PAGES;
+    uint64_t most = lim->is64 ? WM_MAX_PAGES64 : WM_MAX_PAGES;
+    uint64_t max = lim->has_max ? lim->max : most;
     uint64_t cap = e->cfg.max_memory_bytes / WM_PAGE_SIZE;
-    if (max > WM_MAX_PAGES)
-        max = WM_MAX_PAGES;
+    if (lim->is64 && !e->max_memory_set)
+        cap = MEM64_DEFAULT_MAX_BYTES / WM_PAGE_SIZE;
+    if (max > most)
+        max = most;
     return max < cap ? max : cap;
 }
 
@@ -54,6 +62,8 @@ weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **ou
     }
     atomic_init(&m->size, (uint64_t)init);
     m->max_pages = max;
+    m->type_max = lim->max;
+    m->is64 = lim->is64;
     m->has_max = lim->has_max;
     m->shared = lim->shared;
     atomic_init(&m->refs, 1);
@@ -100,7 +110,7 @@ weft_error *weft_memory_new(weft_engine *engine, uint64_t min_pages, uint64_t ma
                        (unsigned long long)max_pages, (unsigned long long)min_pages);
     if (min_pages > WM_MAX_PAGES || (has_max && max_pages > WM_MAX_PAGES))
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "memory size must be at most 65536 pages");
-    wm_limits lim = {min_pages, max_pages, has_max, shared};
+    wm_limits lim = {min_pages, max_pages, has_max, shared, false};
     return memory_create(engine, &lim, out);
 }
 
@@ -128,7 +138,8 @@ uint8_t *weft_memory_data(const weft_memory *m) { return m->base; }
 weft_trap_code rt_memory_init(weft_memory *m, const rt_data *seg, uint64_t d, uint64_t s,
                               uint64_t n)
 {
-    if (s + n > seg->len || d + n > atomic_load_explicit(&m->size, memory_order_relaxed))
+    uint64_t size = atomic_load_explicit(&m->size, memory_order_relaxed);
+    if (s + n > seg->len || n > size || d > size - n) /* d may be a 64-bit address */
         return WEFT_TRAP_MEMORY_OOB;
     if (n)
         memcpy(m->base + d, seg->bytes + s, n);

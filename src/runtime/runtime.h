@@ -20,7 +20,8 @@ struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
-    /* issue 3 adds the parking lot for wait/notify here */
+    bool max_memory_set; /* the embedder gave cfg.max_memory_bytes */
+    _Atomic uint64_t epoch; /* weft_engine_increment_epoch; stores' deadlines compare to it */
 };
 
 /* A function instance: wasm (inst != NULL) or host. */
@@ -45,8 +46,10 @@ struct weft_memory {
     uint8_t *base;            /* start of the reservation; never moves */
     _Atomic uint64_t size;    /* accessible bytes (pages * 64 KiB) */
     uint64_t max_pages;       /* the effective maximum (type's max capped by the engine) */
+    uint64_t type_max;        /* the type's maximum (when has_max), for import matching */
     bool has_max;             /* the type's */
     bool shared;
+    bool is64;                /* memory64: i64 addresses */
     size_t reserved;          /* bytes of address space reserved */
     atomic_int refs;
     pthread_mutex_t grow_lock;
@@ -59,7 +62,9 @@ struct weft_table {
     uint8_t reftype;
     uint32_t size;
     uint32_t max; /* effective maximum (UINT32_MAX when none) */
+    uint64_t type_max; /* the type's maximum (when has_max), for import matching */
     bool has_max;
+    bool is64;    /* memory64: i64 indices */
     uintptr_t *elems; /* size entries; may move on growth */
     weft_table *next; /* store's list */
 };
@@ -112,6 +117,7 @@ struct weft_store {
     weft_table *tables;
     weft_global *globals;
     weft_memory **mems; size_t nmems, cap_mems; /* references the store holds */
+    weft_interrupt_handle *intr; /* the store's interrupt handle, made on first request */
     /* weft_store_set_limiter: limiter points at own_limiter when set, else NULL */
     const weft_limiter *limiter;
     weft_limiter own_limiter;
@@ -183,6 +189,10 @@ void func_free(weft_func *f);          /* func.c: a host function (finalizer, ow
 void instance_free(weft_instance *inst);                                         /* instance.c */
 /* store.c: call f (wasm or host) on the store's execution stack, created on first use. */
 weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots);
+/* store.c: the store's execution context, created if needed (NULL when out of memory). */
+struct exec_ctx *rt_store_ctx(weft_store *s);
+/* store_stop.c: the store is being freed: its interrupt handle (if any) lets go of it. */
+void rt_store_stop_free(weft_store *s);
 /* imports.c: the kind and type of each extern given for the module's imports. */
 weft_error *rt_check_imports(const weft_module *m, const weft_extern *imports, size_t n);
 /* exports.c: the extern of export number i. */

@@ -19,6 +19,8 @@ weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init)
     t->reftype = tt->reftype;
     t->size = (uint32_t)tt->lim.min;
     t->has_max = tt->lim.has_max;
+    t->type_max = tt->lim.max;
+    t->is64 = tt->lim.is64;
     t->max = tt->lim.has_max && tt->lim.max < UINT32_MAX ? (uint32_t)tt->lim.max : UINT32_MAX;
     t->elems = xcalloc(t->size, sizeof *t->elems);
     if (!t->elems) {
@@ -113,7 +115,7 @@ weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uin
         e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                     "weft_table_new: a table of %u elements is over the store's limits", min);
     else {
-        wm_tabletype tt = {reftype, {min, max, has_max, false}};
+        wm_tabletype tt = {reftype, {min, max, has_max, false, false}};
         t = table_create(store, &tt, 0);
         if (!t)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
