@@ -233,7 +233,7 @@ weft_trap_code exec_memx(exec_ctx *ctx, weft_instance *inst, uint32_t op, uint32
         v[0] = atomic_load_explicit(&m->size, memory_order_relaxed) / WM_PAGE_SIZE;
         return WEFT_TRAP_NONE;
     case 0x40: { /* memory.grow: -1 of the address type on failure */
-        int64_t r = memory_grow(m, memx_addr(m, v[0]));
+        int64_t r = memory_grow(m, memx_addr(m, v[0]), inst->store->limiter);
         v[0] = m->is64 ? (uint64_t)r : (uint32_t)r;
         return WEFT_TRAP_NONE;
     }
