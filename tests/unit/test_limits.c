@@ -89,7 +89,9 @@ static void test_grow_limits(weft_engine *engine, weft_module *m)
     EXPECT(weft_store_set_limiter(s, NULL) == NULL);
     if (inst)
         EXPECT(call_i32(s, inst, "grow", 2) == 3);
-    EXPECT(weft_store_set_limiter(NULL, &lim) != NULL);
+    e = weft_store_set_limiter(NULL, &lim);
+    EXPECT(weft_error_kind_of(e) == WEFT_ERR_ARG);
+    weft_error_free(e);
     weft_store_free(s);
 }
 
