@@ -61,8 +61,10 @@ struct wasm_module_t { capi_obj base; };
 struct wasm_trap_t {
     capi_obj base;
     char *message;          /* NUL-terminated */
-    bool has_origin;
-    wasm_frame_t *origin;   /* when has_origin */
+    bool has_origin;        /* trapped in wasm code: frames[0] is where */
+    wasm_frame_t *frames;   /* the backtrace, innermost first (a host's trap starts at its
+                               wasm caller) */
+    size_t nframes;
 };
 
 struct wasm_frame_t {

@@ -129,30 +129,23 @@ wasm_trap_t *wasm_trap_new(wasm_store_t *store, const wasm_message_t *message)
     return trap_new(store, message ? message->data : NULL, len);
 }
 
-/* Where a function's code starts in the module: just past its body's size field, the base
- * of wasm.h's function offsets. */
-static size_t func_body_start(const weft_module *m, uint32_t funcidx)
-{
-    if (funcidx < m->nfunc_imports || funcidx >= m->nfuncs)
-        return 0;
-    size_t at = m->funcs[funcidx - m->nfunc_imports].code_offset;
-    while (at < m->len && (m->bytes[at] & 0x80))
-        at++;
-    return at + 1;
-}
-
+/* The error's backtrace as wasm.h frames. The origin is frame 0 when the trap happened in
+ * wasm code (the error names the instruction), not when a host function raised it. */
 static void trap_locate(wasm_store_t *s, wasm_trap_t *t, const weft_error *e)
 {
-    uint32_t func;
-    size_t off = weft_error_offset(e);
-    const weft_instance *inst = e->origin;
-    if (!inst || off == WEFT_NO_OFFSET || !weft_error_func(e, &func, NULL))
-        return;
-    size_t start = func_body_start(inst->module, func);
-    wasm_instance_t *wi =
-        (wasm_instance_t *)(void *)capi_wrap(s, CAPI_INSTANCE, (weft_instance *)inst);
-    t->origin = frame_new(wi, func, off >= start ? off - start : 0, off);
-    t->has_origin = t->origin != NULL;
+    size_t n = weft_error_frame_count(e);
+    t->frames = n ? calloc(n, sizeof *t->frames) : NULL;
+    for (size_t i = 0; t->frames && i < n; i++) {
+        weft_frame f;
+        weft_error_frame(e, i, &f);
+        wasm_frame_t *out = &t->frames[t->nframes++];
+        out->instance = (wasm_instance_t *)(void *)capi_wrap(s, CAPI_INSTANCE,
+                                                             (weft_instance *)e->frames[i].inst);
+        out->func_index = f.func_index;
+        out->func_offset = f.func_offset != (size_t)-1 ? f.func_offset : 0;
+        out->module_offset = f.module_offset;
+    }
+    t->has_origin = t->nframes && e->origin && weft_error_offset(e) != WEFT_NO_OFFSET;
 }
 
 wasm_trap_t *capi_trap_of_error(wasm_store_t *s, weft_error *e)
@@ -172,20 +165,24 @@ void wasm_trap_message(const wasm_trap_t *t, wasm_message_t *out)
 
 wasm_frame_t *wasm_trap_origin(const wasm_trap_t *t)
 {
-    return t->has_origin ? wasm_frame_copy(t->origin) : NULL;
+    return t->has_origin ? wasm_frame_copy(&t->frames[0]) : NULL;
 }
 
-/* weft keeps the innermost wasm frame only: the trace is that frame, or empty. */
+/* Every wasm frame, innermost first. */
 void wasm_trap_trace(const wasm_trap_t *t, wasm_frame_vec_t *out)
 {
-    wasm_frame_vec_new_empty(out);
-    if (!t->has_origin)
+    wasm_frame_vec_new_uninitialized(out, t->nframes);
+    if (out->size != t->nframes) {
+        wasm_frame_vec_new_empty(out);
         return;
-    wasm_frame_t *f = wasm_frame_copy(t->origin);
-    if (f)
-        wasm_frame_vec_new(out, 1, &f);
-    if (f && !out->size)
-        wasm_frame_delete(f);
+    }
+    for (size_t i = 0; i < t->nframes; i++)
+        if (!(out->data[i] = wasm_frame_copy(&t->frames[i]))) {
+            out->size = i;
+            wasm_frame_vec_delete(out);
+            wasm_frame_vec_new_empty(out);
+            return;
+        }
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -198,7 +198,7 @@ static void obj_destroy(capi_obj *o)
     } else if (o->kind == CAPI_TRAP) {
         wasm_trap_t *t = (wasm_trap_t *)(void *)o;
         free(t->message);
-        wasm_frame_delete(t->origin);
+        free(t->frames);
     }
     free(o);
 }

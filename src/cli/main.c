@@ -264,8 +264,8 @@ static const cli_option cli_run_options[] = {
                                "                       sees nothing else of the filesystem",
      cli_set_dir},
     {"--env", "KEY[=VALUE]", "add a variable to the guest's environment (repeatable; the\n"
-                             "                       environment is empty otherwise); KEY alone\n"
-                             "                       passes on weft's own KEY, if it has one",
+                             "                       environment is empty otherwise); KEY alone passes\n"
+                             "                       on weft's own KEY, if it has one",
      cli_set_env},
     {"--inherit-env", NULL, "give the guest weft's own environment (--env adds to it and\n"
                             "                       overrides it)",

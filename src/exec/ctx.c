@@ -21,17 +21,11 @@ static void *exec_map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* The context itself is mapped too, with the compiled tier's backtrace records: its sites
- * array ends the struct, and the callers follow (depth + 1 entries each). */
-static size_t exec_ctx_sites_end(uint32_t depth)
-{
-    size_t n = sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(uint32_t);
-    return (n + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
-}
-
+/* The context itself is mapped too, with the compiled tier's backtrace records at its end
+ * (depth + 1 of them). */
 static size_t exec_ctx_bytes(uint32_t depth)
 {
-    return exec_ctx_sites_end(depth) + ((size_t)depth + 1) * sizeof(void *);
+    return sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(struct nat_site);
 }
 
 exec_ctx *exec_ctx_new(weft_engine *e)
@@ -43,7 +37,7 @@ exec_ctx *exec_ctx_new(weft_engine *e)
         return NULL;
     ctx->engine = e;
     ctx->max_depth = depth;
-    ctx->nat_callers = (void **)(void *)((char *)ctx + exec_ctx_sites_end(depth));
+    ctx->nat_max_d = (uint64_t)depth * NAT_D_STEP;
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);

@@ -48,18 +48,25 @@ struct exec_ctx {
     weft_error *nat_err;         /* the error being carried to it */
     uint32_t nat_top;            /* the deepest valid record (below) when a trap unwinds */
     const weft_instance *nat_inner; /* and the instance of the frame above it */
-    void **nat_callers;          /* max_depth + 1 entries, see nat_sites */
-    /* Compiled code's backtrace records, indexed by depth (max_depth + 1 entries; the context
-     * is mapped with them, see ctx.c): a function at depth D about to call writes
-     * nat_sites[D] = NAT_SITE(cross, the call's module offset), one store of a constant at a
-     * fixed distance from the context; the function is the one whose code holds the offset.
+    uint64_t nat_max_d;          /* max_depth as compiled code counts it (NAT_D_STEP each) */
+    /* Compiled code's backtrace records, one per depth (max_depth + 1; the context is mapped
+     * with them, see ctx.c). A function at depth d about to call writes its record's `site`,
+     * NAT_SITE(cross, the call's module offset): one store of a constant at a fixed distance
+     * from the context, since compiled code counts its depth in bytes of records (its hidden
+     * parameter D is d * NAT_D_STEP). The function is the one whose code holds the offset.
      * Before a call that may leave the instance (an import, call_indirect) it also writes
-     * nat_callers[D] = its wn_inst and sets `cross`. Must stay the last member. */
-    uint32_t nat_sites[];
+     * `caller`, its wn_inst, and sets `cross`. Must stay the last member. */
+    struct nat_site {
+        uint32_t site;
+        uint32_t unused;
+        const void *caller;
+    } nat_sites[];
 };
 
+#define NAT_D_STEP sizeof(struct nat_site)
+
 /* A site record: the call's module offset (below 2 GiB; larger ones are recorded as
- * NAT_SITE_UNKNOWN) and whether nat_callers holds the caller's instance. */
+ * NAT_SITE_UNKNOWN) and whether the record holds the caller's instance. */
 #define NAT_SITE_UNKNOWN 0x7fffffffu
 #define NAT_SITE(cross, offset)                                                               \
     ((uint32_t)(cross) << 31 | ((offset) < NAT_SITE_UNKNOWN ? (uint32_t)(offset) : NAT_SITE_UNKNOWN))

@@ -95,12 +95,12 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_INTR, struct exec_ctx, interrupt)                                              \
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
-    X(WN_OFF_X_MAXDEPTH, struct exec_ctx, max_depth)                                          \
+    X(WN_OFF_X_MAXD, struct exec_ctx, nat_max_d)                                              \
     X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
     X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
     X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
     X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
-    X(WN_OFF_X_CALLERS, struct exec_ctx, nat_callers)                                         \
+    X(WN_OFF_X_CALLER, struct nat_site, caller)                                               \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -122,20 +122,22 @@ static const char nat_prelude_tail[] =
      * may trap (WN_SYNC_DEPTH before it) */
     "#define WN_TRAP(f, c, o) (WN_SYNC_DEPTH(), I->rt->trap(X, I, f, c, o))\n"
     /* before a call, the caller records where it is for a backtrace: one store of a constant
-     * at X + offset + 4 * D (nat_sites in exec/interp.h); a call that may leave the instance
-     * records it too. On x86-64 the store is spelled out: left to itself, the compiler
-     * computes the address once per function and keeps it in a register (or spills it),
-     * which in call-heavy code cost twice the one instruction needed. Nothing in the
-     * generated code reads the records, so the store needs no memory clobber; as a volatile
-     * asm it stays before the call. */
+     * at X + offset + D (D counts in records: nat_sites in exec/interp.h); a call that may
+     * leave the instance records the instance too. On x86-64 the stores are spelled out:
+     * left to itself, the compiler computes the address once per function and keeps it in a
+     * register (or spills it), which in call-heavy code cost twice the one instruction
+     * needed. Nothing in the generated code reads the records, so the stores need no memory
+     * clobber; as volatile asm they stay before the call. */
     "#if defined(__x86_64__)\n"
-    "#define WN_SITE(k) __asm__ volatile(\"movl %1, %c2(%0,%3,4)\" : : \"r\"(X), \"i\"(k), "
+    "#define WN_SITE(k) __asm__ volatile(\"movl %1, %c2(%0,%3)\" : : \"r\"(X), \"i\"(k), "
     "\"i\"(WN_OFF_X_SITES), \"r\"(D))\n"
+    "#define WN_SITE_X(k) do { WN_SITE(k); __asm__ volatile(\"movq %1, %c2(%0,%3)\" : : "
+    "\"r\"(X), \"r\"(I), \"i\"(WN_OFF_X_SITES + WN_OFF_X_CALLER), \"r\"(D)); } while (0)\n"
     "#else\n"
-    "#define WN_SITE(k) (WN_AT(uint32_t, X, WN_OFF_X_SITES + 4 * (size_t)D) = (k))\n"
+    "#define WN_SITE(k) (WN_AT(uint32_t, X, WN_OFF_X_SITES + D) = (k))\n"
+    "#define WN_SITE_X(k) do { WN_SITE(k); "
+    "WN_AT(wn_inst *, X, WN_OFF_X_SITES + WN_OFF_X_CALLER + D) = I; } while (0)\n"
     "#endif\n"
-    "#define WN_SITE_X(k) do { WN_SITE(k); WN_AT(void **, X, WN_OFF_X_CALLERS)[D] = I; } "
-    "while (0)\n"
     /* memory 0 bounds: ms is a lower bound of the size (memories only grow), re-read only
      * when an access does not fit it */
     "#define WN_CHK(ea, n, f, o) do { if (WN_UNLIKELY((ea) + (n) > ms) && "
@@ -147,14 +149,14 @@ static const char nat_prelude_tail[] =
     "WN_OFF_X_INTR), memory_order_relaxed))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* a call: the engine's frame limit (shared with the interpreter, so both tiers stop at
      * the same depth), the C stack's floor, and an interrupt. D, every function's hidden
-     * parameter, counts the wasm frames with this one: passed in a register, it costs no
+     * parameter, counts the wasm frames with this one, WN_D_STEP each (the size of a
+     * backtrace record, so that D addresses this frame's): passed in a register, it costs no
      * memory traffic, and a trap has nothing to undo */
     "#define WN_ENTER(f, o) do { "
-    "if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+    "if (WN_UNLIKELY(D > WN_AT(uint64_t, X, WN_OFF_X_MAXD) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
     "WN_POLL(f, o); } while (0)\n"
-    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, "
-    "WN_OFF_X_MAXDEPTH))) "
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint64_t, X, WN_OFF_X_MAXD))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
     /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
      * is charged, the same places as the interpreter's fuel op) */
@@ -165,7 +167,7 @@ static const char nat_prelude_tail[] =
     "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
     "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
-    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)D)\n"
+    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)(D / WN_D_STEP))\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
@@ -190,6 +192,7 @@ void nat_prelude(nat_text *t)
 {
     tx_put(t, nat_prelude_text, sizeof nat_prelude_text - 1);
     tx_printf(t, NAT_OFFSETS(NAT_OFFSET_DEFINE) "" NAT_OFFSETS(NAT_OFFSET_VALUE));
+    tx_printf(t, "#define WN_D_STEP %zu\n", NAT_D_STEP);
     tx_put(t, nat_prelude_tail, sizeof nat_prelude_tail - 1);
 }
 
@@ -711,7 +714,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
 
     tx_printf(&call, "(");
     cg_fnptr_type(&call, m, typeidx);
-    tx_printf(&call, "WN_F_NATIVE(F_))(X, WN_F_NINST(F_), D + 1");
+    tx_printf(&call, "WN_F_NATIVE(F_))(X, WN_F_NINST(F_), D + WN_D_STEP");
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
@@ -743,7 +746,7 @@ static void cg_call(cg *c, const wi_instr *in)
     }
     const wm_functype *t = &m->types[typeidx];
     nat_text call = {0};
-    tx_printf(&call, "f%u(X, I, D + 1", f);
+    tx_printf(&call, "f%u(X, I, D + WN_D_STEP", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
@@ -905,8 +908,8 @@ static void cg_atomic(cg *c, const wi_instr *in)
                 a1, off, FIDX, o, cg_push(c, WEFT_I32), a2);
         } else { /* wait addr expected timeout */
             cg_pop(c, 3);
-            OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); %s = "
-                "WN_SYNC_DEPTH(); I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
+            OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); WN_SYNC_DEPTH(); "
+                "%s = I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
                 a0, off, w, FIDX, o, cg_push(c, WEFT_I32), a1, w, a2, FIDX, o);
         }
         return;
@@ -1428,7 +1431,7 @@ static bool cg_memx(cg *c, const wi_instr *in)
         k += cg_slot_width(t);
     }
     cg_pop(c, npop);
-    OUT("I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
+    OUT("WN_SYNC_DEPTH(); I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
         in->op | (in->op >> 16 == 0xFD ? in->b << 24 : 0u), in->mem,
         in->op == WI_FC(8) ? in->a : in->mem2, (unsigned long long)in->imm, FIDX, OFF(in));
     if (result) {
@@ -1527,7 +1530,7 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
     cg_ret_type(o, m, ti);
-    /* D is 64 bits wide only so that it can index memory (WN_SITE) without a widening */
+    /* D is 64 bits wide so that it can address memory (WN_SITE) without a widening */
     tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint64_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
@@ -1603,7 +1606,8 @@ static void cg_wrapper(nat_text *o, const weft_module *m, uint32_t f)
     nat_text call = {0};
     tx_printf(o, "WN_HID void w%u(wn_exec *X, wn_inst *I, uint64_t *s) {\n", f);
     /* entered from the runtime: one frame deeper than it counts */
-    tx_printf(&call, "f%u(X, I, WN_AT(uint32_t, X, WN_OFF_X_DEPTH) + 1", f);
+    tx_printf(&call, "f%u(X, I, ((uint64_t)WN_AT(uint32_t, X, WN_OFF_X_DEPTH) + 1) * WN_D_STEP",
+              f);
     for (uint32_t k = 0, off = 0; k < t->nparams; off += cg_slot_width(wm_params(t)[k]), k++) {
         char a[24];
         snprintf(a, sizeof a, "a%u", k);

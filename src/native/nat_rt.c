@@ -45,9 +45,9 @@ static __attribute__((noinline, cold)) void nat_trace(exec_ctx *ctx, weft_error 
     if (weft_error_kind_of(e) != WEFT_ERR_TRAP)
         return;
     for (uint32_t d = ctx->nat_top; d > base && d <= ctx->max_depth; d--) {
-        uint32_t site = ctx->nat_sites[d], offset = site & NAT_SITE_UNKNOWN;
+        uint32_t site = ctx->nat_sites[d].site, offset = site & NAT_SITE_UNKNOWN;
         if (site >> 31)
-            inner = ((const wn_inst *)ctx->nat_callers[d])->inst;
+            inner = ((const wn_inst *)ctx->nat_sites[d].caller)->inst;
         rt_trace_push(e, inner, rt_func_at(inner->module, offset),
                       offset == NAT_SITE_UNKNOWN ? WEFT_NO_OFFSET : offset);
     }

@@ -34,8 +34,9 @@ static size_t check_divide(const wasm_func_t *divide, const wasm_instance_t *ins
         return 0;
     char buf[128];
     CHECK(strcmp(message_of(trap, buf, sizeof buf), "integer divide by zero") == 0);
-    /* The origin is $inner (function 1), not the exported caller: weft records the
-     * innermost frame, and the trace is that one frame. */
+    /* The origin is $inner (function 1), the innermost frame; the trace holds it, then the
+     * exported caller (function 2) at its call, 2 bytes into its code (after local.get 0
+     * and the empty locals vector). */
     wasm_frame_t *origin = wasm_trap_origin(trap);
     CHECK(origin && wasm_frame_func_index(origin) == 1);
     CHECK(origin && wasm_frame_instance(origin) != NULL &&
@@ -43,12 +44,16 @@ static size_t check_divide(const wasm_func_t *divide, const wasm_instance_t *ins
     CHECK(origin && wasm_frame_func_offset(origin) == 5); /* i32.const 10, local.get 0 */
     wasm_frame_vec_t trace;
     wasm_trap_trace(trap, &trace);
-    CHECK(trace.size == 1);
-    if (trace.size == 1 && origin) {
+    CHECK(trace.size == 2);
+    if (trace.size == 2 && origin) {
         CHECK(wasm_frame_module_offset(trace.data[0]) == wasm_frame_module_offset(origin));
         wasm_frame_t *fc = wasm_frame_copy(trace.data[0]);
         CHECK(fc && wasm_frame_func_index(fc) == 1);
         wasm_frame_delete(fc);
+        CHECK(wasm_frame_func_index(trace.data[1]) == 2 &&
+              wasm_frame_func_offset(trace.data[1]) == 3 &&
+              wasm_frame_module_offset(trace.data[1]) > wasm_frame_module_offset(origin) &&
+              wasm_instance_same(wasm_frame_instance(trace.data[1]), inst));
     }
     wasm_frame_vec_t tc;
     wasm_frame_vec_copy(&tc, &trace);
@@ -162,6 +167,14 @@ int main(void)
 
     trap = wasm_func_call(export_func(&x, 2), &none, &none);
     CHECK(trap && strcmp(message_of(trap, buf, sizeof buf), "aborted by the host") == 0);
+    /* raised by the host: no origin of its own, and the trace starts at its wasm caller */
+    CHECK(trap && !wasm_trap_origin(trap));
+    wasm_frame_vec_t htrace;
+    if (trap) {
+        wasm_trap_trace(trap, &htrace);
+        CHECK(htrace.size == 1 && wasm_frame_func_index(htrace.data[0]) == 4);
+        wasm_frame_vec_delete(&htrace);
+    }
     wasm_trap_delete(trap);
 
     /* Endless recursion: the call stack is exhausted, and the store stays usable. */
