@@ -158,7 +158,15 @@ typedef enum weft_feature {
     /* reference types: with it off, a module may have at most one table, and ref.null,
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
-    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* relaxed SIMD (the 0xFD 0x100.. instructions): with it off they are invalid */
+    WEFT_FEATURE_RELAXED_SIMD = 1u << 8,
+    /* exception handling: tags, throw, throw_ref, try_table, exnref; with it off a tag
+     * section, tag imports and exports and those instructions are invalid */
+    WEFT_FEATURE_EXCEPTIONS = 1u << 9,
+    /* the legacy exception instructions (try, catch, catch_all, delegate, rethrow) that
+     * LLVM still emits; with it off they are invalid */
+    WEFT_FEATURE_LEGACY_EXCEPTIONS = 1u << 10
 } weft_feature;
 
 /* How modules run. */

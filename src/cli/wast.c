@@ -1059,9 +1059,10 @@ static void wast_usage(FILE *f)
                "  Runs a spec test script converted by `wast2json --enable-threads`.\n"
                "  --counts   also print a line `counts KIND=PASSED ...` before the total\n"
                "  --strict   also require each expected error's message (as a prefix)\n"
-               "  --disable reference-types\n"
-               "             validate against the baseline before reference types (one\n"
-               "             table at most), as the threads proposal's scripts expect\n"
+               "  --disable FEATURE\n"
+               "             validate without a feature (repeatable): reference-types (one\n"
+               "             table at most, as the threads proposal's scripts expect),\n"
+               "             relaxed-simd, exceptions, legacy-exceptions\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
@@ -1069,11 +1070,24 @@ static void wast_usage(FILE *f)
                "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n");
 }
 
+/* The features --disable knows, by the names of weft_known_features(). */
+static const struct wast_feature_name {
+    const char *name;
+    uint32_t bit;
+} wast_features[] = {
+    {"reference-types", WEFT_FEATURE_REFERENCE_TYPES},
+    {"relaxed-simd", WEFT_FEATURE_RELAXED_SIMD},
+    {"exceptions", WEFT_FEATURE_EXCEPTIONS},
+    {"legacy-exceptions", WEFT_FEATURE_LEGACY_EXCEPTIONS},
+};
+#define WAST_FEATURE_NAMES "reference-types, relaxed-simd, exceptions, legacy-exceptions"
+
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
 static uint32_t wast_feature(const char *name)
 {
-    if (strcmp(name, "reference-types") == 0)
-        return WEFT_FEATURE_REFERENCE_TYPES;
+    for (size_t i = 0; i < sizeof wast_features / sizeof wast_features[0]; i++)
+        if (strcmp(name, wast_features[i].name) == 0)
+            return wast_features[i].bit;
     return 0;
 }
 
@@ -1092,7 +1106,8 @@ int cli_wast_main(int argc, char **argv)
             const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
             uint32_t bit = wast_feature(name);
             if (!bit) {
-                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types)\n", name);
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: %s)\n", name,
+                        WAST_FEATURE_NAMES);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;

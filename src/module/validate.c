@@ -886,6 +886,8 @@ static bool valid_simd(valid_ctx *c, const wi_instr *in)
     const valid_simd_info *s = sub < SIMD_NSUB ? &valid_simd_ops[sub] : NULL;
     if (!s || s->shape == SIMD_SH_NONE)
         return valid_fail(c, "unsupported instruction %s", wi_name(in->op));
+    if (sub >= SIMD_RELAXED_FIRST && (c->m->disabled_features & WEFT_FEATURE_RELAXED_SIMD))
+        return valid_fail(c, "%s needs relaxed SIMD, which is disabled", wi_name(in->op));
     switch (s->shape) {
     case SIMD_SH_CONST:
         return valid_push(c, V);
