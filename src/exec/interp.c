@@ -328,6 +328,7 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
     weft_error *err;
     weft_func *f;
     uint64_t *nfp;
+    weft_exn *exn;
 
     if (handlers) {
         *handlers = labels;
@@ -459,8 +460,13 @@ call_func:
         SYNC_DEPTH();
         err = f->inst ? nat_invoke(ctx, f, nfp) : func_call_host(ctx, inst, f, nfp);
         ctx->top = saved_top;
-        if (err)
-            goto do_error;
+        if (err) {
+            /* a wasm exception may be caught here (the call is in ip's try bodies) */
+            if (!(exn = rt_exn_of(err)))
+                goto do_error;
+            weft_error_free(err);
+            goto do_throw;
+        }
         ip = next_ip;
         NEXT();
     } else {
@@ -482,6 +488,67 @@ call_func:
         ip = cf->code;
         NEXT();
     }
+
+    /* -------------------------------------------------------------------------------------- */
+    /* exceptions */
+op_throw: {
+    weft_tag *tag = inst->tags[B1];
+    if (!(exn = rt_exn_new(inst->store, tag, fp + A1)))
+        TRAP(WEFT_TRAP_STACK_EXHAUSTED);
+    exn->origin = inst;
+    exn->funcidx = fn->funcidx;
+    exn->offset = interp_offset(fn, (size_t)(ip - fn->code));
+    goto do_throw;
+}
+op_throw_ref:
+    if (!(exn = (weft_exn *)(uintptr_t)fp[A1]))
+        TRAP(WEFT_TRAP_NULL_REF);
+    goto do_throw;
+do_throw: {
+    /* exn reached the instruction at ip: find the innermost handler of this frame that
+     * takes it, else leave the frame as a return would and look again at its call */
+    size_t pos = (size_t)(ip - fn->code);
+    uint32_t limit = UINT16_MAX;
+    for (uint32_t i = 0; i < fn->nhandlers; i++) {
+        const code_handler *h = &fn->handlers[i];
+        if (pos < h->start || pos >= h->end || h->level > limit)
+            continue;
+        if (h->kind == CODE_H_DELEGATE) {
+            if (h->pad == CODE_NO_PAD)
+                break;
+            pos = h->pad;
+            limit = h->limit;
+            i = (uint32_t)-1; /* from the innermost again, at the delegate's target */
+            continue;
+        }
+        if (h->tag != CODE_CATCH_ALL && inst->tags[h->tag] != exn->tag)
+            continue;
+        uint32_t k = 0;
+        if (h->tag != CODE_CATCH_ALL) {
+            memcpy(fp + h->dst, exn->slots, exn->nslots * sizeof *fp);
+            k = exn->nslots;
+        }
+        if (h->kind == CODE_H_CATCH_REF)
+            fp[h->dst + k] = (uintptr_t)exn;
+        if (h->exn_slot != CODE_NO_SLOT)
+            fp[h->exn_slot] = (uintptr_t)exn;
+        ip = fn->code + h->pad;
+        NEXT();
+    }
+    if (fr == fr_base) {
+        err = rt_exn_error(exn);
+        goto do_error;
+    }
+    --fr;
+    ip = fr->ip - 1; /* inside the call instruction */
+    fp = fr->fp;
+    fn = fr->fn;
+    if (fr->inst != inst) {
+        inst = fr->inst;
+        LOAD_INST();
+    }
+    goto do_throw;
+}
 
     /* -------------------------------------------------------------------------------------- */
     /* moves, constants, variables, references */

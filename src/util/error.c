@@ -5,7 +5,7 @@
 #include "util.h"
 
 static weft_error oom_error = {WEFT_ERR_RESOURCE, WEFT_TRAP_NONE, 0, WEFT_NO_OFFSET, false, 0, NULL,
-                               "out of memory", NULL};
+                               "out of memory", NULL, NULL};
 
 weft_error *err_vnew(weft_error_kind kind, size_t offset, const char *fmt, va_list ap)
 {
@@ -46,6 +46,7 @@ const char *err_trap_message(weft_trap_code code)
     case WEFT_TRAP_NULL_REF: return "null reference";
     case WEFT_TRAP_INTERRUPTED: return "interrupted";
     case WEFT_TRAP_HOST: return "host trap";
+    case WEFT_TRAP_EXCEPTION: return "uncaught exception";
     }
     return "trap";
 }

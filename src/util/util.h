@@ -27,6 +27,7 @@ struct weft_error {
     char msg[240];
     const weft_instance *origin; /* a trap in wasm code: the instance of `func` (wasm.h's
                                     frames need it), or NULL */
+    struct weft_exn *exn;        /* WEFT_TRAP_EXCEPTION: the exception (owned by its store) */
 };
 
 /* A new error with a printf-style message. Never returns NULL (falls back to a static
