@@ -33,13 +33,15 @@ typedef enum wast_kind {
     WK_ASSERT_MALFORMED,
     WK_ASSERT_UNLINKABLE,
     WK_ASSERT_UNINSTANTIABLE,
+    WK_ASSERT_EXCEPTION,
     WK_OTHER,
     WK_COUNT
 } wast_kind;
 
 static const char *const wast_kind_names[WK_COUNT] = {
     "module", "register", "action", "assert_return", "assert_trap", "assert_exhaustion",
-    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable", "other"};
+    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable",
+    "assert_exception", "other"};
 
 /* A `(module $name ...)`: the name binds to the instance, or to NULL when loading failed so
  * that later commands naming it fail with a clear reason. */
@@ -715,6 +717,25 @@ static wast_result wast_cmd_assert_exhaustion(wast_runner *r, const json_value *
     return wast_expect_trap(r, cmd, WK_ASSERT_EXHAUSTION);
 }
 
+/* assert_exception: the action must end with a wasm exception that nothing caught (a trap
+ * is not one). */
+static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *cmd)
+{
+    wast_outcome o;
+    char buf[512];
+    wast_status s = wast_action(r, json_get(cmd, "action"), &o);
+    wast_result res = WR_PASS;
+    if (s == WS_SKIP) {
+        res = WR_SKIP;
+    } else if (s != WS_RAN || !weft_error_exception(o.err, NULL, NULL, 0, NULL)) {
+        wast_fail(r, WK_ASSERT_EXCEPTION, "expected an uncaught exception, got %s",
+                  wast_outcome_str(&o, buf, sizeof buf));
+        res = WR_FAIL;
+    }
+    wast_outcome_free(&o);
+    return res;
+}
+
 /* assert_invalid and assert_malformed: loading must fail. Text modules would need a text
  * parser, which weft does not have: they are skipped. */
 static wast_result wast_expect_load_failure(wast_runner *r, const json_value *cmd,
@@ -819,6 +840,7 @@ static const struct wast_command {
     {"assert_malformed", WK_ASSERT_MALFORMED, wast_cmd_assert_malformed},
     {"assert_unlinkable", WK_ASSERT_UNLINKABLE, wast_cmd_assert_unlinkable},
     {"assert_uninstantiable", WK_ASSERT_UNINSTANTIABLE, wast_cmd_assert_uninstantiable},
+    {"assert_exception", WK_ASSERT_EXCEPTION, wast_cmd_assert_exception},
 };
 
 static void wast_run_command(wast_runner *r, const json_value *cmd)

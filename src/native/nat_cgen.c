@@ -1300,6 +1300,11 @@ static void cg_instr(cg *c, const wi_instr *in)
     uint32_t op = in->op;
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
+    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+        /* exceptions need an unwind the generated C does not have yet: such modules run in
+         * the interpreter (README, Status) */
+        cg_fail(c, "exception handling is not supported by the compiled tier yet");
+        return;
     case 0x05: cg_else(c); return;
     case 0x0B: cg_end(c); return;
     }
@@ -1550,6 +1555,9 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
 
     *units = NULL;
     *nunits = 0;
+    if (m->ntags)
+        return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
+                       "compiled tier: exception handling (tags) is not supported yet");
     for (uint32_t i = 0; i < ndef; i++)
         total += m->funcs[i].body_end - m->funcs[i].body_offset;
     /* About 32 KB of wasm a unit: enough to be worth a compiler process, small enough that

@@ -53,7 +53,7 @@ void weft_engine_free(weft_engine *engine)
 const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
-           "bulk-memory reference-types simd relaxed-simd "
+           "bulk-memory reference-types simd relaxed-simd exceptions legacy-exceptions "
            "threads shared-memory atomics wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
