@@ -4,10 +4,8 @@
  * catches comes back from weft_call as a trap that weft_error_exception reads (tag and
  * values); a trap is never caught; an exception crosses instances (an imported tag catches
  * it); weft_exception_new refuses values that do not fit the tag; the feature switches
- * refuse the instructions. Run in both tiers by WEFT_TIER (the compiled tier refuses these
- * modules for now, which the test then checks instead).
+ * refuse the instructions. Both tiers: the tiers suite runs it with WEFT_TIER=compiled.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -85,14 +83,6 @@ int main(void)
     weft_engine *engine = weft_engine_new(NULL);
     weft_module *m1 = NULL, *m2 = NULL;
     weft_error *err = weft_module_new(engine, mod1, sizeof mod1, &m1);
-    if (err && getenv("WEFT_TIER") && strcmp(getenv("WEFT_TIER"), "compiled") == 0) {
-        /* the compiled tier does not translate exception handling yet: a clear refusal */
-        CHECK(strstr(weft_error_message(err), "exception handling") != NULL, "%s",
-              weft_error_message(err));
-        weft_error_free(err);
-        weft_engine_free(engine);
-        return check_summary("test_exceptions");
-    }
     CHECK(err == NULL, "load: %s", weft_error_message(err));
     CHECK(weft_has_feature("exceptions") && weft_has_feature("legacy-exceptions"), "features");
 
