@@ -86,6 +86,9 @@ typedef struct compiler {
     bool vpd_ok;
     size_t vpd_word, vpd_end, vpd_h;
 
+    wi_fuel_plan fuel; /* consume_fuel: where the function charges fuel */
+    bool entry;        /* the next instruction is the body's first */
+
     bool ssse3;     /* the CPU has SSSE3: shuffles use pshufb (exec/simd_ssse3.h) */
     size_t cur_off; /* module offset of the instruction being translated */
     const char *dump; /* WEFT_DUMP_CODE, if set (compile_dump.c) */
@@ -138,6 +141,12 @@ void compile_reset(compiler *c, uint32_t h0, int64_t bt, bool params);
 void compile_eh(compiler *c, const wi_instr *in);
 /* At a block's `end`, before its results are moved: a try_table's handlers are recorded */
 void compile_eh_end(compiler *c, cframe *f);
+/* ---- compile_memx.c: multi-memory and memory64 ---- */
+/* Translates in if it is a memory instruction that needs exec_memx; false if not. */
+bool compile_memx(compiler *c, const wi_instr *in);
+/* Before and after a table instruction: a 64-bit table's operands and table.grow's result. */
+void compile_table64_operands(compiler *c, const wi_instr *in);
+void compile_table64_result(compiler *c, const wi_instr *in);
 
 /* ---- compile_simd.c ---- */
 void compile_simd(compiler *c, const wi_instr *in);

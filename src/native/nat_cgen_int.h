@@ -48,6 +48,7 @@ typedef struct cg {
     uint8_t *polls;        /* per function index: its entry checks for an interrupt */
     const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
+    wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
     char names[8][24];     /* cg_sv's results, reused in turn */
     unsigned nextname;
     const char *bug;       /* set on an internal inconsistency (a validated module never) */

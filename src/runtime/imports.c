@@ -22,13 +22,13 @@ static bool imp_matches(const weft_module *m, const wm_import *im, const weft_ex
                wm_functype_eq(&m->types[im->desc.typeidx], x->of.func->type);
     case WEFT_EXTERN_TABLE: {
         const weft_table *t = x->of.table;
-        return t->reftype == im->desc.table.reftype &&
-               imp_limits_ok(t->size, t->max, t->has_max, &im->desc.table.lim);
+        return t->reftype == im->desc.table.reftype && t->is64 == im->desc.table.lim.is64 &&
+               imp_limits_ok(t->size, t->type_max, t->has_max, &im->desc.table.lim);
     }
     case WEFT_EXTERN_MEMORY: {
         const weft_memory *mem = x->of.memory;
-        return mem->shared == im->desc.mem.shared &&
-               imp_limits_ok(weft_memory_size(mem) / WM_PAGE_SIZE, mem->max_pages,
+        return mem->shared == im->desc.mem.shared && mem->is64 == im->desc.mem.is64 &&
+               imp_limits_ok(weft_memory_size(mem) / WM_PAGE_SIZE, mem->type_max,
                              mem->has_max, &im->desc.mem);
     }
     case WEFT_EXTERN_GLOBAL:
