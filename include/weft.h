@@ -48,7 +48,8 @@ typedef enum weft_valtype {
     WEFT_F64 = 0x7C,
     WEFT_V128 = 0x7B,
     WEFT_FUNCREF = 0x70,
-    WEFT_EXTERNREF = 0x6F
+    WEFT_EXTERNREF = 0x6F,
+    WEFT_EXNREF = 0x69 /* a caught exception (exception handling); null is NULL */
 } weft_valtype;
 
 /* The text name of a value type ("i32", "funcref", ...), a static string, or NULL if t is
@@ -66,6 +67,8 @@ typedef struct weft_global weft_global;
 typedef struct weft_functype weft_functype;
 typedef struct weft_error weft_error;
 typedef struct weft_caller weft_caller;
+typedef struct weft_tag weft_tag;
+typedef struct weft_exn weft_exn;
 
 /* A typed value. Floats are carried as bits so that NaN payloads survive every copy.
  * A null reference is a NULL pointer. */
@@ -78,6 +81,7 @@ typedef struct weft_val {
         uint64_t f64_bits;
         weft_func *funcref;
         void *externref;
+        weft_exn *exnref;
         uint8_t v128[16]; /* WEFT_V128: the 16 bytes, lane 0 first (little-endian lanes) */
     } of;
 } weft_val;
@@ -124,7 +128,9 @@ typedef enum weft_trap_code {
     WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution: an
                                        interrupt handle, an epoch deadline, a worker's end) */
     WEFT_TRAP_HOST,                 /* a host function trapped with its own message */
-    WEFT_TRAP_OUT_OF_FUEL           /* "out of fuel" (the store's fuel ran out) */
+    WEFT_TRAP_OUT_OF_FUEL,          /* "out of fuel" (the store's fuel ran out) */
+    WEFT_TRAP_EXCEPTION             /* "uncaught exception": a wasm exception left the
+                                       outermost call (weft_error_exception says which) */
 } weft_trap_code;
 
 /* The readers of an error accept NULL (no error): kind WEFT_ERR_NONE, message "no error",
@@ -189,7 +195,15 @@ typedef enum weft_feature {
     /* memory64: memories and tables with i64 addresses (limits flag 0x04) are invalid */
     WEFT_FEATURE_MEMORY64 = 1u << 1,
     /* multi-memory: a module may have at most one memory */
-    WEFT_FEATURE_MULTI_MEMORY = 1u << 2
+    WEFT_FEATURE_MULTI_MEMORY = 1u << 2,
+    /* relaxed SIMD (the 0xFD 0x100.. instructions): with it off they are invalid */
+    WEFT_FEATURE_RELAXED_SIMD = 1u << 8,
+    /* exception handling: tags, throw, throw_ref, try_table, exnref; with it off a tag
+     * section, tag imports and exports and those instructions are invalid */
+    WEFT_FEATURE_EXCEPTIONS = 1u << 9,
+    /* the legacy exception instructions (try, catch, catch_all, delegate, rethrow) that
+     * LLVM still emits; with it off they are invalid */
+    WEFT_FEATURE_LEGACY_EXCEPTIONS = 1u << 10
 } weft_feature;
 
 /* How modules run. */
@@ -263,7 +277,8 @@ typedef enum weft_extern_kind {
     WEFT_EXTERN_FUNC = 0,
     WEFT_EXTERN_TABLE = 1,
     WEFT_EXTERN_MEMORY = 2,
-    WEFT_EXTERN_GLOBAL = 3
+    WEFT_EXTERN_GLOBAL = 3,
+    WEFT_EXTERN_TAG = 4 /* an exception tag (exception handling) */
 } weft_extern_kind;
 
 /* Decode, validate and translate a module. The bytes are copied; the caller keeps them.
@@ -299,7 +314,7 @@ typedef struct weft_import_desc {
      * the caller holds its reference */
     const char *module, *name;
     weft_extern_kind kind;
-    const weft_functype *functype;  /* kind == FUNC */
+    const weft_functype *functype;  /* kind == FUNC, and TAG (the tag's parameters) */
     uint8_t global_type; bool global_mutable;                  /* kind == GLOBAL */
     uint8_t table_reftype;                                     /* kind == TABLE */
     uint64_t min, max; bool has_max; bool shared;              /* TABLE and MEMORY limits */
@@ -413,6 +428,7 @@ typedef struct weft_extern {
         weft_table *table;
         weft_memory *memory;
         weft_global *global;
+        weft_tag *tag;
     } of;
 } weft_extern;
 
@@ -479,12 +495,35 @@ weft_func *weft_instance_func(weft_instance *inst, const char *name);     /* or 
 weft_memory *weft_instance_memory(weft_instance *inst, const char *name); /* or NULL */
 weft_global *weft_instance_global(weft_instance *inst, const char *name); /* or NULL */
 weft_table *weft_instance_table(weft_instance *inst, const char *name);   /* or NULL */
+weft_tag *weft_instance_tag(weft_instance *inst, const char *name);       /* or NULL */
 
 /* Call a function (wasm or host) of this store. args must match the parameter types; results
  * has room for nresults values. A trap comes back as a WEFT_ERR_TRAP error; the store stays
  * usable. A function of another store is a WEFT_ERR_ARG error (stores are per thread). */
 weft_error *weft_call(weft_store *store, weft_func *f, const weft_val *args, size_t nargs,
                       weft_val *results, size_t nresults);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Exceptions (exception handling)                                                            */
+
+/* A tag: the identity of a kind of exception, with the types of the values it carries (its
+ * type's parameters; it has no results). Owned by the store. Tags defined by a module are
+ * made when it is instantiated; a tag is caught by the handlers of the tag itself, so two
+ * weft_tag_new calls make two tags that never catch each other's exceptions. */
+weft_tag *weft_tag_new(weft_store *store, const weft_functype *type);
+const weft_functype *weft_tag_type(const weft_tag *tag);
+
+/* Throw from a host function: return this error from the host function and the wasm code
+ * that called it sees a wasm exception of `tag` with these values (their types must be the
+ * tag's parameters, else the result is a WEFT_ERR_ARG error, which traps). An exception that
+ * no wasm handler catches comes back from weft_call as a trap (WEFT_TRAP_EXCEPTION,
+ * "uncaught exception" and the tag) that weft_error_exception can read. */
+weft_error *weft_exception_new(weft_store *store, weft_tag *tag, const weft_val *vals,
+                               size_t nvals);
+/* If e is an uncaught wasm exception: true, its tag, and up to nvals of its values copied to
+ * vals (*count: how many it carries). The tag lives as long as its store. */
+bool weft_error_exception(const weft_error *e, weft_tag **tag, weft_val *vals, size_t nvals,
+                          size_t *count);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Linker: resolve imports by (module, name)                                                  */

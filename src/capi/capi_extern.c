@@ -16,6 +16,7 @@ static capi_kind capi_kind_of_extern(weft_extern_kind k)
     case WEFT_EXTERN_TABLE: return CAPI_TABLE;
     case WEFT_EXTERN_MEMORY: return CAPI_MEMORY;
     case WEFT_EXTERN_GLOBAL: return CAPI_GLOBAL;
+    case WEFT_EXTERN_TAG: break; /* wasm.h has no tags */
     }
     return CAPI_FUNC;
 }

@@ -372,6 +372,8 @@ wasm_externtype_t *capi_import_type(const weft_module *m, const wm_import *im)
     }
     case WEFT_EXTERN_GLOBAL:
         return capi_global_type(im->desc.global.type, im->desc.global.mut);
+    case WEFT_EXTERN_TAG: /* wasm.h has no tags */
+        break;
     }
     return NULL;
 }
@@ -391,6 +393,8 @@ wasm_externtype_t *capi_export_type(const weft_module *m, const wm_export *ex)
     }
     case WEFT_EXTERN_GLOBAL:
         return capi_global_type(m->globals[ex->index].type, m->globals[ex->index].mut);
+    case WEFT_EXTERN_TAG: /* wasm.h has no tags */
+        break;
     }
     return NULL;
 }

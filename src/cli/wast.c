@@ -803,13 +803,8 @@ static wast_result wast_cmd_assert_exhaustion(wast_runner *r, const json_value *
     return wast_expect_trap(r, cmd, WK_ASSERT_EXHAUSTION);
 }
 
-/* An error that is a wasm exception escaping the called function. */
-static bool wast_is_exception(const weft_error *e)
-{
-    return e && strncmp(weft_error_message(e), "uncaught exception", 18) == 0;
-}
-
-/* assert_exception: the action must end in a wasm exception that nothing caught. */
+/* assert_exception: the action must end with a wasm exception that nothing caught (a trap
+ * is not one). */
 static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *cmd)
 {
     wast_outcome o;
@@ -818,7 +813,7 @@ static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *c
     wast_result res = WR_PASS;
     if (s == WS_SKIP) {
         res = WR_SKIP;
-    } else if (s != WS_RAN || !wast_is_exception(o.err)) {
+    } else if (s != WS_RAN || !weft_error_exception(o.err, NULL, NULL, 0, NULL)) {
         wast_fail(r, WK_ASSERT_EXCEPTION, "expected an uncaught exception, got %s",
                   wast_outcome_str(&o, buf, sizeof buf));
         res = WR_FAIL;
@@ -1208,7 +1203,8 @@ static void wast_usage(FILE *f)
                "             validate without FEATURE (repeatable): reference-types (one\n"
                "             table at most, as the threads proposal's scripts expect),\n"
                "             memory64 (no i64 memories or tables), multi-memory (one\n"
-               "             memory at most, as the 2.0 scripts expect)\n"
+               "             memory at most, as the 2.0 scripts expect), relaxed-simd,\n"
+               "             exceptions, legacy-exceptions\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
@@ -1219,15 +1215,27 @@ static void wast_usage(FILE *f)
                "  --epoch    translate with epoch checks (no deadline is ever reached)\n");
 }
 
+/* The features --disable knows, by the names of weft_known_features(). */
+static const struct wast_feature_name {
+    const char *name;
+    uint32_t bit;
+} wast_features[] = {
+    {"reference-types", WEFT_FEATURE_REFERENCE_TYPES},
+    {"memory64", WEFT_FEATURE_MEMORY64},
+    {"multi-memory", WEFT_FEATURE_MULTI_MEMORY},
+    {"relaxed-simd", WEFT_FEATURE_RELAXED_SIMD},
+    {"exceptions", WEFT_FEATURE_EXCEPTIONS},
+    {"legacy-exceptions", WEFT_FEATURE_LEGACY_EXCEPTIONS},
+};
+#define WAST_FEATURE_NAMES                                                                    \
+    "reference-types, memory64, multi-memory, relaxed-simd, exceptions, legacy-exceptions"
+
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
 static uint32_t wast_feature(const char *name)
 {
-    if (strcmp(name, "reference-types") == 0)
-        return WEFT_FEATURE_REFERENCE_TYPES;
-    if (strcmp(name, "memory64") == 0)
-        return WEFT_FEATURE_MEMORY64;
-    if (strcmp(name, "multi-memory") == 0)
-        return WEFT_FEATURE_MULTI_MEMORY;
+    for (size_t i = 0; i < sizeof wast_features / sizeof wast_features[0]; i++)
+        if (strcmp(name, wast_features[i].name) == 0)
+            return wast_features[i].bit;
     return 0;
 }
 
@@ -1246,7 +1254,8 @@ int cli_wast_main(int argc, char **argv)
             const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
             uint32_t bit = wast_feature(name);
             if (!bit) {
-                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types, memory64, multi-memory)\n", name);
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: %s)\n", name,
+                        WAST_FEATURE_NAMES);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;

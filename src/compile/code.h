@@ -30,6 +30,25 @@ typedef union code_word {
     struct { uint32_t a, b; } p;  /* two 32-bit operands (slots, indices, offsets) */
 } code_word;
 
+/* Exception handling: a handler covers the code words [start, end) of a try body. When an
+ * exception reaches a word there (a throw, or a call it came out of), the handlers that cover
+ * it are tried in order, the innermost first (handlers are listed inner before outer). One
+ * that matches (tag CODE_CATCH_ALL, or the module's tag index of the exception's tag) gets
+ * the exception's values in slots dst.. (not for catch_all), then the exnref for the _REF
+ * kinds, and the legacy `catch` arms keep it in exn_slot for `rethrow`; execution continues at
+ * `pad`. A DELEGATE handler (legacy `delegate`) sends the search on from position `pad`
+ * among handlers of nesting level at most `limit`, or out of the function when pad is
+ * CODE_NO_PAD. */
+enum { CODE_H_CATCH = 0, CODE_H_CATCH_REF, CODE_H_DELEGATE };
+#define CODE_CATCH_ALL UINT32_MAX
+#define CODE_NO_PAD UINT32_MAX
+#define CODE_NO_SLOT UINT32_MAX
+typedef struct code_handler {
+    uint32_t start, end, pad, dst, tag, exn_slot;
+    uint16_t level, limit;
+    uint8_t kind;
+} code_handler;
+
 /* A translated function. */
 typedef struct code_func {
     code_word *code;
@@ -40,6 +59,8 @@ typedef struct code_func {
     uint32_t nslots;        /* frame size: params + locals + the highest operand stack */
     uint32_t nmap;          /* entries of map */
     uint32_t (*map)[2];     /* {code word index, module byte offset}, sorted; for traps */
+    uint32_t nhandlers;     /* exception handlers (see code_handler), inner first */
+    code_handler *handlers;
     atomic_bool tier_up;    /* tiered execution: native code is ready, new calls go there */
 } code_func;
 
@@ -74,6 +95,8 @@ typedef struct code_func {
     X(call_tiered)   /* as call, in a module with tiered execution: native code when ready */ \
     X(call_ext)      /* [h][base|funcidx]: through inst->funcs (imports) */                   \
     X(call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                              \
+    X(throw)         /* [h][base|tag]  the tag's values in slots base.. */                    \
+    X(throw_ref)     /* [h][s|-]  rethrow the exnref in slot s (null traps) */               \
     /* moves and constants */                                                                 \
     X(mov)           /* [h][d|s] */                                                           \
     X(konst)         /* [h][d|-][u64] */                                                      \

@@ -157,7 +157,7 @@ void compile_mat(compiler *c, size_t i)
     e->kind = E_SLOT;
 }
 
-static void compile_mat_all(compiler *c)
+void compile_mat_all(compiler *c)
 {
     for (size_t i = 0; i < c->h; i++)
         compile_mat(c, i);
@@ -237,7 +237,7 @@ uint32_t compile_push_v128(compiler *c)
 }
 
 /* Push n values of the given types in their home slots (a label's values). */
-static void compile_push_types(compiler *c, const uint8_t *types, uint32_t n)
+void compile_push_types(compiler *c, const uint8_t *types, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (types[i] == WEFT_V128)
@@ -305,7 +305,7 @@ static const uint8_t *compile_bt_types(const compiler *c, int64_t bt, bool param
 
 /* Cut the stack to height h0 and push the block's parameters or results in their home slots
  * (a label's values). */
-static void compile_reset(compiler *c, uint32_t h0, int64_t bt, bool params)
+void compile_reset(compiler *c, uint32_t h0, int64_t bt, bool params)
 {
     uint32_t n;
     const uint8_t *types = compile_bt_types(c, bt, params, &n);
@@ -410,7 +410,7 @@ static void compile_local_set_v128(compiler *c, uint32_t x, bool tee)
 /* ------------------------------------------------------------------------------------------ */
 /* Control                                                                                    */
 
-static bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *nr)
+bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *nr)
 {
     if (bt == WI_BT_EMPTY) {
         *np = *nr = 0;
@@ -427,7 +427,7 @@ static bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *n
     return true;
 }
 
-static cframe *compile_push_frame(compiler *c, uint8_t kind, int64_t bt, uint32_t np,
+cframe *compile_push_frame(compiler *c, uint8_t kind, int64_t bt, uint32_t np,
                                   uint32_t nr)
 {
     cframe *f;
@@ -444,12 +444,14 @@ static cframe *compile_push_frame(compiler *c, uint8_t kind, int64_t bt, uint32_
     f->patches = -1;
     f->else_at = 0;
     f->bt = bt;
+    f->try_start = f->try_end = f->level = f->eh_first = f->eh_count = 0;
+    f->exn_slot = CODE_NO_SLOT;
     if (kind == F_LOOP)
         c->loops++;
     return f;
 }
 
-static cframe *compile_target(compiler *c, uint32_t depth)
+cframe *compile_target(compiler *c, uint32_t depth)
 {
     if (depth >= c->nfr) {
         c->bug = "branch depth out of range";
@@ -463,7 +465,7 @@ static uint32_t compile_arity(const cframe *f)
     return f->kind == F_LOOP ? f->nparams : f->nresults;
 }
 
-static uint32_t compile_dest(const compiler *c, const cframe *f)
+uint32_t compile_dest(const compiler *c, const cframe *f)
 {
     return f->kind == F_FUNC ? 0 : c->L + f->h0;
 }
@@ -485,7 +487,7 @@ static bool compile_needs_moves(const compiler *c, const cframe *f)
  * taken). Sources sit above the destination (or are locals, or constants), so ascending order
  * never overwrites a source still to be read; except for a function's results, which go to
  * fp[0..n) where locals live: those locals are copied to their home slots first. */
-static void compile_moves(compiler *c, uint32_t dest, uint32_t n)
+void compile_moves(compiler *c, uint32_t dest, uint32_t n)
 {
     size_t base = c->h - n;
     bool into_locals = dest < c->L && n > 1;
@@ -517,7 +519,7 @@ static void compile_add_patch(compiler *c, cframe *f, size_t word, int half, siz
 }
 
 /* An unconditional jump to the label of f (its values already in place). */
-static void compile_jump(compiler *c, cframe *f)
+void compile_jump(compiler *c, cframe *f)
 {
     size_t at;
     if (f->kind == F_FUNC) {
@@ -686,6 +688,8 @@ static void compile_else(compiler *c)
 static bool compile_end(compiler *c)
 {
     cframe *f = &c->fr[c->nfr - 1];
+    if (f->kind == F_TRY_TABLE)
+        compile_eh_end(c, f);
     if (!c->dead) {
         if (c->h < f->h0 + f->nresults) {
             c->bug = "block results missing";
@@ -1146,12 +1150,12 @@ static bool compile_dead(compiler *c, const wi_instr *in)
     if (!c->dead)
         return false;
     switch (in->op) {
-    case 0x02: case 0x03: case 0x04:
+    case 0x02: case 0x03: case 0x04: case 0x06: case 0x1F:
         c->dead_depth++;
         return true;
-    case 0x05:
+    case 0x05: case 0x07: case 0x19:
         return c->dead_depth > 0;
-    case 0x0B:
+    case 0x0B: case 0x18:
         if (c->dead_depth == 0)
             return false;
         c->dead_depth--;
@@ -1161,7 +1165,7 @@ static bool compile_dead(compiler *c, const wi_instr *in)
     }
 }
 
-static void compile_go_dead(compiler *c)
+void compile_go_dead(compiler *c)
 {
     c->dead = true;
     c->dead_depth = 0;
@@ -1279,6 +1283,9 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         compile_op(c, OP_unreachable);
         compile_go_dead(c);
         break;
+    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+        compile_eh(c, in);
+        break;
     case 0x01:
         break;
     case 0x02: case 0x03: case 0x04:
@@ -1380,7 +1387,7 @@ static weft_error *compile_fail(compiler *c, uint32_t funcidx, size_t offset)
 
 static void compile_reset_func(compiler *c)
 {
-    c->ncode = c->nmap = c->h = c->maxh = c->nfr = c->npt = 0;
+    c->ncode = c->nmap = c->h = c->maxh = c->nfr = c->npt = c->neh = c->nehp = 0;
     c->dead = false;
     c->dead_depth = 0;
     c->pd_ok = c->pd2_ok = c->vpd_ok = false;
@@ -1396,6 +1403,12 @@ static bool compile_finish(compiler *c, code_func *cf)
     cf->map = malloc((c->nmap ? c->nmap : 1) * sizeof *cf->map);
     if (!cf->code || !cf->map)
         return false;
+    if (c->neh) {
+        if (!(cf->handlers = malloc(c->neh * sizeof *cf->handlers)))
+            return false;
+        memcpy(cf->handlers, c->eh, c->neh * sizeof *cf->handlers);
+        cf->nhandlers = (uint32_t)c->neh;
+    }
     if (c->ncode)
         memcpy(cf->code, c->code, c->ncode * sizeof *cf->code);
     if (c->nmap)
@@ -1426,7 +1439,8 @@ static bool compile_local_slots(compiler *c, const wm_functype *ft, const wm_fun
     if (n == ft->nparams)
         c->nparams = slot;
     c->nwlocals = n;
-    c->L = slot;
+    c->try_slots = slot; /* then one exnref slot per level of legacy try (compile_eh.c) */
+    c->L = slot + fn->ntry;
     return true;
 }
 
@@ -1508,6 +1522,8 @@ static void compile_free_scratch(compiler *c)
     free(c->lslot);
     free(c->lv128);
     free(c->stub);
+    free(c->eh);
+    free(c->ehp);
     free(c->cfs);
     wi_targets_free(&c->targets);
     wi_fuel_plan_free(&c->fuel);
@@ -1535,6 +1551,7 @@ weft_error *compile_module(weft_module *m)
             c.cfs[i] = m->funcs[i].code; /* compiled already: recompile into it */
             free(c.cfs[i]->code);
             free(c.cfs[i]->map);
+            free(c.cfs[i]->handlers);
             memset(c.cfs[i], 0, sizeof *c.cfs[i]);
             continue;
         }
@@ -1558,5 +1575,6 @@ void compile_free_func(void *code)
         return;
     free(cf->code);
     free(cf->map);
+    free(cf->handlers);
     free(cf);
 }

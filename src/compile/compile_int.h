@@ -17,7 +17,8 @@ typedef struct centry {
     uint8_t vhi;    /* the high half of a v128, whose low half is the entry below */
 } centry;
 
-enum { F_FUNC, F_BLOCK, F_LOOP, F_IF, F_ELSE };
+/* F_TRY_TABLE, and the legacy F_TRY (its body) and F_CATCH (a catch arm): compile_eh.c */
+enum { F_FUNC, F_BLOCK, F_LOOP, F_IF, F_ELSE, F_TRY_TABLE, F_TRY, F_CATCH };
 typedef struct cframe {
     uint8_t kind;
     uint32_t h0;       /* stack height below the block's parameters */
@@ -27,6 +28,10 @@ typedef struct cframe {
     uint32_t else_at;  /* F_IF: index of the br_unless that jumps to the else arm */
     int64_t bt;        /* the block type (the function's type index for F_FUNC): which of
                         * its values are v128 when the label's values are pushed again */
+    /* exception handling: the try body's code range, the try nesting level, the handlers
+     * of a try_table waiting for its end (eh[eh_first..] of the compiler), the exnref slot
+     * of a legacy try */
+    uint32_t try_start, try_end, level, eh_first, eh_count, exn_slot;
 } cframe;
 
 /* A forward branch offset to fill in when its label is placed. */
@@ -51,6 +56,9 @@ typedef struct compiler {
     int32_t *stub; size_t capstub;   /* br_table: stub position per label depth */
     wi_targets targets;
 
+    code_handler *eh; size_t neh, capeh;      /* the function's exception handlers */
+    code_handler *ehp; size_t nehp, capehp;   /* try_table handlers waiting for its end */
+    uint32_t try_slots; /* first slot of the legacy trys' exnref slots (after the locals) */
     uint32_t *lslot; size_t caplslot; /* wasm local index -> its (first) slot */
     uint8_t *lv128; size_t caplv128;  /* wasm local index -> is it a v128 */
     uint32_t nwlocals;    /* wasm locals (params + declared), the entries of lslot */
@@ -116,6 +124,23 @@ uint32_t compile_vsrc(compiler *c, size_t lo);
 uint32_t compile_push_v128(compiler *c);
 void compile_vproducer(compiler *c, size_t word);
 
+/* control, shared with compile_eh.c */
+void compile_mat_all(compiler *c);
+void compile_push_types(compiler *c, const uint8_t *types, uint32_t n);
+bool compile_blocktype(compiler *c, int64_t bt, uint32_t *np, uint32_t *nr);
+cframe *compile_push_frame(compiler *c, uint8_t kind, int64_t bt, uint32_t np, uint32_t nr);
+cframe *compile_target(compiler *c, uint32_t depth);
+uint32_t compile_dest(const compiler *c, const cframe *f);
+void compile_moves(compiler *c, uint32_t dest, uint32_t n);
+void compile_jump(compiler *c, cframe *f);
+void compile_go_dead(compiler *c);
+void compile_reset(compiler *c, uint32_t h0, int64_t bt, bool params);
+
+/* ---- compile_eh.c: exception handling ---- */
+/* try_table, throw, throw_ref and the legacy try, catch, catch_all, delegate, rethrow */
+void compile_eh(compiler *c, const wi_instr *in);
+/* At a block's `end`, before its results are moved: a try_table's handlers are recorded */
+void compile_eh_end(compiler *c, cframe *f);
 /* ---- compile_memx.c: multi-memory and memory64 ---- */
 /* Translates in if it is a memory instruction that needs exec_memx; false if not. */
 bool compile_memx(compiler *c, const wi_instr *in);

@@ -173,9 +173,12 @@ void compile_simd(compiler *c, const wi_instr *in)
     }
     switch (s->shape) {
     case SIMD_SH_UN: compile_simd_vv(c, s->op, 1); break;
-    case SIMD_SH_BIN:
-        compile_simd_vv(c, sub == 0x0E && c->ssse3 ? OP_v128_swizzle_ssse3 : s->op, 2);
+    case SIMD_SH_BIN: {
+        /* swizzle, and relaxed_swizzle which means the same (simd.h) */
+        bool pshufb = (sub == 0x0E || sub == 0x100) && c->ssse3;
+        compile_simd_vv(c, pshufb ? OP_v128_swizzle_ssse3 : s->op, 2);
         break;
+    }
     case SIMD_SH_TERN: compile_simd_vv(c, s->op, 3); break;
     case SIMD_SH_TEST: compile_simd_to_scalar(c, s->op, false, 0); break;
     case SIMD_SH_EXTRACT: compile_simd_to_scalar(c, s->op, true, in->b); break;

@@ -309,6 +309,78 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
         NEXT();                                                                               \
     }
 
+/* ---- exceptions: out of the loop, which runs as if they did not exist until one is thrown ---- */
+
+__attribute__((noinline, cold)) static weft_exn *interp_new_exn(weft_instance *inst,
+                                                               const code_func *fn,
+                                                               const code_word *ip,
+                                                               const uint64_t *vals,
+                                                               uint32_t tag)
+{
+    weft_exn *exn = rt_exn_new(inst->store, inst->tags[tag], vals);
+    if (exn) {
+        exn->origin = inst;
+        exn->funcidx = fn->funcidx;
+        exn->offset = interp_offset(fn, (size_t)(ip - fn->code));
+    }
+    return exn;
+}
+
+/* Where the loop is: what unwinding reads and changes. */
+typedef struct interp_pos {
+    const code_word *ip;
+    uint64_t *fp;
+    const code_func *fn;
+    weft_instance *inst;
+    interp_frame *fr;
+} interp_pos;
+
+/* exn reached the instruction at p->ip: find the innermost handler of that frame which
+ * takes it, else leave the frame as a return would and look again at its call. True with p
+ * at the handler's code (its values delivered); false when exn leaves this run's frames. */
+__attribute__((noinline, cold)) static bool interp_unwind(weft_exn *exn, interp_pos *p,
+                                                         const interp_frame *fr_base)
+{
+    for (;;) {
+        const code_func *fn = p->fn;
+        size_t pos = (size_t)(p->ip - fn->code);
+        uint32_t limit = UINT16_MAX;
+        for (uint32_t i = 0; i < fn->nhandlers; i++) {
+            const code_handler *h = &fn->handlers[i];
+            if (pos < h->start || pos >= h->end || h->level > limit)
+                continue;
+            if (h->kind == CODE_H_DELEGATE) {
+                if (h->pad == CODE_NO_PAD)
+                    break;
+                pos = h->pad;
+                limit = h->limit;
+                i = (uint32_t)-1; /* from the innermost again, at the delegate's target */
+                continue;
+            }
+            if (h->tag != CODE_CATCH_ALL && p->inst->tags[h->tag] != exn->tag)
+                continue;
+            uint32_t k = 0;
+            if (h->tag != CODE_CATCH_ALL) {
+                memcpy(p->fp + h->dst, exn->slots, exn->nslots * sizeof *p->fp);
+                k = exn->nslots;
+            }
+            if (h->kind == CODE_H_CATCH_REF)
+                p->fp[h->dst + k] = (uintptr_t)exn;
+            if (h->exn_slot != CODE_NO_SLOT)
+                p->fp[h->exn_slot] = (uintptr_t)exn;
+            p->ip = fn->code + h->pad;
+            return true;
+        }
+        if (p->fr == fr_base)
+            return false;
+        p->fr--;
+        p->ip = p->fr->ip - 1; /* inside the call instruction */
+        p->fp = p->fr->fp;
+        p->fn = p->fr->fn;
+        p->inst = p->fr->inst;
+    }
+}
+
 #define CODE_LABEL_(n) &&op_##n,
 #define CODE_LABEL_BR_(n) &&op_brc_##n, &&op_brc_##n##_ri,
 #define CODE_LABEL_LDX_(n) &&op_##n##_x, &&op_##n##_xi,
@@ -345,6 +417,7 @@ static weft_error *interp_loop(exec_ctx *ctx, weft_instance *inst, const code_fu
     weft_error *err;
     weft_func *f;
     uint64_t *nfp;
+    weft_exn *exn;
 
     if (handlers) {
         *handlers = labels;
@@ -476,8 +549,13 @@ call_func:
         SYNC_DEPTH();
         err = f->inst ? nat_invoke(ctx, f, nfp) : func_call_host(ctx, inst, f, nfp);
         ctx->top = saved_top;
-        if (err)
-            goto do_error;
+        if (err) {
+            /* a wasm exception may be caught here (the call is in ip's try bodies) */
+            if (!(exn = rt_exn_of(err)))
+                goto do_error;
+            weft_error_free(err);
+            goto do_throw;
+        }
         ip = next_ip;
         NEXT();
     } else {
@@ -499,6 +577,34 @@ call_func:
         ip = cf->code;
         NEXT();
     }
+
+    /* -------------------------------------------------------------------------------------- */
+    /* exceptions */
+op_throw:
+    if (!(exn = interp_new_exn(inst, fn, ip, fp + A1, B1)))
+        TRAP(WEFT_TRAP_STACK_EXHAUSTED); /* out of memory */
+    goto do_throw;
+op_throw_ref:
+    if (!(exn = (weft_exn *)(uintptr_t)fp[A1]))
+        TRAP(WEFT_TRAP_NULL_REF);
+    goto do_throw;
+do_throw: {
+    /* out of line, so that the loop's registers stay as they were without exceptions */
+    interp_pos p = {ip, fp, fn, inst, fr};
+    if (!interp_unwind(exn, &p, fr_base)) {
+        err = rt_exn_error(exn);
+        goto do_error;
+    }
+    ip = p.ip;
+    fp = p.fp;
+    fn = p.fn;
+    fr = p.fr;
+    if (p.inst != inst) {
+        inst = p.inst;
+        LOAD_INST();
+    }
+    NEXT();
+}
 
     /* -------------------------------------------------------------------------------------- */
     /* moves, constants, variables, references */

@@ -299,10 +299,34 @@
     X(0xFC, i32x4_trunc_sat_f64x2_s_zero, "i32x4.trunc_sat_f64x2_s_zero", UN, 0, V128)        \
     X(0xFD, i32x4_trunc_sat_f64x2_u_zero, "i32x4.trunc_sat_f64x2_u_zero", UN, 0, V128)        \
     X(0xFE, f64x2_convert_low_i32x4_s, "f64x2.convert_low_i32x4_s", UN, 0, V128)              \
-    X(0xFF, f64x2_convert_low_i32x4_u, "f64x2.convert_low_i32x4_u", UN, 0, V128)
+    X(0xFF, f64x2_convert_low_i32x4_u, "f64x2.convert_low_i32x4_u", UN, 0, V128)              \
+    /* relaxed SIMD (WebAssembly 3.0): SIMD_RELAXED_FIRST and on */                           \
+    X(0x100, i8x16_relaxed_swizzle, "i8x16.relaxed_swizzle", BIN, 0, V128)                    \
+    X(0x101, i32x4_relaxed_trunc_f32x4_s, "i32x4.relaxed_trunc_f32x4_s", UN, 0, V128)         \
+    X(0x102, i32x4_relaxed_trunc_f32x4_u, "i32x4.relaxed_trunc_f32x4_u", UN, 0, V128)         \
+    X(0x103, i32x4_relaxed_trunc_f64x2_s_zero, "i32x4.relaxed_trunc_f64x2_s_zero", UN, 0, V128) \
+    X(0x104, i32x4_relaxed_trunc_f64x2_u_zero, "i32x4.relaxed_trunc_f64x2_u_zero", UN, 0, V128) \
+    X(0x105, f32x4_relaxed_madd, "f32x4.relaxed_madd", TERN, 0, V128)                         \
+    X(0x106, f32x4_relaxed_nmadd, "f32x4.relaxed_nmadd", TERN, 0, V128)                       \
+    X(0x107, f64x2_relaxed_madd, "f64x2.relaxed_madd", TERN, 0, V128)                         \
+    X(0x108, f64x2_relaxed_nmadd, "f64x2.relaxed_nmadd", TERN, 0, V128)                       \
+    X(0x109, i8x16_relaxed_laneselect, "i8x16.relaxed_laneselect", TERN, 0, V128)             \
+    X(0x10A, i16x8_relaxed_laneselect, "i16x8.relaxed_laneselect", TERN, 0, V128)             \
+    X(0x10B, i32x4_relaxed_laneselect, "i32x4.relaxed_laneselect", TERN, 0, V128)             \
+    X(0x10C, i64x2_relaxed_laneselect, "i64x2.relaxed_laneselect", TERN, 0, V128)             \
+    X(0x10D, f32x4_relaxed_min, "f32x4.relaxed_min", BIN, 0, V128)                            \
+    X(0x10E, f32x4_relaxed_max, "f32x4.relaxed_max", BIN, 0, V128)                            \
+    X(0x10F, f64x2_relaxed_min, "f64x2.relaxed_min", BIN, 0, V128)                            \
+    X(0x110, f64x2_relaxed_max, "f64x2.relaxed_max", BIN, 0, V128)                            \
+    X(0x111, i16x8_relaxed_q15mulr_s, "i16x8.relaxed_q15mulr_s", BIN, 0, V128)                \
+    X(0x112, i16x8_relaxed_dot_i8x16_i7x16_s, "i16x8.relaxed_dot_i8x16_i7x16_s", BIN, 0, V128) \
+    X(0x113, i32x4_relaxed_dot_i8x16_i7x16_add_s, "i32x4.relaxed_dot_i8x16_i7x16_add_s",       \
+      TERN, 0, V128)
 
-/* The highest sub-opcode, plus one. */
-#define SIMD_NSUB 0x100
+/* The highest sub-opcode, plus one; the first of relaxed SIMD's (what --disable relaxed-simd
+ * refuses). */
+#define SIMD_NSUB 0x114
+#define SIMD_RELAXED_FIRST 0x100
 
 /* The shapes as numbers (SIMD_SH_##SHAPE), for tables built from SIMD_OPS. 0 is no opcode. */
 enum simd_shape {
@@ -1026,6 +1050,96 @@ static inline wv128 simd_f64x2_promote_low_f32x4(wv128 a_)
 {
     wv_f32x4 a = SIMD_F32(a_);
     wv_f64x2 r = {(double)a[0], (double)a[1]};
+    return SIMD_V(r);
+}
+
+/* ---- relaxed SIMD: one fixed choice each ----
+ * The spec lets each relaxed instruction pick among a few results; weft always picks the
+ * first, the one of the spec's deterministic profile, so every host and both tiers agree and a
+ * relaxed instruction means what its exact counterpart means where it has one:
+ *   relaxed_swizzle          = swizzle (an index of 16 or more gives 0)
+ *   relaxed_trunc_*          = trunc_sat_* (saturating; NaN gives 0)
+ *   relaxed_madd(a, b, c)    = a * b + c rounded twice (unfused), nmadd = -(a * b) + c
+ *   relaxed_laneselect       = bitselect (every bit of the mask counts, not only the top one)
+ *   relaxed_min / max        = min / max (NaN-propagating, -0 < +0)
+ *   relaxed_q15mulr_s        = q15mulr_sat_s (-32768 * -32768 saturates to 32767)
+ *   relaxed_dot_i8x16_i7x16  both operands signed; each pair of products summed modulo 2^16
+ *                            (the i16x8 result; the _add_s form widens those sums, adds pairs
+ *                            and the accumulator modulo 2^32)
+ */
+static inline wv128 simd_i8x16_relaxed_swizzle(wv128 a, wv128 s)
+{
+    return simd_i8x16_swizzle(a, s);
+}
+static inline wv128 simd_i32x4_relaxed_trunc_f32x4_s(wv128 a)
+{
+    return simd_i32x4_trunc_sat_f32x4_s(a);
+}
+static inline wv128 simd_i32x4_relaxed_trunc_f32x4_u(wv128 a)
+{
+    return simd_i32x4_trunc_sat_f32x4_u(a);
+}
+static inline wv128 simd_i32x4_relaxed_trunc_f64x2_s_zero(wv128 a)
+{
+    return simd_i32x4_trunc_sat_f64x2_s_zero(a);
+}
+static inline wv128 simd_i32x4_relaxed_trunc_f64x2_u_zero(wv128 a)
+{
+    return simd_i32x4_trunc_sat_f64x2_u_zero(a);
+}
+/* Two roundings: the product is a value of its own (and contraction is off, see above). */
+#define SIMD_MADD(shape, F)                                                                   \
+    static inline wv128 simd_##shape##_relaxed_madd(wv128 a, wv128 b, wv128 c)                \
+    {                                                                                         \
+        __typeof__(F(a)) p = F(a) * F(b);                                                     \
+        return SIMD_V(p + F(c));                                                              \
+    }                                                                                         \
+    static inline wv128 simd_##shape##_relaxed_nmadd(wv128 a, wv128 b, wv128 c)               \
+    {                                                                                         \
+        __typeof__(F(a)) p = F(simd_##shape##_neg(a)) * F(b);                                 \
+        return SIMD_V(p + F(c));                                                              \
+    }
+SIMD_MADD(f32x4, SIMD_F32)
+SIMD_MADD(f64x2, SIMD_F64)
+#undef SIMD_MADD
+static inline wv128 simd_i8x16_relaxed_laneselect(wv128 a, wv128 b, wv128 m)
+{
+    return simd_sel(m, a, b);
+}
+static inline wv128 simd_i16x8_relaxed_laneselect(wv128 a, wv128 b, wv128 m)
+{
+    return simd_sel(m, a, b);
+}
+static inline wv128 simd_i32x4_relaxed_laneselect(wv128 a, wv128 b, wv128 m)
+{
+    return simd_sel(m, a, b);
+}
+static inline wv128 simd_i64x2_relaxed_laneselect(wv128 a, wv128 b, wv128 m)
+{
+    return simd_sel(m, a, b);
+}
+static inline wv128 simd_f32x4_relaxed_min(wv128 a, wv128 b) { return simd_f32x4_min(a, b); }
+static inline wv128 simd_f32x4_relaxed_max(wv128 a, wv128 b) { return simd_f32x4_max(a, b); }
+static inline wv128 simd_f64x2_relaxed_min(wv128 a, wv128 b) { return simd_f64x2_min(a, b); }
+static inline wv128 simd_f64x2_relaxed_max(wv128 a, wv128 b) { return simd_f64x2_max(a, b); }
+static inline wv128 simd_i16x8_relaxed_q15mulr_s(wv128 a, wv128 b)
+{
+    return simd_i16x8_q15mulr_sat_s(a, b);
+}
+static inline wv128 simd_i16x8_relaxed_dot_i8x16_i7x16_s(wv128 a_, wv128 b_)
+{
+    wv_i8x16 a = SIMD_I8(a_), b = SIMD_I8(b_);
+    wv_u16x8 r = {0};
+    for (unsigned i = 0; i < 8; i++)
+        r[i] = (uint16_t)(a[2 * i] * b[2 * i] + a[2 * i + 1] * b[2 * i + 1]);
+    return SIMD_V(r);
+}
+static inline wv128 simd_i32x4_relaxed_dot_i8x16_i7x16_add_s(wv128 a, wv128 b, wv128 c)
+{
+    wv_i16x8 d = SIMD_I16(simd_i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
+    wv_u32x4 r = SIMD_U32(c);
+    for (unsigned i = 0; i < 4; i++)
+        r[i] += (uint32_t)((int32_t)d[2 * i] + (int32_t)d[2 * i + 1]);
     return SIMD_V(r);
 }
 

@@ -28,7 +28,7 @@ typedef struct decoder {
     wi_targets targets;   /* br_table scratch for the body scan */
     uint8_t *ifs;         /* per open block: 1 while it is an `if` that has not seen `else` */
     size_t cap_ifs;
-    size_t cap_ftypes, cap_tables, cap_mems, cap_globals, cap_customs;
+    size_t cap_ftypes, cap_tables, cap_mems, cap_globals, cap_customs, cap_tags;
     uint32_t nfunc_decls; /* entries of the function section */
     size_t data_use;      /* offset of the first memory.init/data.drop, or WEFT_NO_OFFSET */
     bool has_code;
@@ -63,7 +63,7 @@ static bool decode_count(wr_reader *r, uint32_t *n, uint32_t *cap)
 static bool decode_is_valtype(uint8_t t)
 {
     return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
-           t == WEFT_V128 || t == WEFT_FUNCREF || t == WEFT_EXTERNREF;
+           t == WEFT_V128 || t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == WEFT_EXNREF;
 }
 
 static bool decode_check_valtype(wr_reader *r, uint8_t t, size_t at)
@@ -154,7 +154,7 @@ static void decode_invalid(decoder *d, size_t at, const char *msg)
 static bool decode_nest(decoder *d, const wi_instr *in, uint32_t *depth)
 {
     switch (in->op) {
-    case 0x02: case 0x03: case 0x04:
+    case 0x02: case 0x03: case 0x04: case 0x06: case 0x1F: /* 0x06 try, 0x1F try_table */
         if (!xgrow((void **)&d->ifs, &d->cap_ifs, (size_t)*depth + 1, 1))
             return wr_fail(&d->r, "out of memory");
         d->ifs[*depth] = in->op == 0x04;
@@ -165,7 +165,7 @@ static bool decode_nest(decoder *d, const wi_instr *in, uint32_t *depth)
             return wr_fail_at(&d->r, in->offset, "END opcode expected");
         d->ifs[*depth - 1] = 0;
         return true;
-    case 0x0B:
+    case 0x0B: case 0x18: /* 0x18 delegate ends its try */
         (*depth)--;
         return true;
     default:
@@ -375,6 +375,40 @@ static wm_globaltype *decode_push_global(decoder *d)
     return &m->globals[m->nglobals++];
 }
 
+/* A tag type: attribute 0 (an exception), then the index of its function type. */
+static bool decode_tagtype(decoder *d, uint32_t *typeidx)
+{
+    size_t at = wr_offset(&d->r);
+    uint8_t attr;
+    if (!wr_u8(&d->r, &attr))
+        return false;
+    if (attr != 0)
+        return wr_fail_at(&d->r, at, "malformed tag attribute");
+    return wr_u32(&d->r, typeidx);
+}
+
+static bool decode_push_tag(decoder *d, uint32_t typeidx)
+{
+    weft_module *m = d->m;
+    if (m->ntags == UINT32_MAX ||
+        !xgrow((void **)&m->tag_types, &d->cap_tags, (size_t)m->ntags + 1, sizeof(uint32_t)))
+        return wr_fail(&d->r, "out of memory");
+    m->tag_types[m->ntags++] = typeidx;
+    return true;
+}
+
+/* The tag section (13, between memory and global). */
+static bool decode_tags(decoder *d)
+{
+    uint32_t n, t;
+    if (!wr_u32(&d->r, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!decode_tagtype(d, &t) || !decode_push_tag(d, t))
+            return false;
+    return true;
+}
+
 static bool decode_import_desc(decoder *d, wm_import *im)
 {
     wr_reader *r = &d->r;
@@ -412,6 +446,11 @@ static bool decode_import_desc(decoder *d, wm_import *im)
         m->nglobal_imports++;
         return true;
     }
+    case WEFT_EXTERN_TAG:
+        if (!decode_tagtype(d, &im->desc.typeidx) || !decode_push_tag(d, im->desc.typeidx))
+            return false;
+        m->ntag_imports++;
+        return true;
     default:
         return wr_fail_at(r, at, "malformed import kind");
     }
@@ -521,7 +560,7 @@ static bool decode_exports(decoder *d)
         at = wr_offset(r);
         if (!wr_u8(r, &ex->kind))
             return false;
-        if (ex->kind > WEFT_EXTERN_GLOBAL)
+        if (ex->kind > WEFT_EXTERN_TAG)
             return wr_fail_at(r, at, "malformed export kind");
         if (!wr_u32(r, &ex->index))
             return false;
@@ -783,11 +822,12 @@ static bool decode_custom(decoder *d, size_t size)
     return true;
 }
 
-/* The order of the known sections: data count (12) sits between element (9) and code (10). */
+/* The order of the known sections: data count (12) sits between element (9) and code (10),
+ * tag (13) between memory (5) and global (6). */
 static int decode_rank(uint8_t id)
 {
-    static const int rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
-    return id <= 12 ? rank[id] : -1;
+    static const int rank[14] = {0, 2, 4, 6, 8, 10, 13, 14, 15, 16, 18, 19, 17, 11};
+    return id <= 13 ? rank[id] : -1;
 }
 
 static bool decode_section_body(decoder *d, uint8_t id)
@@ -805,6 +845,7 @@ static bool decode_section_body(decoder *d, uint8_t id)
     case 10: return decode_code(d);
     case 11: return decode_datas(d);
     case 12: return decode_datacount(d);
+    case 13: return decode_tags(d);
     default: return wr_fail(&d->r, "malformed section id");
     }
 }

@@ -32,7 +32,8 @@ enum {
     IM_REFTYPE,   /* one reftype byte */
     IM_LANE,      /* one lane index byte into b */
     IM_MEMARG_LANE, /* align, offset, then a lane index byte into b */
-    IM_BYTES16    /* 16 bytes (v128.const, i8x16.shuffle's lanes): bytes points at them */
+    IM_BYTES16,   /* 16 bytes (v128.const, i8x16.shuffle's lanes): bytes points at them */
+    IM_TRY_TABLE  /* block type, then a vector of catch clauses */
 };
 
 typedef struct wi_info {
@@ -46,6 +47,10 @@ static const wi_info wi_single[256] = {
     [0x00] = {"unreachable", IM_NONE}, [0x01] = {"nop", IM_NONE},
     [0x02] = {"block", IM_BLOCK}, [0x03] = {"loop", IM_BLOCK}, [0x04] = {"if", IM_BLOCK},
     [0x05] = {"else", IM_NONE}, [0x0B] = {"end", IM_NONE},
+    [0x06] = {"try", IM_BLOCK}, [0x07] = {"catch", IM_IDX}, [0x08] = {"throw", IM_IDX},
+    [0x09] = {"rethrow", IM_IDX}, [0x0A] = {"throw_ref", IM_NONE},
+    [0x18] = {"delegate", IM_IDX}, [0x19] = {"catch_all", IM_NONE},
+    [0x1F] = {"try_table", IM_TRY_TABLE},
     [0x0C] = {"br", IM_IDX}, [0x0D] = {"br_if", IM_IDX}, [0x0E] = {"br_table", IM_BR_TABLE},
     [0x0F] = {"return", IM_NONE}, [0x10] = {"call", IM_IDX},
     [0x11] = {"call_indirect", IM_CALL_IND},
@@ -264,6 +269,43 @@ static bool wi_br_table(wr_reader *r, wi_instr *in, wi_targets *t)
     return true;
 }
 
+static bool wi_blocktype(wr_reader *r, wi_instr *in);
+
+/* try_table's catch clauses, three entries each in t: kind (WI_CATCH_*), tag (0 for the
+ * catch_all ones) and label. */
+static bool wi_try_table(wr_reader *r, wi_instr *in, wi_targets *t)
+{
+    uint32_t n;
+    if (!wi_blocktype(r, in) || !wr_u32(r, &n))
+        return false;
+    if (!t)
+        return wr_fail(r, "try_table needs a target buffer");
+    /* every clause takes at least two bytes */
+    if ((size_t)n > wr_left(r) / 2) {
+        r->p = r->end;
+        return wr_fail(r, "unexpected end");
+    }
+    if (!xgrow((void **)&t->v, &t->cap, (size_t)n * 3 + 1, sizeof *t->v))
+        return wr_fail(r, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        uint8_t kind;
+        size_t at = wr_offset(r);
+        uint32_t *c = &t->v[3 * i];
+        if (!wr_u8(r, &kind))
+            return false;
+        if (kind > WI_CATCH_ALL_REF)
+            return wr_fail_at(r, at, "malformed catch clause");
+        c[0] = kind;
+        c[1] = 0;
+        if (kind < WI_CATCH_ALL && !wr_u32(r, &c[1]))
+            return false;
+        if (!wr_u32(r, &c[2]))
+            return false;
+    }
+    in->a = n;
+    return true;
+}
+
 /* A block type is kept as its raw s33 value: WI_BT_EMPTY, a negative one-byte value type code
  * (wi_bt_valtype gives the type byte), or a type index >= 0. */
 static bool wi_blocktype(wr_reader *r, wi_instr *in)
@@ -275,7 +317,8 @@ static bool wi_blocktype(wr_reader *r, wi_instr *in)
     if (bt < 0 && bt != WI_BT_EMPTY) {
         uint8_t t = wi_bt_valtype(bt);
         if (bt < -0x40 || (t != WEFT_I32 && t != WEFT_I64 && t != WEFT_F32 && t != WEFT_F64 &&
-                           t != WEFT_V128 && t != WEFT_FUNCREF && t != WEFT_EXTERNREF))
+                           t != WEFT_V128 && t != WEFT_FUNCREF && t != WEFT_EXTERNREF &&
+                           t != WEFT_EXNREF))
             return wr_fail_at(r, at, "malformed value type");
     }
     in->blocktype = bt;
@@ -341,6 +384,8 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
         return wr_u32(r, &in->a);
     case IM_BR_TABLE:
         return wi_br_table(r, in, t);
+    case IM_TRY_TABLE:
+        return wi_try_table(r, in, t);
     case IM_CALL_IND:
     case IM_IDX2:
         return wr_u32(r, &in->a) && wr_u32(r, &in->b);
@@ -408,7 +453,7 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
         size_t at = wr_offset(r);
         if (!wr_u8(r, &b))
             return false;
-        if (b != WEFT_FUNCREF && b != WEFT_EXTERNREF)
+        if (b != WEFT_FUNCREF && b != WEFT_EXTERNREF && b != WEFT_EXNREF)
             return wr_fail_at(r, at, "malformed reference type");
         in->a = b;
         return true;

@@ -25,6 +25,10 @@
  * (blocktype < 0 and != WI_BT_EMPTY) this gives its type byte (WEFT_I32 ...). */
 static inline uint8_t wi_bt_valtype(int64_t bt) { return (uint8_t)(bt & 0x7F); }
 
+/* try_table's catch clauses (wi_instr.a of them, three target entries each: kind, tag,
+ * label). */
+enum { WI_CATCH = 0, WI_CATCH_REF = 1, WI_CATCH_ALL = 2, WI_CATCH_ALL_REF = 3 };
+
 typedef struct wi_instr {
     uint32_t op;
     size_t offset;        /* module byte offset of the opcode's first byte */
@@ -33,6 +37,9 @@ typedef struct wi_instr {
      *   br, br_if:               a = label
      *   br_table:                a = number of targets (not counting the default); the targets
      *                            and then the default are in *targets (a+1 entries)
+     *   try_table:               blocktype, a = number of catch clauses, in *targets (see
+     *                            WI_CATCH)
+     *   throw, catch:            a = tag index; rethrow, delegate: a = label
      *   call, ref.func:          a = function index
      *   call_indirect:           a = type index, b = table index
      *   local.*, global.*:       a = index

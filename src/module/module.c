@@ -62,6 +62,7 @@ void module_free(weft_module *m)
     free(m->tables);
     free(m->mems);
     free(m->globals);
+    free(m->tag_types);
     free(m->global_init);
     for (uint32_t i = 0; i < m->nexports; i++)
         free(m->exports[i].name);
@@ -94,6 +95,7 @@ const char *weft_valtype_name(uint8_t t)
     case WEFT_V128: return "v128";
     case WEFT_FUNCREF: return "funcref";
     case WEFT_EXTERNREF: return "externref";
+    case WEFT_EXNREF: return "exnref";
     default: return NULL;
     }
 }

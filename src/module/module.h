@@ -79,7 +79,7 @@ typedef struct wm_import {
     uint32_t module_len, name_len;
     uint8_t kind; /* weft_extern_kind */
     union {
-        uint32_t typeidx;     /* FUNC */
+        uint32_t typeidx;     /* FUNC, TAG */
         wm_tabletype table;   /* TABLE */
         wm_limits mem;        /* MEMORY */
         wm_globaltype global; /* GLOBAL */
@@ -102,6 +102,8 @@ typedef struct wm_func {
     size_t body_end;      /* module byte offset just past the final `end` */
     size_t code_offset;   /* module byte offset of the code entry (its size field) */
     void *code;           /* the translated code (compile layer), owned by the module */
+    uint32_t ntry;        /* legacy `try` blocks nested at most (set by validation): each
+                           * level keeps its caught exception in a slot for `rethrow` */
 } wm_func;
 
 enum { WM_SEG_ACTIVE = 0, WM_SEG_PASSIVE = 1, WM_SEG_DECLARATIVE = 2 };
@@ -152,6 +154,9 @@ struct weft_module {
 
     uint32_t nmems, nmem_imports;
     wm_limits *mems; /* nmems */
+
+    uint32_t ntags, ntag_imports;
+    uint32_t *tag_types; /* ntags type indices (exception handling) */
 
     uint32_t nglobals, nglobal_imports;
     wm_globaltype *globals;    /* nglobals */

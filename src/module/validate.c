@@ -145,6 +145,20 @@ static bool valid_needs_reftypes(uint32_t op)
            op == WI_FC(15) || op == WI_FC(16) || op == WI_FC(17);
 }
 
+/* Tags: a function type with no results (exception handling). */
+static weft_error *valid_tags(const weft_module *m)
+{
+    if (m->ntags && (m->disabled_features & WEFT_FEATURE_EXCEPTIONS))
+        return valid_error(WEFT_NO_OFFSET, "tags need exception handling, which is disabled");
+    for (uint32_t i = 0; i < m->ntags; i++) {
+        if (m->tag_types[i] >= m->ntypes)
+            return valid_error(WEFT_NO_OFFSET, "unknown type %u", m->tag_types[i]);
+        if (m->types[m->tag_types[i]].nresults)
+            return valid_error(WEFT_NO_OFFSET, "non-empty tag result type");
+    }
+    return NULL;
+}
+
 static weft_error *valid_globals(const weft_module *m)
 {
     weft_error *e;
@@ -207,13 +221,14 @@ static weft_error *valid_start(const weft_module *m)
 
 static weft_error *valid_export_index(const weft_module *m, const wm_export *x)
 {
-    static const char *const what[4] = {"function", "table", "memory", "global"};
+    static const char *const what[5] = {"function", "table", "memory", "global", "tag"};
     uint32_t n;
     switch (x->kind) {
     case WEFT_EXTERN_FUNC: n = m->nfuncs; break;
     case WEFT_EXTERN_TABLE: n = m->ntables; break;
     case WEFT_EXTERN_MEMORY: n = m->nmems; break;
     case WEFT_EXTERN_GLOBAL: n = m->nglobals; break;
+    case WEFT_EXTERN_TAG: n = m->ntags; break;
     default: return valid_error(WEFT_NO_OFFSET, "malformed export kind");
     }
     if (x->index >= n)
@@ -303,6 +318,7 @@ typedef struct valid_ctx {
     uint8_t *scratch; /* br_table: the types popped for one target, pushed back after */
     size_t capscratch;
     wi_targets targets;
+    uint32_t ntry; /* legacy try blocks nested at most in this function (wm_func.ntry) */
     size_t at; /* offset of the instruction being checked */
     weft_error *err;
 } valid_ctx;
@@ -310,7 +326,7 @@ typedef struct valid_ctx {
 /* Types that may appear in a block type or a typed select. The block types point into this
  * table. */
 static const uint8_t valid_valtypes[] = {WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_V128,
-                                         WEFT_FUNCREF, WEFT_EXTERNREF};
+                                         WEFT_FUNCREF, WEFT_EXTERNREF, WEFT_EXNREF};
 
 static const uint8_t *valid_find_type(uint8_t t)
 {
@@ -329,7 +345,7 @@ static bool valid_is_num(uint8_t t)
 
 static bool valid_is_ref(uint8_t t)
 {
-    return t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == VALID_UNKNOWN;
+    return t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == WEFT_EXNREF || t == VALID_UNKNOWN;
 }
 
 static bool valid_fail(valid_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -922,6 +938,8 @@ static bool valid_simd(valid_ctx *c, const wi_instr *in)
     const valid_simd_info *s = sub < SIMD_NSUB ? &valid_simd_ops[sub] : NULL;
     if (!s || s->shape == SIMD_SH_NONE)
         return valid_fail(c, "unsupported instruction %s", wi_name(in->op));
+    if (sub >= SIMD_RELAXED_FIRST && (c->m->disabled_features & WEFT_FEATURE_RELAXED_SIMD))
+        return valid_fail(c, "%s needs relaxed SIMD, which is disabled", wi_name(in->op));
     switch (s->shape) {
     case SIMD_SH_CONST:
         return valid_push(c, V);
@@ -949,6 +967,139 @@ static bool valid_simd(valid_ctx *c, const wi_instr *in)
         return valid_pop(c, V) && valid_push(c, WEFT_I32);
     default:
         return valid_simd_mem(c, in, s);
+    }
+}
+
+/* ---- exception handling ---- */
+
+static const wm_functype *valid_tag(valid_ctx *c, uint32_t x)
+{
+    if (x >= c->m->ntags) {
+        valid_fail(c, "unknown tag %u", x);
+        return NULL;
+    }
+    return &c->m->types[c->m->tag_types[x]];
+}
+
+static bool valid_throw(valid_ctx *c, uint32_t x)
+{
+    const wm_functype *t = valid_tag(c, x);
+    if (!t || !valid_pop_n(c, wm_params(t), t->nparams))
+        return false;
+    valid_unreachable(c);
+    return true;
+}
+
+/* One catch clause of try_table: the label must take what the clause hands it (the tag's
+ * values, then an exnref for the _ref forms). Labels count from outside the try_table. */
+static bool valid_catch_clause(valid_ctx *c, const uint32_t *clause)
+{
+    static const uint8_t exn[1] = {WEFT_EXNREF};
+    const valid_frame *f = valid_label(c, clause[2]);
+    const uint8_t *want = NULL, *lt;
+    uint32_t n = 0, ln;
+    bool ref = clause[0] == WI_CATCH_REF || clause[0] == WI_CATCH_ALL_REF;
+    if (!f)
+        return false;
+    if (clause[0] == WI_CATCH || clause[0] == WI_CATCH_REF) {
+        const wm_functype *t = valid_tag(c, clause[1]);
+        if (!t)
+            return false;
+        want = wm_params(t);
+        n = t->nparams;
+    }
+    lt = valid_label_types(f);
+    ln = valid_label_arity(f);
+    if (ln != n + ref || (n && memcmp(lt, want, n) != 0) || (ref && lt[n] != exn[0]))
+        return valid_fail(c, "type mismatch in catch clause");
+    return true;
+}
+
+static bool valid_try_table(valid_ctx *c, const wi_instr *in)
+{
+    valid_frame bt;
+    if (!valid_blocktype(c, in->blocktype, &bt))
+        return false;
+    for (uint32_t i = 0; i < in->a; i++)
+        if (!valid_catch_clause(c, &c->targets.v[3 * i]))
+            return false;
+    return valid_pop_n(c, bt.params, bt.nparams) &&
+           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+}
+
+/* Legacy try blocks open now (try, or one of its catch arms). */
+static uint32_t valid_try_depth(const valid_ctx *c)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < c->nctrls; i++)
+        n += c->ctrls[i].op == 0x06 || c->ctrls[i].op == 0x07 || c->ctrls[i].op == 0x19;
+    return n;
+}
+
+/* catch x / catch_all: closes the try body (or the previous catch) like `else`. */
+static bool valid_catch(valid_ctx *c, const wi_instr *in)
+{
+    valid_frame f;
+    const wm_functype *t = NULL;
+    uint32_t op = c->ctrls[c->nctrls - 1].op;
+    if (op != 0x06 && op != 0x07)
+        return valid_fail(c, "%s without try", in->op == 0x07 ? "catch" : "catch_all");
+    if (in->op == 0x07 && !(t = valid_tag(c, in->a)))
+        return false;
+    if (!valid_pop_ctrl(c, &f) || !valid_push_ctrl(c, in->op, NULL, 0, f.results, f.nresults))
+        return false;
+    return !t || valid_push_n(c, wm_params(t), t->nparams);
+}
+
+static bool valid_delegate(valid_ctx *c, const wi_instr *in)
+{
+    valid_frame f;
+    if (c->ctrls[c->nctrls - 1].op != 0x06)
+        return valid_fail(c, "delegate without try");
+    if (!valid_pop_ctrl(c, &f) || !valid_label(c, in->a))
+        return false;
+    return valid_push_n(c, f.results, f.nresults);
+}
+
+static bool valid_rethrow(valid_ctx *c, uint32_t l)
+{
+    const valid_frame *f = valid_label(c, l);
+    if (!f)
+        return false;
+    if (f->op != 0x07 && f->op != 0x19)
+        return valid_fail(c, "invalid rethrow label");
+    valid_unreachable(c);
+    return true;
+}
+
+static bool valid_eh(valid_ctx *c, const wi_instr *in)
+{
+    bool legacy = in->op != 0x08 && in->op != 0x0A && in->op != 0x1F;
+    uint32_t bit = legacy ? WEFT_FEATURE_LEGACY_EXCEPTIONS : WEFT_FEATURE_EXCEPTIONS;
+    if (c->m->disabled_features & bit)
+        return valid_fail(c, "%s needs %sexception handling, which is disabled",
+                          wi_name(in->op), legacy ? "legacy " : "");
+    switch (in->op) {
+    case 0x06: {
+        valid_frame bt;
+        bool ok = valid_blocktype(c, in->blocktype, &bt) &&
+                  valid_pop_n(c, bt.params, bt.nparams) &&
+                  valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+        uint32_t d = valid_try_depth(c);
+        if (d > c->ntry)
+            c->ntry = d;
+        return ok;
+    }
+    case 0x07: case 0x19: return valid_catch(c, in);
+    case 0x08: return valid_throw(c, in->a);
+    case 0x09: return valid_rethrow(c, in->a);
+    case 0x0A:
+        if (!valid_pop(c, WEFT_EXNREF))
+            return false;
+        valid_unreachable(c);
+        return true;
+    case 0x18: return valid_delegate(c, in);
+    default: return valid_try_table(c, in);
     }
 }
 
@@ -1006,6 +1157,8 @@ static bool valid_instr(valid_ctx *c, const wi_instr *in)
     case 0x02: case 0x03: case 0x04: return valid_block(c, in);
     case 0x05: return valid_else(c);
     case 0x0B: return valid_end(c);
+    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+        return valid_eh(c, in);
     case 0x0C: return valid_br(c, in->a, false);
     case 0x0D: return valid_br(c, in->a, true);
     case 0x0E: return valid_br_table(c, in);
@@ -1072,6 +1225,7 @@ static weft_error *valid_body(valid_ctx *c, uint32_t defidx)
     wi_instr in;
 
     c->nvals = c->nctrls = 0;
+    c->ntry = 0;
     c->at = f->body_offset;
     if (f->body_offset > f->body_end || f->body_end > m->len)
         return err_new(WEFT_ERR_DECODE, f->code_offset, "function body out of bounds");
@@ -1091,6 +1245,7 @@ static weft_error *valid_body(valid_ctx *c, uint32_t defidx)
     if (!wr_eof(&r))
         return err_new(WEFT_ERR_DECODE, wr_offset(&r), "section size mismatch at byte 0x%zx",
                        wr_offset(&r));
+    c->m->funcs[defidx].ntry = c->ntry;
     return NULL;
 }
 
@@ -1119,7 +1274,8 @@ static weft_error *valid_code(weft_module *m)
 weft_error *validate_module(weft_module *m)
 {
     weft_error *e;
-    if ((e = valid_func_types(m)) || (e = valid_tables_mems(m)) || (e = valid_globals(m)) ||
+    if ((e = valid_func_types(m)) || (e = valid_tables_mems(m)) || (e = valid_tags(m)) ||
+        (e = valid_globals(m)) ||
         (e = valid_elems(m)) || (e = valid_datas(m)) || (e = valid_start(m)) ||
         (e = valid_exports(m)) || (e = valid_declared(m)))
         return e;

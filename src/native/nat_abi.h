@@ -12,12 +12,20 @@
 #ifndef WEFT_NAT_ABI_H
 #define WEFT_NAT_ABI_H
 
+#include <setjmp.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
 typedef struct wn_inst wn_inst;
 typedef struct wn_exec wn_exec; /* the runtime's execution context; opaque here */
+
+/* A try body's registration (exception handling): while it runs, an unwind (a trap or an
+ * exception) lands in jb instead of the unwind it replaced (saved). */
+typedef struct wn_eh {
+    jmp_buf jb;
+    void *saved;
+} wn_eh;
 
 /* Runtime services for generated code. Every function that can trap takes the trapping
  * function's index and the module byte offset of the instruction, so a trap from compiled
@@ -55,6 +63,22 @@ typedef struct wn_rt {
      * memory64): exec_memx's contract, operands and result in v */
     void (*memx)(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t x, uint64_t off,
                  uint64_t *v, uint32_t func, uint32_t offset);
+    /* exception handling. eh_push registers a try body (then setjmp(e->jb)), eh_pop
+     * restores the unwind it replaced; after a landing in jb, eh_catch restores it too and
+     * returns the exception, or passes anything else (a trap) on to it; eh_is tells whether
+     * an exception has the module's tag `tag`, eh_values gives its values as slots */
+    void (*eh_push)(wn_exec *X, wn_eh *e);
+    void (*eh_pop)(wn_exec *X, wn_eh *e);
+    void *(*eh_catch)(wn_exec *X, wn_eh *e);
+    int (*eh_is)(wn_inst *I, void *exn, uint32_t tag);
+    const uint64_t *(*eh_values)(void *exn);
+    __attribute__((noreturn)) void (*eh_throw)(wn_exec *X, wn_inst *I, uint32_t tag,
+                                               const uint64_t *slots, uint32_t func,
+                                               uint32_t offset);
+    __attribute__((noreturn)) void (*eh_rethrow)(wn_exec *X, wn_inst *I, void *exn,
+                                                 uint32_t func, uint32_t offset);
+    void *(*eh_get)(wn_exec *X); /* the current unwind (a function's entry keeps it) */
+    void (*eh_set)(wn_exec *X, void *unwind);
 } wn_rt;
 
 /* An instance as compiled code sees it: built by nat_rt.c when a module with native code is

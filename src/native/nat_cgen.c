@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nat_cgen.h"
+#include "nat_cgen_int.h"
 #include "nat_abi.h"
 #include "native_io.h"
 #include "../exec/interp.h"
@@ -61,8 +61,7 @@ static void tx_clear(nat_text *t)
         t->p[0] = 0;
 }
 
-static void tx_printf(nat_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tx_printf(nat_text *t, const char *fmt, ...)
+void tx_printf(nat_text *t, const char *fmt, ...)
 {
     char small[512];
     va_list ap;
@@ -198,7 +197,7 @@ void nat_prelude(nat_text *t)
 
 /* ---- types -------------------------------------------------------------------------------- */
 
-static const char *cg_ctype(uint8_t t)
+const char *cg_ctype(uint8_t t)
 {
     switch (t) {
     case WEFT_I32: return "uint32_t";
@@ -261,7 +260,7 @@ static void cg_from_slot(nat_text *o, uint8_t t, const char *v)
 
 /* Statements moving a value of type t between the C variable v and the 64-bit slots
  * slots[off] (two of them for a v128). */
-static void cg_put_slot(nat_text *o, uint8_t t, const char *slots, uint32_t off, const char *v)
+void cg_put_slot(nat_text *o, uint8_t t, const char *slots, uint32_t off, const char *v)
 {
     if (t == WEFT_V128) {
         tx_printf(o, "memcpy(&%s[%u], &%s, 16);\n", slots, off, v);
@@ -272,7 +271,7 @@ static void cg_put_slot(nat_text *o, uint8_t t, const char *slots, uint32_t off,
     tx_printf(o, ";\n");
 }
 
-static void cg_get_slot(nat_text *o, uint8_t t, const char *v, const char *slots, uint32_t off)
+void cg_get_slot(nat_text *o, uint8_t t, const char *v, const char *slots, uint32_t off)
 {
     char slot[40];
     if (t == WEFT_V128) {
@@ -314,47 +313,8 @@ static void cg_fnptr_type(nat_text *o, const weft_module *m, uint32_t typeidx)
 
 /* ---- one function -------------------------------------------------------------------------- */
 
-enum { CG_FUNC, CG_BLOCK, CG_LOOP, CG_IF };
 
-typedef struct cg_ctrl {
-    uint8_t kind;
-    bool targeted;     /* a branch goes to the end label */
-    bool seen_else;
-    bool live_at_else; /* if: the then-branch reached its end */
-    uint32_t label;
-    uint32_t height;   /* stack height below the parameters */
-    uint32_t np, nr;
-    const uint8_t *pt, *rt; /* rt NULL for a one-result block type: see single */
-    uint8_t single;    /* the one result's type */
-} cg_ctrl;
-
-typedef struct cg {
-    const weft_module *m;
-    uint32_t fidx;         /* function index */
-    nat_text *o;           /* the body */
-    uint8_t *stk;          /* operand stack types */
-    size_t nstk, capstk;
-    uint8_t *used;         /* per height: bit per letter of the variables used */
-    size_t capused;
-    cg_ctrl *ctl;
-    size_t nctl, capctl;
-    bool uses_mem;         /* the body reads mb and ms (memory 0's base and size) */
-    bool calls_or_loops;   /* the body calls or loops: it may run long, or deep */
-    bool dead;             /* the code being read is unreachable */
-    uint32_t dead_depth;   /* blocks opened inside unreachable code */
-    uint32_t labels;
-    uint8_t *multi_types;  /* per canonical type: needs a result struct in this unit */
-    uint8_t *callees;      /* per function index: needs a prototype in this unit */
-    uint8_t *polls;        /* per function index: its entry checks for an interrupt */
-    const wr_reader *r;    /* the body's reader, after the instruction being translated */
-    wi_targets targets;
-    wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
-    char names[8][24];     /* cg_sv's results, reused in turn */
-    unsigned nextname;
-    const char *bug;       /* set on an internal inconsistency (a validated module never) */
-} cg;
-
-static bool cg_fail(cg *c, const char *why)
+bool cg_fail(cg *c, const char *why)
 {
     if (!c->bug)
         c->bug = why;
@@ -362,14 +322,14 @@ static bool cg_fail(cg *c, const char *why)
 }
 
 /* Variable name of stack height h holding type t (small rotating buffers). */
-static const char *cg_sv(cg *c, uint32_t h, uint8_t t)
+const char *cg_sv(cg *c, uint32_t h, uint8_t t)
 {
     char *b = c->names[c->nextname++ & 7];
     snprintf(b, sizeof c->names[0], "s%u%c", h, cg_letter(t));
     return b;
 }
 
-static bool cg_mark(cg *c, uint32_t h, uint8_t t)
+bool cg_mark(cg *c, uint32_t h, uint8_t t)
 {
     if (h >= c->capused) {
         size_t old = c->capused;
@@ -382,7 +342,7 @@ static bool cg_mark(cg *c, uint32_t h, uint8_t t)
 }
 
 /* Push a value of type t: returns its variable name. */
-static const char *cg_push(cg *c, uint8_t t)
+const char *cg_push(cg *c, uint8_t t)
 {
     if (!xgrow((void **)&c->stk, &c->capstk, c->nstk + 1, 1)) {
         cg_fail(c, "out of memory");
@@ -395,7 +355,7 @@ static const char *cg_push(cg *c, uint8_t t)
 }
 
 /* The variable of the value `depth` below the top (0: the top). */
-static const char *cg_top(cg *c, uint32_t depth)
+const char *cg_top(cg *c, uint32_t depth)
 {
     if (depth >= c->nstk) {
         cg_fail(c, "operand stack underflow");
@@ -405,7 +365,7 @@ static const char *cg_top(cg *c, uint32_t depth)
     return cg_sv(c, h, c->stk[h]);
 }
 
-static void cg_pop(cg *c, uint32_t n)
+void cg_pop(cg *c, uint32_t n)
 {
     if (n > c->nstk) {
         cg_fail(c, "operand stack underflow");
@@ -414,13 +374,10 @@ static void cg_pop(cg *c, uint32_t n)
     c->nstk -= n;
 }
 
-#define OUT(...) tx_printf(c->o, __VA_ARGS__)
-#define FIDX c->fidx
-#define OFF(in) ((uint32_t)(in)->offset)
 
 /* Copy the top n values down to heights [dst, dst + n) (a branch carrying them). Ascending
  * order is safe: a destination is never above its source. */
-static void cg_carry(cg *c, uint32_t dst, uint32_t n)
+void cg_carry(cg *c, uint32_t dst, uint32_t n)
 {
     uint32_t src = (uint32_t)c->nstk - n;
     if (src == dst)
@@ -432,7 +389,7 @@ static void cg_carry(cg *c, uint32_t dst, uint32_t n)
     }
 }
 
-static void cg_return(cg *c)
+void cg_return(cg *c)
 {
     const wm_functype *t = &c->m->types[c->m->func_types[c->fidx]];
     if (t->nresults == 0) {
@@ -448,7 +405,7 @@ static void cg_return(cg *c)
 }
 
 /* A branch to label l (relative depth), as a statement. */
-static void cg_branch(cg *c, uint32_t l)
+void cg_branch(cg *c, uint32_t l)
 {
     if (l >= c->nctl) {
         cg_fail(c, "bad label");
@@ -457,11 +414,13 @@ static void cg_branch(cg *c, uint32_t l)
     cg_ctrl *t = &c->ctl[c->nctl - 1 - l];
     if (t->kind == CG_FUNC) {
         OUT("{ "); /* one statement, also after br_if's `if (c)` */
+        cg_eh_leave(c, 0, false);
         cg_return(c);
         OUT("}\n");
         return;
     }
     OUT("{ ");
+    cg_eh_leave(c, c->nctl - 1 - l, t->kind == CG_LOOP);
     if (t->kind == CG_LOOP) {
         cg_carry(c, t->height, t->np);
     } else {
@@ -471,7 +430,7 @@ static void cg_branch(cg *c, uint32_t l)
     OUT("goto L%u; }\n", t->label);
 }
 
-static bool cg_blocktype(cg *c, int64_t bt, cg_ctrl *f)
+bool cg_blocktype(cg *c, int64_t bt, cg_ctrl *f)
 {
     f->np = f->nr = 0;
     f->pt = f->rt = NULL;
@@ -493,7 +452,7 @@ static bool cg_blocktype(cg *c, int64_t bt, cg_ctrl *f)
     return true;
 }
 
-static cg_ctrl *cg_push_ctrl(cg *c, uint8_t kind)
+cg_ctrl *cg_push_ctrl(cg *c, uint8_t kind)
 {
     if (!xgrow((void **)&c->ctl, &c->capctl, c->nctl + 1, sizeof *c->ctl)) {
         cg_fail(c, "out of memory");
@@ -507,7 +466,7 @@ static cg_ctrl *cg_push_ctrl(cg *c, uint8_t kind)
 }
 
 /* Reset the stack to a frame's height plus `n` values of the given types. */
-static void cg_reset_stack(cg *c, const cg_ctrl *f, uint32_t n, const uint8_t *types)
+void cg_reset_stack(cg *c, const cg_ctrl *f, uint32_t n, const uint8_t *types)
 {
     c->nstk = f->height;
     for (uint32_t k = 0; k < n; k++)
@@ -612,7 +571,7 @@ static void cg_else(cg *c)
         OUT("%s = p%u_%u;\n", cg_sv(c, f->height + k, f->pt[k]), f->label, k);
 }
 
-static void cg_end(cg *c)
+void cg_end(cg *c)
 {
     if (c->dead_depth) {
         c->dead_depth--;
@@ -628,6 +587,10 @@ static void cg_end(cg *c)
     bool live = !c->dead;
     if (live && f->kind != CG_LOOP)
         cg_carry(c, f->height, f->nr);
+    if (f->kind >= CG_TRY_TABLE) {
+        cg_eh_end(c, f, live);
+        live = false; /* cg_eh_end jumps to the label when live */
+    }
     if (f->kind == CG_IF && !f->seen_else) {
         /* the false path arrives with the parameters, which are the results; the then
          * branch must jump over their restoring */
@@ -1464,6 +1427,9 @@ static void cg_instr(cg *c, const wi_instr *in)
     cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
+    case 0x06: case 0x07: case 0x18: case 0x19: case 0x1F:
+        cg_eh(c, in);
+        return;
     case 0x05: cg_else(c); return;
     case 0x0B: cg_end(c); return;
     }
@@ -1473,6 +1439,9 @@ static void cg_instr(cg *c, const wi_instr *in)
     case 0x00:
         OUT("WN_TRAP(%u, WEFT_TRAP_UNREACHABLE, %u);\n", FIDX, OFF(in));
         c->dead = true;
+        return;
+    case 0x08: case 0x09: case 0x0A:
+        cg_eh(c, in);
         return;
     case 0x01: return;
     case 0x0C:
@@ -1524,8 +1493,9 @@ static void cg_instr(cg *c, const wi_instr *in)
 
 /* ---- functions and units ------------------------------------------------------------------------------- */
 
-/* "RET f<idx>(wn_exec *X, wn_inst *I, T0 l0, ...)" */
-static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
+/* "RET f<idx>(wn_exec *X, wn_inst *I, T0 l0, ...)"; vol: the parameters are volatile (a
+ * definition with a try: nat_cgen_eh.c) */
+static void cg_signature(nat_text *o, const weft_module *m, uint32_t f, bool vol)
 {
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
@@ -1533,7 +1503,7 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     /* D is 64 bits wide so that it can address memory (WN_SITE) without a widening */
     tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint64_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
-        tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
+        tx_printf(o, ", %s%s l%u", vol ? "volatile " : "", cg_ctype(wm_params(t)[k]), k);
     tx_printf(o, ")");
 }
 
@@ -1553,6 +1523,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     c->calls_or_loops = false;
     c->dead_depth = 0;
     c->labels = 0;
+    c->has_eh = c->eh_entry = false;
     if (c->capused)
         memset(c->used, 0, c->capused);
     cg_ctrl *top = cg_push_ctrl(c, CG_FUNC);
@@ -1576,15 +1547,21 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
         cg_instr(c, &in);
     }
 
+    /* with a try, values may change after a setjmp and be read after its longjmp */
+    const char *vol = c->has_eh ? "volatile " : "";
     for (uint32_t k = 0; k < fn->nlocals; k++)
-        tx_printf(decl, "%s l%u = {0};\n", cg_ctype(fn->local_types[k]), t->nparams + k);
+        tx_printf(decl, "%s%s l%u = {0};\n", vol, cg_ctype(fn->local_types[k]),
+                  t->nparams + k);
     for (size_t h = 0; h < c->capused; h++)
         for (int l = 0; l < CG_NLETTERS; l++)
             if (c->used[h] & (1u << l))
-                tx_printf(decl, "%s s%zu%c;\n", cg_ctype(cg_letter_types[l]), h, cg_letters[l]);
+                tx_printf(decl, "%s%s s%zu%c;\n", vol, cg_ctype(cg_letter_types[l]), h,
+                          cg_letters[l]);
     /* memory 0's base, and a lower bound of its size (WN_CHK) */
     if (c->uses_mem)
-        tx_printf(decl, "uint8_t *const mb = I->mem0; uint64_t ms = wn_msize(I);\n");
+        tx_printf(decl, "uint8_t *const mb = I->mem0; %suint64_t ms = wn_msize(I);\n", vol);
+    if (c->eh_entry) /* a delegate out of the function restores the unwind of its entry */
+        tx_printf(decl, "void *const J0 = I->rt->eh_get(X);\n");
     /* A function that neither calls nor loops ends soon after it starts and goes no deeper:
      * its callers' checks for an interrupt and of the C stack cover it, unless its own frame
      * is large. The frame limit is checked in every function, as the interpreter does. */
@@ -1662,7 +1639,7 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
             break;
         }
         tx_printf(&defs, "WN_HID ");
-        cg_signature(&defs, m, f);
+        cg_signature(&defs, m, f, c->has_eh);
         tx_printf(&defs, " {\n%s", decl.p ? decl.p : "");
         tx_put(&defs, body.p ? body.p : "", body.len);
         tx_printf(&defs, "}\n");
@@ -1686,7 +1663,7 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
             if (!c->callees[f] && !(f >= lo && f < hi))
                 continue;
             tx_printf(out, "WN_HID ");
-            cg_signature(out, m, f);
+            cg_signature(out, m, f, false);
             tx_printf(out, ";\nWN_HID void w%u(wn_exec *X, wn_inst *I, uint64_t *s);\n", f);
         }
         tx_put(out, defs.p ? defs.p : "", defs.len);

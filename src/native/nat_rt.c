@@ -42,7 +42,7 @@ static __attribute__((noinline, cold)) void nat_trace(exec_ctx *ctx, weft_error 
                                                       uint32_t base)
 {
     const weft_instance *inner = ctx->nat_inner;
-    if (weft_error_kind_of(e) != WEFT_ERR_TRAP)
+    if (weft_error_kind_of(e) != WEFT_ERR_TRAP || rt_exn_of(e)) /* exceptions: no trace */
         return;
     for (uint32_t d = ctx->nat_top; d > base && d <= ctx->max_depth; d--) {
         uint32_t site = ctx->nat_sites[d].site, offset = site & NAT_SITE_UNKNOWN;
@@ -180,11 +180,72 @@ static void rt_memx_(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t
     rt_check(X, I, exec_memx(NAT_CTX(X), NAT_INST(I), op, mem, x, off, v), func, offset);
 }
 
+/* ---- exception handling: try bodies replace the unwind target, catches restore it ---- */
+
+static void rt_eh_push_(wn_exec *X, wn_eh *e)
+{
+    exec_ctx *ctx = NAT_CTX(X);
+    e->saved = ctx->nat_jmp;
+    ctx->nat_jmp = &e->jb;
+}
+
+static void rt_eh_pop_(wn_exec *X, wn_eh *e) { NAT_CTX(X)->nat_jmp = e->saved; }
+
+static void *rt_eh_catch_(wn_exec *X, wn_eh *e)
+{
+    exec_ctx *ctx = NAT_CTX(X);
+    weft_error *err = ctx->nat_err;
+    weft_exn *exn = rt_exn_of(err);
+    ctx->nat_jmp = e->saved;
+    ctx->nat_err = NULL;
+    if (!exn) { /* a trap: never caught; on with the frames its unwind recorded */
+        ctx->nat_err = err;
+        longjmp(*(jmp_buf *)ctx->nat_jmp, 1);
+    }
+    weft_error_free(err);
+    return exn;
+}
+
+static int rt_eh_is_(wn_inst *I, void *exn, uint32_t tag)
+{
+    return NAT_INST(I)->tags[tag] == ((weft_exn *)exn)->tag;
+}
+
+static const uint64_t *rt_eh_values_(void *exn) { return ((weft_exn *)exn)->slots; }
+
+__attribute__((noreturn)) static void rt_eh_throw_(wn_exec *X, wn_inst *I, uint32_t tag,
+                                                   const uint64_t *slots, uint32_t func,
+                                                   uint32_t offset)
+{
+    weft_instance *inst = NAT_INST(I);
+    weft_exn *exn = rt_exn_new(inst->store, inst->tags[tag], slots);
+    if (!exn)
+        nat_unwind(NAT_CTX(X), err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory"),
+                   NAT_CTX(X)->depth, I);
+    exn->origin = inst;
+    exn->funcidx = func;
+    exn->offset = offset;
+    nat_unwind(NAT_CTX(X), rt_exn_error(exn), NAT_CTX(X)->depth, I);
+}
+
+__attribute__((noreturn)) static void rt_eh_rethrow_(wn_exec *X, wn_inst *I, void *exn,
+                                                     uint32_t func, uint32_t offset)
+{
+    if (!exn)
+        rt_trap_(X, I, func, WEFT_TRAP_NULL_REF, offset);
+    nat_unwind(NAT_CTX(X), rt_exn_error(exn), NAT_CTX(X)->depth, I);
+}
+
+static void *rt_eh_get_(wn_exec *X) { return NAT_CTX(X)->nat_jmp; }
+static void rt_eh_set_(wn_exec *X, void *unwind) { NAT_CTX(X)->nat_jmp = unwind; }
+
 static const wn_rt nat_services = {
     rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
     rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
     rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
-    rt_elem_drop_,  rt_memx_,
+    rt_elem_drop_,  rt_memx_,        rt_eh_push_,    rt_eh_pop_,     rt_eh_catch_,
+    rt_eh_is_,      rt_eh_values_,   rt_eh_throw_,   rt_eh_rethrow_, rt_eh_get_,
+    rt_eh_set_,
 };
 
 /* ---- instances ------------------------------------------------------------------------------ */

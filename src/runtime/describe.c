@@ -75,6 +75,11 @@ void rt_describe_import(char *buf, size_t n, const weft_module *m, const wm_impo
         desc_add(buf, n, "memory");
         desc_limits(buf, n, &im->desc.mem);
         break;
+    case WEFT_EXTERN_TAG:
+        desc_add(buf, n, "tag ");
+        if (im->desc.typeidx < m->ntypes)
+            desc_functype(buf, n, &m->types[im->desc.typeidx]);
+        break;
     default:
         desc_global(buf, n, im->desc.global.type, im->desc.global.mut);
         break;
@@ -107,6 +112,10 @@ void rt_describe_extern(char *buf, size_t n, const weft_extern *x)
     }
     case WEFT_EXTERN_GLOBAL:
         desc_global(buf, n, x->of.global->type, x->of.global->mut);
+        break;
+    case WEFT_EXTERN_TAG:
+        desc_add(buf, n, "tag ");
+        desc_functype(buf, n, x->of.tag->type);
         break;
     default:
         desc_add(buf, n, "unknown extern");

@@ -66,8 +66,8 @@ void weft_engine_free(weft_engine *engine)
 const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
-           "bulk-memory reference-types simd threads shared-memory atomics "
-           "memory64 multi-memory "
+           "bulk-memory reference-types simd relaxed-simd exceptions legacy-exceptions "
+           "threads shared-memory atomics memory64 multi-memory "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -75,8 +75,8 @@ const char *weft_features(void)
 const char *weft_known_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
-           "bulk-memory reference-types simd threads shared-memory atomics "
-           "memory64 multi-memory "
+           "bulk-memory reference-types simd relaxed-simd exceptions legacy-exceptions "
+           "threads shared-memory atomics memory64 multi-memory "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -160,6 +160,7 @@ uint64_t rt_val_to_slot(weft_val v)
     case WEFT_F64: return v.of.f64_bits;
     case WEFT_FUNCREF: return (uint64_t)(uintptr_t)v.of.funcref;
     case WEFT_EXTERNREF: return (uint64_t)(uintptr_t)v.of.externref;
+    case WEFT_EXNREF: return (uint64_t)(uintptr_t)v.of.exnref;
     default: return 0;
     }
 }
@@ -176,6 +177,7 @@ weft_val rt_slot_to_val(uint64_t slot, uint8_t type)
     case WEFT_F64: v.of.f64_bits = slot; break;
     case WEFT_FUNCREF: v.of.funcref = (weft_func *)(uintptr_t)slot; break;
     case WEFT_EXTERNREF: v.of.externref = (void *)(uintptr_t)slot; break;
+    case WEFT_EXNREF: v.of.exnref = (weft_exn *)(uintptr_t)slot; break;
     default: break;
     }
     return v;

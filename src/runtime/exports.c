@@ -31,6 +31,11 @@ static bool exp_extern(const weft_instance *inst, const wm_export *ex, weft_exte
             return false;
         out->of.global = inst->globals[ex->index];
         return out->of.global != NULL;
+    case WEFT_EXTERN_TAG:
+        if (ex->index >= m->ntags)
+            return false;
+        out->of.tag = inst->tags[ex->index];
+        return out->of.tag != NULL;
     }
     return false;
 }
@@ -75,6 +80,12 @@ weft_func *weft_instance_func(weft_instance *inst, const char *name)
 {
     weft_extern x;
     return exp_find(inst, name, WEFT_EXTERN_FUNC, &x) ? x.of.func : NULL;
+}
+
+weft_tag *weft_instance_tag(weft_instance *inst, const char *name)
+{
+    weft_extern x;
+    return exp_find(inst, name, WEFT_EXTERN_TAG, &x) ? x.of.tag : NULL;
 }
 
 weft_memory *weft_instance_memory(weft_instance *inst, const char *name)

@@ -34,6 +34,9 @@ static bool imp_matches(const weft_module *m, const wm_import *im, const weft_ex
     case WEFT_EXTERN_GLOBAL:
         return x->of.global->type == im->desc.global.type &&
                x->of.global->mut == im->desc.global.mut;
+    case WEFT_EXTERN_TAG: /* exact: a tag's values go both ways */
+        return im->desc.typeidx < m->ntypes &&
+               wm_functype_eq(&m->types[im->desc.typeidx], x->of.tag->type);
     }
     return false;
 }
@@ -45,6 +48,7 @@ static bool imp_nonnull(const weft_extern *x)
     case WEFT_EXTERN_TABLE: return x->of.table != NULL;
     case WEFT_EXTERN_MEMORY: return x->of.memory != NULL;
     case WEFT_EXTERN_GLOBAL: return x->of.global != NULL;
+    case WEFT_EXTERN_TAG: return x->of.tag != NULL;
     }
     return false;
 }

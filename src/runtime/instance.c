@@ -35,6 +35,7 @@ void instance_free(weft_instance *inst)
     free(inst->tables);
     free(inst->mems);
     free(inst->globals);
+    free(inst->tags);
     free(inst->elems);
     free(inst->datas);
     free(inst->own_funcs);
@@ -62,10 +63,12 @@ static weft_instance *inst_alloc(weft_store *s, weft_module *m)
     inst->tables = xcalloc(m->ntables, sizeof *inst->tables);
     inst->mems = xcalloc(m->nmems, sizeof *inst->mems);
     inst->globals = xcalloc(m->nglobals, sizeof *inst->globals);
+    inst->tags = xcalloc(m->ntags, sizeof *inst->tags);
     inst->elems = xcalloc(m->nelems, sizeof *inst->elems);
     inst->datas = xcalloc(m->ndatas, sizeof *inst->datas);
     inst->own_funcs = xcalloc(m->nfuncs - m->nfunc_imports, sizeof *inst->own_funcs);
-    if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->elems ||
+    if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->tags ||
+        !inst->elems ||
         !inst->datas || !inst->own_funcs)
         return NULL; /* the store frees what was allocated */
     return inst;
@@ -75,7 +78,7 @@ static weft_instance *inst_alloc(weft_store *s, weft_module *m)
 static void inst_bind_imports(weft_instance *inst, const weft_extern *imports)
 {
     const weft_module *m = inst->module;
-    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0, nx = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const weft_extern *x = &imports[i];
         switch (x->kind) {
@@ -83,6 +86,7 @@ static void inst_bind_imports(weft_instance *inst, const weft_extern *imports)
         case WEFT_EXTERN_TABLE: inst->tables[nt++] = x->of.table; break;
         case WEFT_EXTERN_MEMORY: inst->mems[nm++] = weft_memory_ref(x->of.memory); break;
         case WEFT_EXTERN_GLOBAL: inst->globals[ng++] = x->of.global; break;
+        case WEFT_EXTERN_TAG: inst->tags[nx++] = x->of.tag; break;
         }
     }
 }
@@ -254,6 +258,8 @@ static weft_error *inst_build(weft_instance *inst, const weft_extern *imports)
     inst_bind_imports(inst, imports);
     inst_make_funcs(inst);
     weft_error *e = inst_make_tables(inst);
+    if (!e)
+        e = rt_make_tags(inst);
     if (!e)
         e = inst_make_mems(inst);
     if (!e)

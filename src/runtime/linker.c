@@ -72,7 +72,7 @@ static weft_error *link_define(weft_linker *l, const char *module, size_t mlen,
 {
     if (!ext.of.func)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_linker_define: NULL extern");
-    if (ext.kind > WEFT_EXTERN_GLOBAL)
+    if (ext.kind > WEFT_EXTERN_TAG)
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_linker_define: unknown extern kind");
     link_def *d = link_find(l, module, mlen, name, nlen);
     if (d) {

@@ -175,7 +175,7 @@ void weft_module_import(const weft_module *m, uint32_t i, weft_import_desc *out)
     out->name = im->name;
     out->kind = (weft_extern_kind)im->kind;
     switch (im->kind) {
-    case WEFT_EXTERN_FUNC:
+    case WEFT_EXTERN_FUNC: case WEFT_EXTERN_TAG:
         out->functype = im->desc.typeidx < m->ntypes ? &m->types[im->desc.typeidx] : NULL;
         break;
     case WEFT_EXTERN_TABLE:

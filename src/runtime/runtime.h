@@ -77,6 +77,26 @@ struct weft_global {
     weft_global *next; /* store's list */
 };
 
+/* A tag: exceptions are caught by the identity of their tag (exn.c). */
+struct weft_tag {
+    const wm_functype *type; /* the defining module's canonical type, or owned_type */
+    wm_functype *owned_type; /* weft_tag_new: our copy of the type */
+    char name[48];           /* for messages: "tag 3", or the name it is exported as */
+    weft_tag *next;          /* store's list */
+};
+
+/* An exception: its tag and the values it carries, as slots. Owned by the store (an exnref
+ * is a plain pointer that wasm code copies freely, so it lives as long as the store). */
+struct weft_exn {
+    weft_tag *tag;
+    uint32_t nslots;
+    uint32_t funcidx;              /* where it was thrown (for the uncaught error) */
+    size_t offset;
+    const weft_instance *origin;   /* NULL when a host function threw it */
+    weft_exn *next;                /* store's list */
+    uint64_t slots[];
+};
+
 /* An element segment at run time: its evaluated references, len 0 once dropped. */
 typedef struct rt_elem { /* see rt_table_init */
     uint32_t len;
@@ -96,6 +116,7 @@ struct weft_instance {
     weft_table **tables; /* module->ntables */
     weft_memory **mems;  /* module->nmems; each holds a reference */
     weft_global **globals; /* module->nglobals */
+    weft_tag **tags;       /* module->ntags */
     rt_elem *elems;      /* module->nelems */
     rt_data *datas;      /* module->ndatas */
     weft_func *own_funcs;  /* block of module->nfuncs - nfunc_imports function instances */
@@ -116,6 +137,8 @@ struct weft_store {
     weft_func *funcs;
     weft_table *tables;
     weft_global *globals;
+    weft_tag *tags;
+    weft_exn *exns;
     weft_memory **mems; size_t nmems, cap_mems; /* references the store holds */
     weft_interrupt_handle *intr; /* the store's interrupt handle, made on first request */
     /* weft_store_set_limiter: limiter points at own_limiter when set, else NULL */
@@ -163,6 +186,16 @@ weft_error *func_call_host(struct exec_ctx *ctx, weft_instance *caller, weft_fun
 weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t funcidx,
                     size_t offset);
 
+/* exn.c: exceptions. A new exception of tag carrying the tag's slots (NULL: out of memory). */
+weft_exn *rt_exn_new(weft_store *s, weft_tag *tag, const uint64_t *slots);
+/* The error that carries exn out of wasm code: a WEFT_TRAP_EXCEPTION trap naming the tag. */
+weft_error *rt_exn_error(weft_exn *exn);
+/* The exception an error carries, if it is one wasm code may catch (never a trap). */
+weft_exn *rt_exn_of(const weft_error *e);
+/* The module's defined tags for a new instance (imports are bound already), named by their
+ * exports. */
+weft_error *rt_make_tags(weft_instance *inst);
+void rt_free_tags_exns(weft_store *s);
 /* trace.c: append a wasm frame (function funcidx of inst, at module offset `offset`) to a
  * trap's backtrace; the error keeps inst's module alive. Errors other than traps are left
  * alone. Each tier pushes the frames it ran, innermost first, as the trap passes through. */

@@ -38,6 +38,7 @@ void weft_store_free(weft_store *store)
         next = g->next;
         free(g);
     }
+    rt_free_tags_exns(store);
     for (size_t i = 0; i < store->nmems; i++)
         weft_memory_free(store->mems[i]);
     free(store->mems);

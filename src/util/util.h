@@ -38,6 +38,7 @@ struct weft_error {
     char msg[240];
     const weft_instance *origin; /* a trap in wasm code: the instance of `func` (wasm.h's
                                     frames need it), or NULL */
+    struct weft_exn *exn;        /* WEFT_TRAP_EXCEPTION: the exception (owned by its store) */
     err_frame *frames;  /* the backtrace, innermost first (a trap only) */
     size_t nframes, capframes;
     void **held;        /* objects released with the error, by `release` */
