@@ -487,6 +487,8 @@ static bool fz_imports(fuzz *f, weft_store *store, weft_module *m, weft_extern *
             if (!ext[i].of.global)
                 return false;
             break;
+        case WEFT_EXTERN_TAG: /* a module importing a tag is only loaded */
+            return false;
         }
         if (e) {
             weft_error_free(e);

@@ -66,7 +66,7 @@ static void test_header(void)
 
 static void test_sections(void)
 {
-    MALFORMED("section id 13", "malformed section id", 8, HDR, 0x0D, 0x00);
+    MALFORMED("section id 14", "malformed section id", 8, HDR, 0x0E, 0x00); /* 13: tags */
     MALFORMED("section id 0x80", "malformed section id", 8, HDR, 0x80, 0x00, 0x01, 0x00);
     MALFORMED("section too long", "length out of bounds", 9, HDR, 0x01, 0x05, 0x00);
     MALFORMED("section size mismatch", "section size mismatch", -1, HDR, 0x01, 0x02, 0x00, 0x00);
@@ -155,7 +155,7 @@ static void test_imports(void)
               "module_func_type");
         module_free(m);
     }
-    MALFORMED("import kind", "malformed import kind", 13, HDR, 0x02, 0x04, 0x01, 0x00, 0x00, 0x04);
+    MALFORMED("import kind", "malformed import kind", 13, HDR, 0x02, 0x04, 0x01, 0x00, 0x00, 0x05);
     MALFORMED("mutability", "malformed mutability", 15, HDR, 0x02, 0x06, 0x01, 0x00, 0x00,
               0x03, 0x7F, 0x02);
     MALFORMED("table reftype", "malformed reference type", 14, HDR, 0x02, 0x07, 0x01, 0x00,
@@ -199,7 +199,7 @@ static void test_limits_and_globals(void)
               0x00);
     /* a malformed section after a not-constant expression: malformed wins */
     MALFORMED("malformed beats invalid", "malformed section id", 17, HDR, 0x06, 0x07, 0x01, 0x7F,
-              0x00, 0x01, 0x41, 0x00, 0x0B, 0x0D, 0x00);
+              0x00, 0x01, 0x41, 0x00, 0x0B, 0x0E, 0x00);
 }
 
 static void test_exports_start(void)
@@ -215,8 +215,8 @@ static void test_exports_start(void)
         CHECK(m->has_start && m->start == 0, "start");
         module_free(m);
     }
-    MALFORMED("export kind", "malformed export kind", 13, HDR, 0x07, 0x05, 0x01, 0x01, 'f', 0x04,
-              0x00);
+    MALFORMED("export kind", "malformed export kind", 13, HDR, 0x07, 0x05, 0x01, 0x01, 'f', 0x05,
+              0x00); /* 4: a tag */
 }
 
 static void test_elems(void)
@@ -444,9 +444,9 @@ static void test_instr(void)
     weft_error_free(e);
     CHECK(!READ(&in, &t, &e, 0xFD, 0x0C, 1, 2, 3) && e, "truncated v128.const");
     weft_error_free(e);
-    CHECK(!READ(&in, &t, &e, 0x06) && e && strncmp(e->msg, "illegal opcode 0x06", 19) == 0 &&
+    CHECK(!READ(&in, &t, &e, 0x17) && e && strncmp(e->msg, "illegal opcode 0x17", 19) == 0 &&
               e->offset == 100,
-          "0x06");
+          "0x17 (0x06 is the legacy try since exceptions)");
     weft_error_free(e);
     CHECK(!READ(&in, &t, &e, 0x41) && e && strncmp(e->msg, "unexpected end", 14) == 0,
           "truncated i32.const");
