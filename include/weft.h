@@ -122,7 +122,8 @@ typedef enum weft_trap_code {
     WEFT_TRAP_EXPECTED_SHARED,      /* "expected shared memory" (wait on an unshared memory) */
     WEFT_TRAP_NULL_REF,             /* "null reference" */
     WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution) */
-    WEFT_TRAP_HOST                  /* a host function trapped with its own message */
+    WEFT_TRAP_HOST,                 /* a host function trapped with its own message */
+    WEFT_TRAP_NULL_FUNC_REF         /* "null function reference" (call_ref on a null) */
 } weft_trap_code;
 
 /* The readers of an error accept NULL (no error): kind WEFT_ERR_NONE, message "no error",
@@ -158,7 +159,14 @@ typedef enum weft_feature {
     /* reference types: with it off, a module may have at most one table, and ref.null,
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
-    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0
+    WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* tail calls: return_call, return_call_indirect, return_call_ref are invalid */
+    WEFT_FEATURE_TAIL_CALL = 1u << 1,
+    /* extended constant expressions: only one instruction, global.get of imports only */
+    WEFT_FEATURE_EXTENDED_CONST = 1u << 2,
+    /* typed function references: call_ref, ref.as_non_null, br_on_null, br_on_non_null
+     * are invalid (the types themselves are still read) */
+    WEFT_FEATURE_FUNCTION_REFERENCES = 1u << 3
 } weft_feature;
 
 /* How modules run. */

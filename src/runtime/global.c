@@ -25,7 +25,7 @@ weft_global *weft_global_new(weft_store *store, uint8_t type, bool mutable_, wef
 {
     if (!store || !global_type_ok(type) || init.type != type)
         return NULL;
-    wm_globaltype gt = {type, mutable_};
+    wm_globaltype gt = {type, mutable_, 0};
     uint64_t slots[2] = {0, 0};
     rt_val_to_slots(init, slots);
     return global_create(store, &gt, slots);

@@ -102,7 +102,7 @@ weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uin
         e = err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "table maximum %u is below its minimum %u",
                     max, min);
     else {
-        wm_tabletype tt = {reftype, {min, max, has_max, false}};
+        wm_tabletype tt = {reftype, {min, max, has_max, false}, 0};
         t = table_create(store, &tt, 0);
         if (!t)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,

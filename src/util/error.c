@@ -46,6 +46,7 @@ const char *err_trap_message(weft_trap_code code)
     case WEFT_TRAP_NULL_REF: return "null reference";
     case WEFT_TRAP_INTERRUPTED: return "interrupted";
     case WEFT_TRAP_HOST: return "host trap";
+    case WEFT_TRAP_NULL_FUNC_REF: return "null function reference";
     }
     return "trap";
 }
