@@ -223,6 +223,9 @@ struct weft_module {
     /* weft_feature bits switched off by the engine; set by the loader before validation */
     uint32_t disabled_features;
 
+    /* Set by validation: some function makes tail calls (return_call*): the compiled tier
+     * leaves those functions to the interpreter (native/nat_cgen.c) */
+    bool tail_calls;
     /* Set by validation: funcs that may be referenced by ref.func (C.refs), nfuncs flags. */
     uint8_t *func_declared;
 

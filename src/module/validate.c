@@ -705,6 +705,7 @@ static bool valid_tail_call_type(valid_ctx *c, const wm_functype *t)
     const valid_frame *f0 = &c->ctrls[0];
     if (c->m->disabled_features & WEFT_FEATURE_TAIL_CALL)
         return valid_fail(c, "tail calls are disabled");
+    c->m->tail_calls = true;
     if (!valid_types_sub(c->m, t->vts + t->nparams, t->nresults, valid_results(f0),
                          f0->nresults))
         return valid_fail(c, "type mismatch: the callee's results are not the caller's");
@@ -1112,7 +1113,7 @@ static bool valid_br_on(valid_ctx *c, const wi_instr *in)
     if (n == 0 || !valid_is_ref(valid_label_types(f)[n - 1]))
         return valid_fail(c, "type mismatch: br_on_non_null needs a label ending in a "
                           "reference");
-    if (!wm_vt_sub(c->m, nonnull, valid_label_types(f)[n - 1]))
+    if (nonnull != VALID_UNKNOWN && !wm_vt_sub(c->m, nonnull, valid_label_types(f)[n - 1]))
         return valid_fail(c, "type mismatch: %s for a label of %s", valid_type_name(nonnull),
                           valid_type_name(valid_label_types(f)[n - 1]));
     return valid_pop_n(c, valid_label_types(f), n - 1) &&
