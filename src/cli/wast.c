@@ -1062,6 +1062,9 @@ static void wast_usage(FILE *f)
                "  --disable reference-types\n"
                "             validate against the baseline before reference types (one\n"
                "             table at most), as the threads proposal's scripts expect\n"
+               "  --disable tail-call | extended-const | function-references\n"
+               "             refuse that WebAssembly 3.0 feature's instructions as invalid\n"
+               "             (repeatable)\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
@@ -1074,6 +1077,12 @@ static uint32_t wast_feature(const char *name)
 {
     if (strcmp(name, "reference-types") == 0)
         return WEFT_FEATURE_REFERENCE_TYPES;
+    if (strcmp(name, "tail-call") == 0)
+        return WEFT_FEATURE_TAIL_CALL;
+    if (strcmp(name, "extended-const") == 0)
+        return WEFT_FEATURE_EXTENDED_CONST;
+    if (strcmp(name, "function-references") == 0)
+        return WEFT_FEATURE_FUNCTION_REFERENCES;
     return 0;
 }
 
@@ -1092,7 +1101,8 @@ int cli_wast_main(int argc, char **argv)
             const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
             uint32_t bit = wast_feature(name);
             if (!bit) {
-                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types)\n", name);
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types, "
+                                "tail-call, extended-const, function-references)\n", name);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;

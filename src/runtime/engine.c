@@ -54,6 +54,7 @@ const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
+           "tail-call extended-const function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -62,6 +63,7 @@ const char *weft_known_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
+           "tail-call extended-const function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
