@@ -252,6 +252,12 @@ void decode_names(weft_module *m, const uint8_t *data, size_t len);
 
 /* Full types: a <: b (reftypes.c). */
 bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b);
+/* The same across two modules (import matching): a in the types of ma, b in those of mb; a
+ * module may be NULL when its type names no type index (a host's). */
+bool wm_vt_sub_across(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b);
+/* Type ia of ma and type ib of mb are the same function type (iso-recursive equivalence). */
+bool wm_functype_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
+                           uint32_t ib);
 /* Frees what a constant expression owns (an extended one's instructions). */
 void wm_const_free(wm_constexpr *c);
 

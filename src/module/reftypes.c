@@ -34,3 +34,68 @@ bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b)
         return false;
     return reftypes_heap_sub(m, a, b);
 }
+
+/* Across modules a concrete type is compared by structure: the types it names, recursively
+ * (they precede it, or are itself: a reference to the type being compared matches only the
+ * same in the other). Deeper than this the types count as different, which only an
+ * adversarial module reaches. */
+#define REFTYPES_MAX_DEPTH 32
+
+static bool reftypes_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
+                               uint32_t ib, int depth);
+
+static bool reftypes_vt_eq_across(const weft_module *ma, uint32_t sa, wm_vt a,
+                                  const weft_module *mb, uint32_t sb, wm_vt b, int depth)
+{
+    const wm_vt low = (1u << WM_VT_SHIFT) - 1;
+    if ((a & low) != (b & low))
+        return false;
+    if (!(a & WM_VT_CONCRETE))
+        return true;
+    uint32_t i = wm_vt_index(a), j = wm_vt_index(b);
+    if (i == sa || j == sb)
+        return i == sa && j == sb;
+    return reftypes_eq_across(ma, i, mb, j, depth + 1);
+}
+
+static bool reftypes_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
+                               uint32_t ib, int depth)
+{
+    if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes || depth > REFTYPES_MAX_DEPTH)
+        return false;
+    if (ma == mb && ma->type_canon[ia] == mb->type_canon[ib])
+        return true;
+    const wm_functype *a = &ma->types[ia], *b = &mb->types[ib];
+    if (a->nparams != b->nparams || a->nresults != b->nresults)
+        return false;
+    for (uint32_t k = 0; k < a->nparams + a->nresults; k++)
+        if (!reftypes_vt_eq_across(ma, ia, wm_functype_vt(a, k), mb, ib, wm_functype_vt(b, k),
+                                   depth))
+            return false;
+    return true;
+}
+
+bool wm_functype_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
+                           uint32_t ib)
+{
+    return reftypes_eq_across(ma, ia, mb, ib, 0);
+}
+
+bool wm_vt_sub_across(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b)
+{
+    if (ma == mb && ma)
+        return wm_vt_sub(ma, a, b);
+    if (!(a & WM_VT_CONCRETE) || !(b & WM_VT_CONCRETE)) {
+        /* no index meets another: the relation of the abstract parts decides */
+        if (a == b)
+            return true;
+        if (!wm_vt_is_ref(a) || !wm_vt_is_ref(b) || wm_vt_code(a) != wm_vt_code(b))
+            return false;
+        if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
+            return false;
+        return (a & WM_VT_BOTTOM) || (!(b & WM_VT_BOTTOM) && !(b & WM_VT_CONCRETE));
+    }
+    if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
+        return false;
+    return reftypes_eq_across(ma, wm_vt_index(a), mb, wm_vt_index(b), 0);
+}

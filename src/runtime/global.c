@@ -13,6 +13,7 @@ weft_global *global_create(weft_store *s, const wm_globaltype *gt, const uint64_
     if (!g)
         return NULL;
     g->type = gt->type;
+    g->vt = wm_global_vt(gt);
     g->mut = gt->mut;
     g->val = val[0];
     g->hi = gt->type == WEFT_V128 ? val[1] : 0;

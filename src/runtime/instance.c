@@ -179,6 +179,8 @@ static weft_error *inst_make_tables(weft_instance *inst)
         const wm_constexpr *init = m->table_init ? &m->table_init[i - m->ntable_imports] : NULL;
         inst->tables[i] = table_create(inst->store, &m->tables[i],
                                        init && init->kind ? (uintptr_t)inst_const(inst, init) : 0);
+        if (inst->tables[i])
+            inst->tables[i]->vmod = m;
         if (!inst->tables[i])
             return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                            "cannot allocate table %u of %llu entries", i,
@@ -196,6 +198,7 @@ static weft_error *inst_make_globals(weft_instance *inst)
         inst->globals[i] = global_create(inst->store, &m->globals[i], v);
         if (!inst->globals[i])
             return inst_oom();
+        inst->globals[i]->vmod = m;
     }
     return NULL;
 }

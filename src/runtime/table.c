@@ -17,6 +17,7 @@ weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init)
     if (!t)
         return NULL;
     t->reftype = tt->reftype;
+    t->vt = wm_table_vt(tt);
     t->size = (uint32_t)tt->lim.min;
     t->has_max = tt->lim.has_max;
     t->max = tt->lim.has_max && tt->lim.max < UINT32_MAX ? (uint32_t)tt->lim.max : UINT32_MAX;
