@@ -1101,8 +1101,9 @@ int cli_wast_main(int argc, char **argv)
             const char *name = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
             uint32_t bit = wast_feature(name);
             if (!bit) {
-                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: reference-types, "
-                                "tail-call, extended-const, function-references)\n", name);
+                fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: "
+                                "reference-types, tail-call, extended-const, "
+                                "function-references)\n", name);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;

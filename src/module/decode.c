@@ -632,7 +632,6 @@ static bool decode_elem_items(decoder *d, wm_elem *e, bool exprs)
         }
         it->offset = wr_offset(r);
         it->kind = WM_CONST_REF_FUNC;
-        it->vt = wm_vt_concrete(0, false); /* refined by the validator: (ref $type of f) */
         it->type = WEFT_FUNCREF;
         if (!wr_u32(r, &it->index))
             return false;

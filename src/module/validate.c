@@ -1113,7 +1113,8 @@ static bool valid_br_on(valid_ctx *c, const wi_instr *in)
     if (n == 0 || !valid_is_ref(valid_label_types(f)[n - 1]))
         return valid_fail(c, "type mismatch: br_on_non_null needs a label ending in a "
                           "reference");
-    if (nonnull != VALID_UNKNOWN && !wm_vt_sub(c->m, nonnull, valid_label_types(f)[n - 1]))
+    if (nonnull != VALID_UNKNOWN &&
+        !wm_vt_sub(c->m, nonnull, valid_label_types(f)[n - 1]))
         return valid_fail(c, "type mismatch: %s for a label of %s", valid_type_name(nonnull),
                           valid_type_name(valid_label_types(f)[n - 1]));
     return valid_pop_n(c, valid_label_types(f), n - 1) &&

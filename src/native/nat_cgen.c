@@ -1499,7 +1499,8 @@ static void cg_interp_stub(nat_text *o, const weft_module *m, uint32_t f)
         tx_printf(o, "return r_;\n");
     } else if (t->nresults > 1) {
         tx_printf(o, "wn_r%u r_;\n", m->type_canon[m->func_types[f]]);
-        for (uint32_t k = 0, off = 0; k < t->nresults; off += cg_slot_width(wm_results(t)[k]), k++) {
+        for (uint32_t k = 0, off = 0; k < t->nresults;
+             off += cg_slot_width(wm_results(t)[k]), k++) {
             char v[24];
             snprintf(v, sizeof v, "r_.v%u", k);
             cg_get_slot(o, wm_results(t)[k], v, "sl_", off);

@@ -1,4 +1,5 @@
-;; tail_calls.wat - deep tail recursion that must run in constant space (tests/suites/tail_calls.sh).
+;; tail_calls.wat - deep tail recursion that must run in constant space
+;; (tests/suites/tail_calls.sh).
 ;; Every entry point counts n down to 0 through a million or more calls; the engine's frame
 ;; limit (10,000 by default) would stop any of them if a tail call kept its caller's frame.
 ;; (return_call_ref's own million-deep recursion is in the 3.0 spec script return_call_ref,
