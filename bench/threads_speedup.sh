@@ -37,8 +37,11 @@ echo "median of $RUNS runs, whole process, seconds"
 echo
 
 echo "1. threaded examples, 1 vs 2 threads (speed-up = 1-thread time / 2-thread time, per unit"
-echo "   of work: mutex_counter does its M increments per thread, so 2 threads do twice the work)"
-printf "%-16s %10s %10s %10s\n" program "1 thread" "2 threads" speed-up
+echo "   of work: mutex_counter does its M increments per thread, so 2 threads do twice the work),"
+echo "   in the interpreter and on compiled code (weft run --compile, from a warm cache)"
+CACHE="$OUT/cache"
+printf "%-16s %10s %10s %10s   %10s %10s %10s\n" program "1 thread" "2 threads" speed-up \
+    "compiled 1" "2" speed-up
 for ex in parallel_sum matmul parallel_sort mutex_counter bounded_buffer; do
     wasm="$BUILD/examples/$ex.wasm"
     if [ ! -f "$wasm" ]; then
@@ -47,9 +50,17 @@ for ex in parallel_sum matmul parallel_sort mutex_counter bounded_buffer; do
     fi
     one=$(timed "$WEFT" run "$wasm" 1)
     two=$(timed "$WEFT" run "$wasm" 2)
+    "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1 >/dev/null 2>&1 # warms the cache
+    cone=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1)
+    ctwo=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 2)
     per_unit=$one
-    [ "$ex" = mutex_counter ] && per_unit=$(awk -v t="$one" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
-    printf "%-16s %10s %10s %10s\n" "$ex" "$one" "$two" "$(ratio "$per_unit" "$two")"
+    cper_unit=$cone
+    if [ "$ex" = mutex_counter ]; then
+        per_unit=$(awk -v t="$one" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
+        cper_unit=$(awk -v t="$cone" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
+    fi
+    printf "%-16s %10s %10s %10s   %10s %10s %10s\n" "$ex" "$one" "$two" \
+        "$(ratio "$per_unit" "$two")" "$cone" "$ctwo" "$(ratio "$cper_unit" "$ctwo")"
 done
 echo
 

@@ -879,6 +879,8 @@ static int cli_cmd_compile(int argc, char **argv)
             bad = cli_set_opt_level(&o, argv[++i]);
         else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0)
             bad = cli_set_jobs(&o, argv[++i]);
+        else if (strncmp(a, "-j", 2) == 0 && a[2] >= '0' && a[2] <= '9') /* -j2, as make */
+            bad = cli_set_jobs(&o, a + 2);
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "weft compile: unknown option %s\n" CLI_COMPILE_USAGE, a);
             return CLI_EXIT_USAGE;

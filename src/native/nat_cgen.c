@@ -305,6 +305,8 @@ typedef struct cg {
     uint8_t *multi_types;  /* per canonical type: needs a result struct in this unit */
     uint8_t *callees;      /* per function index: needs a prototype in this unit */
     uint8_t *interp;       /* per function index: makes tail calls, runs in the interpreter */
+    uint8_t *polls;        /* per function index: its entry checks for an interrupt */
+    const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
     char names[8][24];     /* cg_sv's results, reused in turn */
     unsigned nextname;
@@ -471,6 +473,50 @@ static void cg_reset_stack(cg *c, const cg_ctrl *f, uint32_t n, const uint8_t *t
         cg_push(c, types[k]);
 }
 
+/* Whether every turn of the loop just opened calls a function that checks for an interrupt
+ * on entry (then the loop need not check too: fib's loop around its recursive call, say).
+ * True when the loop's body, at its own level, calls such a function before any branch that
+ * could go back to the loop's start. Instructions that branch in ways not followed here end
+ * the search with false. */
+static bool cg_loop_calls(cg *c)
+{
+    wr_reader r = *c->r;
+    wi_targets tg = {0};
+    wi_instr in;
+    uint32_t depth = 0;
+    bool found = false;
+    for (int n = 0; n < 512 && wi_read(&r, &in, &tg); n++) {
+        uint32_t op = in.op;
+        if (op == 0x02 || op == 0x03 || op == 0x04) {
+            depth++;
+        } else if (op == 0x0b) {
+            if (depth-- == 0)
+                break;
+        } else if (op == 0x0c || op == 0x0d) {
+            if (in.a == depth)
+                break;
+        } else if (op == 0x0e) {
+            bool back = false;
+            for (uint32_t k = 0; k <= in.a; k++)
+                back |= tg.v[k] == depth;
+            if (back)
+                break;
+        } else if (op == 0x10) {
+            if (depth == 0 && in.a >= c->m->nfunc_imports && c->polls[in.a]) {
+                found = true;
+                break;
+            }
+        } else if ((op >= 0x05 && op <= 0x1f && op != 0x11 && op != 0x1a && op != 0x1b &&
+                    op != 0x1c) ||
+                   op == 0xd5 || op == 0xd6 || op == 0xfb) {
+            break; /* else, exceptions, tail calls, branches on references */
+        }
+    }
+    weft_error_free(r.err);
+    wi_targets_free(&tg);
+    return found;
+}
+
 static void cg_block(cg *c, const wi_instr *in)
 {
     if (c->dead) {
@@ -490,7 +536,8 @@ static void cg_block(cg *c, const wi_instr *in)
     if (kind == CG_LOOP) {
         c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
-        OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
+        if (!cg_loop_calls(c))
+            OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
     } else if (kind == CG_IF) {
         /* the else branch needs the parameters the then branch may overwrite */
         for (uint32_t k = 0; k < f->np; k++)
@@ -1431,6 +1478,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     top->rt = wm_results(t);
 
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
+    c->r = &r;
     while (c->nctl > 0 && !c->bug) {
         if (!wi_read(&r, &in, &c->targets)) {
             weft_error_free(r.err);
@@ -1452,7 +1500,7 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
      * its callers' checks for an interrupt and of the C stack cover it, unless its own frame
      * is large. The frame limit is checked in every function, as the interpreter does. */
     size_t vars = (size_t)t->nparams + fn->nlocals + c->capused;
-    if (c->calls_or_loops || vars > 512)
+    if (c->calls_or_loops || vars > 512 || c->polls[f])
         tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     else
         tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
@@ -1491,8 +1539,10 @@ static void cg_interp_stub(nat_text *o, const weft_module *m, uint32_t f)
         snprintf(a, sizeof a, "l%u", k);
         cg_put_slot(o, wm_params(t)[k], "sl_", off, a);
     }
-    tx_printf(o, "WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D - 1;\n"
-                 "I->rt->call(X, I, I->funcs[%u], sl_, %u, 0);\n", f, f);
+    /* callers may rely on this entry's check for an interrupt (cg_polls) */
+    tx_printf(o, "WN_POLL(%u, %u);\nWN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D - 1;\n"
+                 "I->rt->call(X, I, I->funcs[%u], sl_, %u, 0);\n",
+              f, (uint32_t)m->funcs[f - m->nfunc_imports].body_offset, f, f);
     if (t->nresults == 1) {
         tx_printf(o, "%s r_;\n", cg_ctype(wm_results(t)[0]));
         cg_get_slot(o, wm_results(t)[0], "r_", "sl_", 0);
@@ -1643,6 +1693,28 @@ static void cg_module_unit(const weft_module *m, const uint8_t *interp, nat_text
               ndef ? "" : "0", (unsigned)NAT_ABI_VERSION, ndef);
 }
 
+/* Which defined functions check for an interrupt on entry (WN_ENTER rather than
+ * WN_ENTER_LEAF): those with a call or a loop anywhere in their code (cg_body also gives the
+ * check to functions with very large frames). Decided before any body is translated, so that
+ * a loop can rely on a callee's check (cg_loop_calls). */
+static uint8_t *cg_polls(const weft_module *m)
+{
+    uint8_t *polls = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
+    wi_targets tg = {0};
+    wi_instr in;
+    for (uint32_t f = m->nfunc_imports; polls && f < m->nfuncs; f++) {
+        const wm_func *fn = &m->funcs[f - m->nfunc_imports];
+        wr_reader r;
+        wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset,
+                fn->body_offset);
+        while (!polls[f] && wi_read(&r, &in, &tg))
+            polls[f] = in.op == 0x03 || (in.op >= 0x10 && in.op <= 0x15);
+        weft_error_free(r.err);
+    }
+    wi_targets_free(&tg);
+    return polls;
+}
+
 weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **units,
                             size_t *nunits)
 {
@@ -1668,7 +1740,8 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
     c.multi_types = xcalloc(m->ntypes ? m->ntypes : 1, 1);
     c.callees = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
     c.interp = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
-    if (!out || !c.multi_types || !c.callees || !c.interp) {
+    c.polls = cg_polls(m);
+    if (!out || !c.multi_types || !c.callees || !c.interp || !c.polls) {
         e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "compiled tier: out of memory");
         goto done;
     }
@@ -1700,6 +1773,7 @@ done:
     free(c.multi_types);
     free(c.callees);
     free(c.interp);
+    free(c.polls);
     wi_targets_free(&c.targets);
     if (e) {
         for (size_t u = 0; out && u < made; u++)

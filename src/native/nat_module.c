@@ -3,6 +3,7 @@
  * (native_io.h), load and attach, through the cache when asked.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "native.h"
@@ -14,7 +15,10 @@
  * computes in unsigned types and reads memory with memcpy), but the flags still say what
  * the wasm semantics need: IEEE arithmetic exactly as written (no contraction into FMA, no
  * fast-math), no aliasing assumptions between guest memory accesses. */
-static void nat_flags(const nat_options *o, const char **argv, size_t n, char *key, size_t kn)
+typedef char nat_march[64]; /* holds "-march=..." while argv is used */
+
+static void nat_flags(const nat_options *o, const char **argv, size_t n, char *key, size_t kn,
+                      nat_march march_flag)
 {
     static const char *const levels[4] = {"-O0", "-O1", "-O2", "-O3"};
     static const char *const fixed[] = {"-std=gnu11", "-fPIC", "-fno-strict-aliasing",
@@ -23,11 +27,19 @@ static void nat_flags(const nat_options *o, const char **argv, size_t n, char *k
     size_t k = 0;
     int lvl = o && o->opt_level >= 0 && o->opt_level <= 3 ? o->opt_level : 2;
     argv[k++] = levels[lvl];
-    /* Built for this CPU (SIMD needs SSE4.1-class instructions to be fast; rounding and
-     * shuffles are single instructions there). The artifact records the CPU's features and
-     * is refused on another. */
-    if (nat_cpu_is_native())
-        argv[k++] = "-march=native";
+    /* Built for this CPU's class (SIMD needs SSE4.1-class instructions to be fast; rounding
+     * and shuffles are single instructions there; see nat_cpu_march). The artifact records
+     * the CPU's features and is refused on another. */
+    /* WEFT_MARCH names another level (x86-64-v3, say: valgrind decodes no AVX-512); the
+     * artifact is still tied to this CPU's features */
+    const char *march = getenv("WEFT_MARCH");
+    if (march && *march && strlen(march) < 40 && strspn(march, "abcdefghijklmnopqrstuvwxyz"
+                                                              "0123456789-_.") == strlen(march)) {
+        snprintf(march_flag, sizeof(nat_march), "-march=%s", march);
+        argv[k++] = march_flag;
+    } else if (nat_cpu_march()) {
+        argv[k++] = nat_cpu_march();
+    }
     for (size_t i = 0; fixed[i] && k + 1 < n; i++)
         argv[k++] = fixed[i];
     argv[k] = NULL;
@@ -54,6 +66,7 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
                       size_t *artifact_len)
 {
     const char *argv[16];
+    nat_march march;
     char key[384];
     nat_text *units = NULL;
     size_t nunits = 0;
@@ -68,7 +81,7 @@ weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **arti
     if (e)
         return e;
     cc.cancel = o ? o->cancel : NULL;
-    nat_flags(o, argv, sizeof argv / sizeof argv[0], key, sizeof key);
+    nat_flags(o, argv, sizeof argv / sizeof argv[0], key, sizeof key, march);
     e = nat_cgen_module(m, 1024, &units, &nunits);
     if (!e) {
         const char **texts = calloc(nunits, sizeof *texts);
@@ -163,6 +176,7 @@ weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char 
 {
     char dir[4096], key[65], fkey[384];
     const char *argv[16];
+    nat_march march;
     uint8_t *art = NULL;
     size_t len = 0;
     nat_cc cc;
@@ -175,7 +189,7 @@ weft_error *nat_compile_cached(weft_module *m, const nat_options *o, const char 
             return e;
         if ((e = nat_cc_find(&cc)) != NULL)
             return e;
-        nat_flags(o, argv, sizeof argv / sizeof argv[0], fkey, sizeof fkey);
+        nat_flags(o, argv, sizeof argv / sizeof argv[0], fkey, sizeof fkey, march);
         nat_meta_init(&meta, &cc, fkey, m->bytes, m->len);
         nat_cc_free(&cc);
         nat_cache_key(&meta, key);

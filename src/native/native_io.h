@@ -77,8 +77,10 @@ bool nat_meta_same_cc(const nat_meta *m, const nat_cc *cc);
 /* What the code may assume about this machine's CPU: with the default flags (no -march) the
  * architecture alone. Returns buf. */
 const char *nat_cpu_id(char *buf, size_t n);
-/* Whether nat_cpu_id names this CPU's features (then code may be built with -march=native). */
-bool nat_cpu_is_native(void);
+/* The -march flag compiled code is built with on this machine ("-march=x86-64-v2",
+ * "-march=native"), or NULL when the CPU's features are unknown (then the architecture's
+ * baseline). A static string. */
+const char *nat_cpu_march(void);
 /* This machine's architecture (uname machine). Returns buf. */
 const char *nat_arch(char *buf, size_t n);
 
