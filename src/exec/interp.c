@@ -80,6 +80,19 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
         }                                                                                     \
     } while (0)
 #define SYNC_DEPTH() (ctx->depth = (uint32_t)(fr - ctx->frames))
+/* call_indirect's callee into f: element fp[B1] of table A2, of the type ip[3] */
+#define INDIRECT_CALLEE()                                                                     \
+    do {                                                                                      \
+        const weft_table *t_ = inst->tables[A2];                                              \
+        uint32_t i_ = (uint32_t)fp[B1];                                                       \
+        if (i_ >= t_->size)                                                                   \
+            TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);                                                \
+        f = (weft_func *)t_->elems[i_];                                                       \
+        if (!f)                                                                               \
+            TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);                                            \
+        if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))                      \
+            TRAP(WEFT_TRAP_INDIRECT_TYPE);                                                    \
+    } while (0)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* Is [ea, ea + n) outside memory 0? Consults the real size only when the cached one says so. */
 #define OUT_OF_BOUNDS(ea, n)                                                                  \
@@ -432,20 +445,11 @@ op_call_ext:
     nfp = fp + A1;
     next_ip = ip + 2;
     goto call_func;
-op_call_indirect: {
-    const weft_table *t = inst->tables[A2];
-    uint32_t i = (uint32_t)fp[B1];
-    if (i >= t->size)
-        TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);
-    f = (weft_func *)t->elems[i];
-    if (!f)
-        TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);
-    if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))
-        TRAP(WEFT_TRAP_INDIRECT_TYPE);
+op_call_indirect:
+    INDIRECT_CALLEE();
     nfp = fp + A1;
     next_ip = ip + 4;
     goto call_func;
-}
 op_call_ref:
     f = (weft_func *)(uintptr_t)fp[B1];
     if (!f)
@@ -477,18 +481,9 @@ op_return_call: {
 op_return_call_ext:
     f = inst->funcs[B1];
     goto tail_func;
-op_return_call_indirect: {
-    const weft_table *t = inst->tables[A2];
-    uint32_t i = (uint32_t)fp[B1];
-    if (i >= t->size)
-        TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);
-    f = (weft_func *)t->elems[i];
-    if (!f)
-        TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);
-    if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))
-        TRAP(WEFT_TRAP_INDIRECT_TYPE);
+op_return_call_indirect:
+    INDIRECT_CALLEE();
     goto tail_func;
-}
 op_return_call_ref:
     f = (weft_func *)(uintptr_t)fp[B1];
     if (!f)

@@ -3,37 +3,11 @@
  * references (WebAssembly 3.0 without GC): two hierarchies, func and extern, each
  *   bottom (nofunc / noextern)  <:  concrete function types ($t, func only)  <:  top,
  * and (ref ht) <: (ref null ht). Function types are all final here (no GC `sub`
- * declarations), so two concrete types are related only when they are the same type, which
- * within one module is the same canonical index (decode.c canonicalises them).
+ * declarations), so two concrete types are related only when they are the same type: within
+ * one module the same canonical index (decode.c canonicalises them), across two modules the
+ * same structure.
  */
 #include "module.h"
-
-static bool reftypes_heap_sub(const weft_module *m, wm_vt a, wm_vt b)
-{
-    if (a & WM_VT_BOTTOM)
-        return true; /* the bottom type is below everything of its hierarchy */
-    if (b & WM_VT_BOTTOM)
-        return false;
-    if (!(b & WM_VT_CONCRETE))
-        return true; /* the top: func or extern */
-    if (!(a & WM_VT_CONCRETE))
-        return false;
-    uint32_t i = wm_vt_index(a), j = wm_vt_index(b);
-    if (i == j)
-        return true;
-    return i < m->ntypes && j < m->ntypes && m->type_canon[i] == m->type_canon[j];
-}
-
-bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b)
-{
-    if (a == b)
-        return true;
-    if (!wm_vt_is_ref(a) || !wm_vt_is_ref(b) || wm_vt_code(a) != wm_vt_code(b))
-        return false;
-    if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
-        return false;
-    return reftypes_heap_sub(m, a, b);
-}
 
 /* Across modules a concrete type is compared by structure: the types it names, recursively
  * (they precede it, or are itself: a reference to the type being compared matches only the
@@ -44,6 +18,42 @@ bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b)
 static bool reftypes_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
                                uint32_t ib, int depth);
 
+/* a (in ma) <: b (in mb); depth: of the structural comparison that asks */
+static bool reftypes_sub(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b,
+                         int depth)
+{
+    if (a == b && ma == mb)
+        return true;
+    if (!wm_vt_is_ref(a) || !wm_vt_is_ref(b))
+        return a == b; /* numeric and vector types: only themselves */
+    if (wm_vt_code(a) != wm_vt_code(b))
+        return false;
+    if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
+        return false;
+    if (a & WM_VT_BOTTOM)
+        return true; /* the bottom type is below everything of its hierarchy */
+    if (b & WM_VT_BOTTOM)
+        return false;
+    if (!(b & WM_VT_CONCRETE))
+        return true; /* the top: func or extern */
+    if (!(a & WM_VT_CONCRETE))
+        return false;
+    uint32_t i = wm_vt_index(a), j = wm_vt_index(b);
+    if (ma == mb && ma)
+        return i == j ||
+               (i < ma->ntypes && j < ma->ntypes && ma->type_canon[i] == ma->type_canon[j]);
+    return reftypes_eq_across(ma, i, mb, j, depth + 1);
+}
+
+bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b) { return reftypes_sub(m, a, m, b, 0); }
+
+bool wm_vt_sub_across(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b)
+{
+    return reftypes_sub(ma, a, mb, b, 0);
+}
+
+/* A value type of type sa (in ma) equals one of type sb (in mb); a reference to the type
+ * itself (a recursive type) matches only the same. */
 static bool reftypes_vt_eq_across(const weft_module *ma, uint32_t sa, wm_vt a,
                                   const weft_module *mb, uint32_t sb, wm_vt b, int depth)
 {
@@ -79,23 +89,4 @@ bool wm_functype_eq_across(const weft_module *ma, uint32_t ia, const weft_module
                            uint32_t ib)
 {
     return reftypes_eq_across(ma, ia, mb, ib, 0);
-}
-
-bool wm_vt_sub_across(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b)
-{
-    if (ma == mb && ma)
-        return wm_vt_sub(ma, a, b);
-    if (!(a & WM_VT_CONCRETE) || !(b & WM_VT_CONCRETE)) {
-        /* no index meets another: the relation of the abstract parts decides */
-        if (a == b)
-            return true;
-        if (!wm_vt_is_ref(a) || !wm_vt_is_ref(b) || wm_vt_code(a) != wm_vt_code(b))
-            return false;
-        if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
-            return false;
-        return (a & WM_VT_BOTTOM) || (!(b & WM_VT_BOTTOM) && !(b & WM_VT_CONCRETE));
-    }
-    if (!(a & WM_VT_NONNULL) && (b & WM_VT_NONNULL))
-        return false;
-    return reftypes_eq_across(ma, wm_vt_index(a), mb, wm_vt_index(b), 0);
 }
