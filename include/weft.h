@@ -121,8 +121,10 @@ typedef enum weft_trap_code {
     WEFT_TRAP_UNALIGNED_ATOMIC,     /* "unaligned atomic" */
     WEFT_TRAP_EXPECTED_SHARED,      /* "expected shared memory" (wait on an unshared memory) */
     WEFT_TRAP_NULL_REF,             /* "null reference" */
-    WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution) */
+    WEFT_TRAP_INTERRUPTED,          /* "interrupted" (the embedder stopped the execution: an
+                                       interrupt handle, an epoch deadline, a worker's end) */
     WEFT_TRAP_HOST,                 /* a host function trapped with its own message */
+    WEFT_TRAP_OUT_OF_FUEL,          /* "out of fuel" (the store's fuel ran out) */
     WEFT_TRAP_NULL_FUNC_REF         /* "null function reference" (call_ref on a null) */
 } weft_trap_code;
 
@@ -142,6 +144,31 @@ weft_trap_code weft_error_trap(const weft_error *e);
 int weft_error_exit_code(const weft_error *e);
 void weft_error_free(weft_error *e);
 
+/* A trap's backtrace: every wasm frame, innermost first. Frame 0 is the function that
+ * trapped, at the trapping instruction; each next one is its caller, at the call. Both tiers
+ * give the same frames, also across calls between them and between instances. Host functions
+ * leave no frame: a trap a host function returns starts at the wasm function that called it.
+ * Other errors (and a trap made by weft_trap_new that never crossed wasm) have 0 frames. */
+typedef struct weft_frame {
+    uint32_t func_index;     /* the function's index in its module */
+    const char *func_name;   /* from the module's name section, or NULL */
+    const char *module_name; /* the module's own name (name section), or NULL */
+    size_t module_offset;    /* byte offset of the instruction in the module, or (size_t)-1 */
+    size_t func_offset;      /* the same from the start of the function's code (after its
+                                body size, as wasm.h counts), or (size_t)-1 */
+    const char *file;        /* the source file, when the module has DWARF line tables
+                                (clang -g) and weft found libdwarf (below); else NULL */
+    uint32_t line, column;   /* the source position with `file`; 0 when unknown */
+} weft_frame;
+
+/* The number of frames of e's backtrace (0 for NULL or an error that is not a trap). */
+size_t weft_error_frame_count(const weft_error *e);
+/* Frame i (0: innermost) into *out: false when i is past the last. The strings are owned by
+ * the error: valid until weft_error_free(e) (the error keeps the modules alive). file:line
+ * come from the module's .debug_line and .debug_info sections, read with libdwarf, which weft
+ * loads when first needed (libdwarf.so.1, Debian's libdwarf1); without it they stay empty. */
+bool weft_error_frame(const weft_error *e, size_t i, weft_frame *out);
+
 /* For host functions: make a trap with a message (printf-style), or a request to exit. */
 weft_error *weft_trap_new(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -160,13 +187,17 @@ typedef enum weft_feature {
      * ref.is_null, ref.func, table.get/set/size/grow/fill and typed select are invalid
      * (the threads proposal's test scripts are written against that baseline) */
     WEFT_FEATURE_REFERENCE_TYPES = 1u << 0,
+    /* memory64: memories and tables with i64 addresses (limits flag 0x04) are invalid */
+    WEFT_FEATURE_MEMORY64 = 1u << 1,
+    /* multi-memory: a module may have at most one memory */
+    WEFT_FEATURE_MULTI_MEMORY = 1u << 2,
     /* tail calls: return_call, return_call_indirect, return_call_ref are invalid */
-    WEFT_FEATURE_TAIL_CALL = 1u << 1,
+    WEFT_FEATURE_TAIL_CALL = 1u << 3,
     /* extended constant expressions: only one instruction, global.get of imports only */
-    WEFT_FEATURE_EXTENDED_CONST = 1u << 2,
+    WEFT_FEATURE_EXTENDED_CONST = 1u << 4,
     /* typed function references: call_ref, ref.as_non_null, br_on_null, br_on_non_null
      * are invalid (the types themselves are still read) */
-    WEFT_FEATURE_FUNCTION_REFERENCES = 1u << 3
+    WEFT_FEATURE_FUNCTION_REFERENCES = 1u << 5
 } weft_feature;
 
 /* How modules run. */
@@ -188,7 +219,9 @@ typedef enum weft_opt {
 
 typedef struct weft_config {
     uint32_t disabled_features; /* weft_feature bits; 0: everything on */
-    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB) */
+    uint64_t max_memory_bytes; /* upper bound for any one linear memory (0: 4 GiB, and
+                                  16 GiB for a memory64 one, whose address space is then
+                                  reserved: it never moves) */
     uint32_t max_call_depth;   /* wasm call frames before "call stack exhausted" (0: 10000),
                                   in both tiers */
     uint32_t stack_slots;      /* 8-byte value slots per execution stack (0: 1 Mi slots);
@@ -201,11 +234,24 @@ typedef struct weft_config {
     const char *cache_dir;     /* compiled tier's cache of artifacts (copied). NULL: the
                                   default ($WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else
                                   ~/.cache/weft); "": no cache */
+    bool consume_fuel;         /* count executed instructions against each store's fuel
+                                  (weft_store_set_fuel); modules are translated with the
+                                  counting only when this is on: off, it costs nothing */
+    bool epoch_interruption;   /* check each store's epoch deadline at loop headers and
+                                  function entries (weft_store_set_epoch_deadline); off, the
+                                  checks are not even in the code */
 } weft_config;
 
 /* cfg may be NULL for the defaults. Returns NULL only when out of memory. */
 weft_engine *weft_engine_new(const weft_config *cfg);
 void weft_engine_free(weft_engine *engine);
+/* Advance the engine's epoch by one: code running in any store whose deadline the epoch
+ * reaches stops with a WEFT_TRAP_INTERRUPTED trap at its next loop header or call. One
+ * atomic addition: cheap, safe from any thread (a timer thread ticking every few ms) and
+ * from a signal handler. Meaningful only with weft_config.epoch_interruption. */
+void weft_engine_increment_epoch(weft_engine *engine);
+/* The epoch now (starts at 0). */
+uint64_t weft_engine_epoch(const weft_engine *engine);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Function types                                                                             */
@@ -284,8 +330,87 @@ const char *weft_module_func_name(const weft_module *m, uint32_t funcidx);
 /* Stores and externs                                                                         */
 
 weft_store *weft_store_new(weft_engine *engine);
+
+/* Resource limits of one store: a few numbers, and optionally callbacks that decide each
+ * growth themselves (the shape of wasmtime's ResourceLimiter and StoreLimits). A number at 0
+ * sets no limit; the engine's own (weft_config.max_memory_bytes) still apply.
+ *  - Growth beyond a limit fails the way the guest expects: memory.grow and table.grow return
+ *    -1, in both tiers; the guest carries on.
+ *  - Instantiation beyond a limit (one instance, table or memory too many, or a memory or
+ *    table whose initial size is over its limit) fails with a WEFT_ERR_RESOURCE error naming
+ *    the limit, e.g. "instantiation would exceed the store's limit of 4 memories".
+ *  - A shared memory is grown under its own lock: the limit of the store whose code grows it
+ *    is checked against the size at that moment, so threads racing to grow it cannot pass
+ *    the limit together. */
+typedef struct weft_limiter {
+    uint64_t memory_bytes;   /* the size any one linear memory may reach, in bytes */
+    uint64_t table_elements; /* the size any one table may reach, in elements */
+    uint32_t instances;      /* instances in the store */
+    uint32_t tables;         /* tables defined in the store (by instances, weft_table_new) */
+    uint32_t memories;       /* memories defined by the store's instances */
+    /* Optional, asked after the numbers allowed a growth: return false to refuse it (the grow
+     * returns -1; at instantiation, where current is 0 and desired the initial size, the
+     * instantiation fails). maximum is the memory's or table's own maximum (UINT64_MAX when
+     * it has none). Called on the thread that grows: for a shared memory that may be any
+     * thread of the program, under the memory's growth lock (the callback must not grow that
+     * memory itself, and must be thread-safe when the store's threads share `user`). */
+    bool (*memory_growing)(void *user, uint64_t current_bytes, uint64_t desired_bytes,
+                           uint64_t maximum_bytes);
+    bool (*table_growing)(void *user, uint64_t current, uint64_t desired, uint64_t maximum);
+    void *user;
+} weft_limiter;
+
+/* Set the store's limits (copied; NULL removes them). They apply to what is instantiated and
+ * grown from now on; what already exists stays as it is. Threads a program spawns through
+ * wasi-threads from this store get the same limits in their own stores. Errors: WEFT_ERR_ARG
+ * when store is NULL. */
+weft_error *weft_store_set_limiter(weft_store *store, const weft_limiter *limiter);
 /* Frees every instance, function, table and global of the store; drops its memory references. */
 void weft_store_free(weft_store *store);
+
+/* Stopping guests. Three ways, in both tiers, also inside loops that make no call:
+ *
+ * Fuel (weft_config.consume_fuel): a deterministic budget of executed wasm instructions per
+ * store. The code is cut into straight-line runs (a run starts at a function's entry, inside
+ * a loop, after block/if/loop ends, at each arm of an if and after a br_if); entering a run
+ * charges the number of wasm instructions in it (every instruction counts one except block,
+ * loop, else and end), and when the fuel left is smaller than that the run does not start:
+ * the code stops with a WEFT_TRAP_OUT_OF_FUEL trap and the fuel stays what it was. The same
+ * program with the same fuel therefore stops at the same instruction every run, in the
+ * interpreter and in compiled code alike. A store starts with 0 fuel. Errors of the three
+ * calls: WEFT_ERR_ARG when the engine does not consume fuel, WEFT_ERR_RESOURCE.
+ * In a wasi-threads program each thread has its own store and its own fuel: a thread
+ * spawned by weft_threads_run starts with the fuel the main store had when the run began. */
+weft_error *weft_store_set_fuel(weft_store *store, uint64_t fuel);
+weft_error *weft_store_get_fuel(weft_store *store, uint64_t *fuel);
+/* Add delta to the fuel left (saturating at UINT64_MAX); *fuel (may be NULL) receives the
+ * new amount. After an out-of-fuel trap, refuel and call again to carry on. */
+weft_error *weft_store_add_fuel(weft_store *store, uint64_t delta, uint64_t *fuel);
+
+/* Epoch deadline (weft_config.epoch_interruption): code of this store stops with a
+ * WEFT_TRAP_INTERRUPTED trap at its next loop header or function entry once the engine's
+ * epoch reaches now + ticks (weft_engine_increment_epoch advances it). The deadline stays
+ * until set again, so a store that hit it traps again at once until it gets a new one.
+ * A store has no deadline until one is set. A guest blocked in a host call (a WASI read,
+ * memory.atomic.wait) is not woken by the epoch: use an interrupt handle for that. Threads
+ * spawned by weft_threads_run get the main store's deadline. Errors: WEFT_ERR_ARG when the
+ * engine has no epoch interruption, WEFT_ERR_RESOURCE. */
+weft_error *weft_store_set_epoch_deadline(weft_store *store, uint64_t ticks);
+
+/* Interrupt handles: stop what a store runs, from any thread. weft_interrupt makes the
+ * store's running code stop with a WEFT_TRAP_INTERRUPTED trap at its next loop back-edge or
+ * call, wakes it from memory.atomic.wait and from a blocking WASI call (poll_oneoff, fd_read
+ * of a pipe or terminal), in both tiers; in a weft_threads_run program the main thread's
+ * trap then ends every thread. If the store is running nothing, its next call stops at its
+ * first check; delivering the trap consumes the interrupt. A handle is reference counted and
+ * may outlive its store: once the store is freed, weft_interrupt does nothing. No engine
+ * option is needed (the check at back-edges and calls is always there). */
+typedef struct weft_interrupt_handle weft_interrupt_handle;
+/* A new reference to the store's handle (NULL when out of memory); release it with
+ * weft_interrupt_handle_free. Call on the store's thread; the handle works from any. */
+weft_interrupt_handle *weft_store_interrupt_handle(weft_store *store);
+void weft_interrupt(weft_interrupt_handle *h);
+void weft_interrupt_handle_free(weft_interrupt_handle *h);
 
 /* Anything that can be imported or exported. */
 typedef struct weft_extern {

@@ -5,6 +5,8 @@
 #   clang's wasm32 runtime  (libclang-rt-N-dev-wasm32)  libclang_rt.builtins-wasm32.a
 #   clang, wasm-ld          (clang, lld)            compile C guests to wasm32-wasi
 #   pkg-config, man, groff  (pkg-config, man-db, groff-base)  the install suite
+#   libdwarf                (libdwarf-dev)          file:line in backtraces (cli suite); weft
+#                                                   builds and runs without it
 # Needs root to install (apt-get); otherwise prints the command to run and fails.
 
 missing=""
@@ -21,6 +23,8 @@ command -v wasm-ld >/dev/null 2>&1 || need lld
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
 command -v man >/dev/null 2>&1 || need man-db
 command -v groff >/dev/null 2>&1 || need groff-base
+# backtraces with file:line: the header for the build, libdwarf.so.1 (its dependency) to run
+[ -f /usr/include/libdwarf/libdwarf.h ] || need libdwarf-dev
 
 # The runtime library's package is versioned like clang; 14 is Debian 12's.
 clang_major=14

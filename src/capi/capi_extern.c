@@ -109,7 +109,7 @@ bool wasm_table_grow(wasm_table_t *t, wasm_table_size_t delta, wasm_ref_t *init)
 {
     weft_table *wt = t->base.ptr;
     uintptr_t slot;
-    return capi_ref_to_slot(init, wt->reftype, &slot) && table_grow(wt, delta, slot) >= 0;
+    return capi_ref_to_slot(init, wt->reftype, &slot) && table_grow(wt, delta, slot, NULL) >= 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -65,6 +65,7 @@ typedef struct cli_run_opts {
     weft_wasi_preopen *dirs; /* --dir, in order: the guest's descriptors 3, 4, ... */
     int ndirs;
     weft_config cfg;
+    uint64_t fuel, timeout_ns; /* --fuel (with cfg.consume_fuel), --timeout (0: none) */
 } cli_run_opts;
 
 typedef struct cli_option {
@@ -83,10 +84,23 @@ static const char *cli_set_invoke(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+/* weft's own "NAME=VALUE" for NAME, or NULL when it has no such variable */
+static const char *cli_host_env(const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e;
+    return NULL;
+}
+
+/* --env KEY=VALUE, or --env KEY: weft's own KEY, if it has one */
 static const char *cli_set_env(cli_run_opts *o, const char *v)
 {
-    if (!strchr(v, '=') || v[0] == '=')
-        return "must be KEY=VALUE";
+    if (!*v || v[0] == '=')
+        return "must be KEY=VALUE, or KEY to pass on weft's own";
+    if (!strchr(v, '=') && !(v = cli_host_env(v)))
+        return NULL; /* not set here: the guest does not get it either */
     const char **env = realloc(o->env, (size_t)(o->envc + 1) * sizeof *env);
     if (!env)
         return "out of memory";
@@ -169,6 +183,15 @@ static const char *cli_set_max_memory(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+static const char *cli_set_max_call_depth(cli_run_opts *o, const char *v)
+{
+    uint64_t n;
+    if (!cli_parse_size(v, &n) || n == 0 || n > 10000000)
+        return "must be a number of calls (1-10000000)";
+    o->cfg.max_call_depth = (uint32_t)n;
+    return NULL;
+}
+
 static const char *cli_set_max_threads(cli_run_opts *o, const char *v)
 {
     uint64_t n;
@@ -217,6 +240,21 @@ static const char *cli_set_jobs(cli_run_opts *o, const char *v)
     return NULL;
 }
 
+static const char *cli_set_fuel(cli_run_opts *o, const char *v)
+{
+    if (!cli_parse_fuel(v, &o->fuel))
+        return "must be a number of instructions, like 1000000";
+    o->cfg.consume_fuel = true;
+    return NULL;
+}
+
+static const char *cli_set_timeout(cli_run_opts *o, const char *v)
+{
+    if (!cli_parse_duration(v, &o->timeout_ns))
+        return "must be a duration with a unit, like 500ms, 3s or 2m";
+    return NULL;
+}
+
 static const cli_option cli_run_options[] = {
     {"--invoke", "NAME", "call the exported function NAME with ARGS and print its results,\n"
                          "                       instead of running the WASI command (_start)",
@@ -225,8 +263,9 @@ static const cli_option cli_run_options[] = {
                                "                       GUEST (default: HOST as written); repeatable, the guest\n"
                                "                       sees nothing else of the filesystem",
      cli_set_dir},
-    {"--env", "KEY=VALUE", "add a variable to the guest's environment (repeatable; the\n"
-                           "                       environment is empty otherwise)",
+    {"--env", "KEY[=VALUE]", "add a variable to the guest's environment (repeatable; the\n"
+                             "                       environment is empty otherwise); KEY alone\n"
+                             "                       passes on weft's own KEY, if it has one",
      cli_set_env},
     {"--inherit-env", NULL, "give the guest weft's own environment (--env adds to it and\n"
                             "                       overrides it)",
@@ -234,6 +273,15 @@ static const cli_option cli_run_options[] = {
     {"--max-memory", "SIZE", "limit any one linear memory to SIZE bytes (K, M, G suffixes)",
      cli_set_max_memory},
     {"--max-threads", "N", "limit the threads a guest may spawn", cli_set_max_threads},
+    {"--fuel", "N", "stop the guest (trap \"out of fuel\") after about N wasm\n"
+                    "                       instructions; each thread has its own N",
+     cli_set_fuel},
+    {"--timeout", "DURATION", "stop the guest (trap \"interrupted\") after DURATION of\n"
+                              "                       wall-clock time: 500ms, 3s, 2m, 1h",
+     cli_set_timeout},
+    {"--max-call-depth", "N", "wasm calls that may be active at once before a trap \"call\n"
+                              "                       stack exhausted\" (default 10000)",
+     cli_set_max_call_depth},
     {"--compile", NULL, "run native code made by the system C compiler (the compiled tier),\n"
                         "                       through the cache: the first run compiles, later\n"
                         "                       runs load the cached code",
@@ -503,6 +551,29 @@ static void cli_print_val(weft_val v)
 /* ------------------------------------------------------------------------------------------ */
 /* weft run                                                                                   */
 
+/* Whether FILE's bytes are a binary module (or an artifact); if not, says what they are. A
+ * text module (a .wat or .wast file, or text starting with "(" or a comment) gets its own
+ * message: weft reads the binary format only. */
+static bool cli_is_binary(const char *file, const uint8_t *bytes, size_t len)
+{
+    if ((len >= 4 && memcmp(bytes, "\0asm", 4) == 0) || weft_is_artifact(bytes, len))
+        return true;
+    size_t n = strlen(file), i = 0;
+    bool wat_name = (n > 4 && strcmp(file + n - 4, ".wat") == 0) ||
+                    (n > 5 && strcmp(file + n - 5, ".wast") == 0);
+    while (i < len && strchr(" \t\r\n", bytes[i]))
+        i++;
+    bool wat_text = i < len && (bytes[i] == '(' || (bytes[i] == ';' && i + 1 < len &&
+                                                     bytes[i + 1] == ';'));
+    if (wat_name || wat_text)
+        fprintf(stderr, "weft: %s: the WebAssembly text format is not supported; convert it "
+                        "to a binary module with wat2wasm\n", file);
+    else
+        fprintf(stderr, "weft: %s: not a WebAssembly module (it does not start with \\0asm)\n",
+                file);
+    return false;
+}
+
 /* Everything a run holds, released in one place whatever path the run ends on. */
 typedef struct cli_run {
     const char *file;
@@ -516,10 +587,12 @@ typedef struct cli_run {
     weft_instance *inst;
     const char **argv; /* the guest's argv: FILE then ARGS */
     const char **env;  /* the guest's environment */
+    cli_stop stop;     /* --fuel, --timeout */
 } cli_run;
 
 static void cli_run_free(cli_run *r)
 {
+    cli_stop_end(&r->stop);
     if (r->linker)
         weft_linker_free(r->linker);
     if (r->store)
@@ -537,7 +610,49 @@ static void cli_run_free(cli_run *r)
     free(r->env);
 }
 
-/* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr. */
+/* The frames of a trap under `wasm backtrace:`, innermost first, as wasmtime prints them:
+ * `  N: 0xOFFSET - MODULE!FUNCTION` and, with DWARF line tables, `at FILE:LINE:COLUMN`. A
+ * deep recursion prints its first and last frames only. */
+static void cli_print_frame(size_t i, const weft_frame *f)
+{
+    fprintf(stderr, "  %4zu: ", i);
+    if (f->module_offset != (size_t)-1)
+        fprintf(stderr, "%#8zx - ", f->module_offset);
+    else
+        fprintf(stderr, "%8s - ", "?");
+    if (f->module_name)
+        fprintf(stderr, "%s!", f->module_name);
+    if (f->func_name)
+        fprintf(stderr, "%s\n", f->func_name);
+    else
+        fprintf(stderr, "<wasm function %" PRIu32 ">\n", f->func_index);
+    if (f->file && f->line && f->column)
+        fprintf(stderr, "                    at %s:%" PRIu32 ":%" PRIu32 "\n", f->file, f->line,
+                f->column);
+    else if (f->file && f->line)
+        fprintf(stderr, "                    at %s:%" PRIu32 "\n", f->file, f->line);
+}
+
+#define CLI_FRAMES_HEAD 40 /* frames shown from each end of a longer backtrace */
+
+static void cli_print_backtrace(const weft_error *e)
+{
+    size_t n = weft_error_frame_count(e);
+    if (!n)
+        return;
+    fprintf(stderr, "wasm backtrace:\n");
+    for (size_t i = 0; i < n; i++) {
+        weft_frame f;
+        if (n > 2 * CLI_FRAMES_HEAD && i == CLI_FRAMES_HEAD) {
+            fprintf(stderr, "        ... %zu frames not shown ...\n", n - 2 * CLI_FRAMES_HEAD);
+            i = n - CLI_FRAMES_HEAD;
+        }
+        if (weft_error_frame(e, i, &f))
+            cli_print_frame(i, &f);
+    }
+}
+
+/* `trap: REASON (in function NAME_OR_INDEX at offset 0xOFF)` on stderr, then the backtrace. */
 static void cli_print_trap(const weft_error *e)
 {
     uint32_t index;
@@ -554,6 +669,7 @@ static void cli_print_trap(const weft_error *e)
     if (has_func || off != (size_t)-1)
         fputc(')', stderr);
     fputc('\n', stderr);
+    cli_print_backtrace(e);
 }
 
 /* A load, link or validation error as one line: the file, the reason (which carries the byte
@@ -584,6 +700,14 @@ static int cli_report(const cli_run *r, weft_error *e)
         break;
     case WEFT_ERR_EXIT:
         status = weft_error_exit_code(e);
+        if (status < 0 || status > CLI_EXIT_MAX_GUEST) {
+            /* 126 and up mean "cannot run" and "killed by a signal" to a shell, and an exit
+             * status keeps 8 bits: refused, as wasmtime refuses them */
+            fflush(stdout);
+            fprintf(stderr, "weft: %s: exit with invalid exit status %d, outside of [0..%d]\n",
+                    r->file, status, CLI_EXIT_MAX_GUEST);
+            status = CLI_EXIT_FAIL;
+        }
         break;
     default:
         cli_print_error(r->file, e);
@@ -650,11 +774,8 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
         fprintf(stderr, "weft: %s: %s\n", r->file, why);
         return CLI_EXIT_FAIL;
     }
-    if ((len < 4 || memcmp(r->bytes, "\0asm", 4) != 0) && !weft_is_artifact(r->bytes, len)) {
-        fprintf(stderr, "weft: %s: not a WebAssembly module (it does not start with \\0asm%s)\n",
-                r->file, len && r->bytes[0] == '(' ? "; a text module? wat2wasm converts it" : "");
+    if (!cli_is_binary(r->file, r->bytes, len))
         return CLI_EXIT_FAIL;
-    }
     r->argv = calloc((size_t)nargs + 2, sizeof *r->argv);
     r->engine = r->argv ? weft_engine_new(&o->cfg) : NULL;
     if (!r->engine) {
@@ -679,6 +800,12 @@ static int cli_run_setup(cli_run *r, const cli_run_opts *o, int nargs, char **ar
     r->linker = r->store ? weft_linker_new(r->store) : NULL;
     if (!r->store || !r->linker || (!r->env && wc.envc)) {
         fprintf(stderr, "weft: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    const char *why_stop = cli_stop_begin(&r->stop, r->store, o->cfg.consume_fuel, o->fuel,
+                                          o->timeout_ns);
+    if (why_stop) {
+        fprintf(stderr, "weft: %s\n", why_stop);
         return CLI_EXIT_FAIL;
     }
     e = weft_wasi_create(&wc, &r->wasi);
@@ -796,6 +923,10 @@ static int cli_cmd_validate(int argc, char **argv)
         fprintf(stderr, "weft: %s: %s\n", file, why);
         return CLI_EXIT_FAIL;
     }
+    if (!cli_is_binary(file, bytes, len)) {
+        free(bytes);
+        return CLI_EXIT_FAIL;
+    }
     weft_engine *engine = weft_engine_new(NULL);
     if (!engine) {
         free(bytes);
@@ -906,6 +1037,10 @@ static int cli_cmd_compile(int argc, char **argv)
         fprintf(stderr, "weft: %s: %s\n", file, why);
         return CLI_EXIT_FAIL;
     }
+    if (!cli_is_binary(file, bytes, len)) {
+        free(bytes);
+        return CLI_EXIT_FAIL;
+    }
     char *dflt = out ? NULL : cli_artifact_name(file);
     weft_engine *engine = weft_engine_new(&o.cfg);
     weft_error *e = engine ? weft_module_compile(engine, bytes, len, &art, &alen) : NULL;
@@ -985,6 +1120,7 @@ static void cli_usage(FILE *f)
             "usage: weft COMMAND [ARGS...]\n"
             "commands:\n"
             "  run [OPTIONS] FILE.wasm [ARGS...]  run a WASI command, or one export (--invoke)\n"
+            "  [OPTIONS] FILE.wasm [ARGS...]      the same as run (options of run, then FILE)\n"
             "  validate FILE.wasm                 decode and validate a module\n"
             "  compile [-o OUT] FILE.wasm         compile to native code (an artifact, .cwasm)\n"
             "  cache clean                        empty the compiled tier's cache\n"
@@ -1037,6 +1173,20 @@ static int cli_cmd_help(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* `weft FILE.wasm ARGS...` (or options first, or `--`) is short for `weft run ...`: the first
+ * word is an option, is named like a module or has a path (a missing one is then reported
+ * as missing), or is a file that exists. */
+static bool cli_is_run_short_form(const char *word)
+{
+    size_t n = strlen(word);
+    if (word[0] == '-')
+        return true;
+    bool named = (n > 5 && strcmp(word + n - 5, ".wasm") == 0) ||
+                 (n > 6 && strcmp(word + n - 6, ".cwasm") == 0) ||
+                 (n > 4 && strcmp(word + n - 4, ".wat") == 0) || strchr(word, '/');
+    return named || access(word, F_OK) == 0;
+}
+
 static void cli_short_usage(void)
 {
     fprintf(stderr, "usage: weft COMMAND [ARGS...] (`weft help` lists the commands)\n");
@@ -1057,6 +1207,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cli_cmd_help(1, argv + 1);
     const struct cli_command *c = cli_find_command(cmd);
+    if (!c && cli_is_run_short_form(cmd))
+        return cli_cmd_run(argc, argv); /* `weft [OPTIONS] FILE ARGS...`: argv[0] as "run" */
     if (!c) {
         fprintf(stderr, "weft: unknown command %s\n", cmd);
         cli_short_usage();

@@ -33,13 +33,15 @@ typedef enum wast_kind {
     WK_ASSERT_MALFORMED,
     WK_ASSERT_UNLINKABLE,
     WK_ASSERT_UNINSTANTIABLE,
+    WK_ASSERT_EXCEPTION,
     WK_OTHER,
     WK_COUNT
 } wast_kind;
 
 static const char *const wast_kind_names[WK_COUNT] = {
     "module", "register", "action", "assert_return", "assert_trap", "assert_exhaustion",
-    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable", "other"};
+    "assert_invalid", "assert_malformed", "assert_unlinkable", "assert_uninstantiable",
+    "assert_exception", "other"};
 
 /* A `(module $name ...)`: the name binds to the instance, or to NULL when loading failed so
  * that later commands naming it fail with a clear reason. */
@@ -63,6 +65,9 @@ typedef struct wast_runner {
     unsigned long passed[WK_COUNT], failed[WK_COUNT], skipped[WK_COUNT];
     long line;          /* line of the command being run */
     bool strict;        /* --strict: error messages must start with the script's text */
+    uint32_t disabled;  /* the engine's disabled features */
+    const char *skip_reasons[16]; /* reasons for skipping already printed (static strings) */
+    size_t nskip_reasons;
 } wast_runner;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -81,6 +86,19 @@ static void wast_fail(wast_runner *r, wast_kind kind, const char *fmt, ...)
     va_end(ap);
     putchar('\n');
     /* Flushed per line: if the engine crashes later, the failures so far are not lost. */
+    fflush(stdout);
+}
+
+/* Something the runner does not support (an unknown command or value type of a newer
+ * script): skipped, and the reason printed once per script so that skips are explained. */
+static void wast_skip_note(wast_runner *r, const char *reason, const char *what)
+{
+    for (size_t i = 0; i < r->nskip_reasons; i++)
+        if (r->skip_reasons[i] == reason)
+            return;
+    if (r->nskip_reasons < sizeof r->skip_reasons / sizeof r->skip_reasons[0])
+        r->skip_reasons[r->nskip_reasons++] = reason;
+    printf("%s:%ld: skipped: %s \"%s\"\n", r->script, r->line, reason, what ? what : "");
     fflush(stdout);
 }
 
@@ -224,8 +242,10 @@ static wast_vparse wast_parse_val(const json_value *jv, weft_val *out, wast_expe
     const char *s = json_get_str(jv, "value");
     if (how)
         *how = WX_EXACT;
-    if (!wast_valtype(json_get_str(jv, "type"), &type))
+    if (!json_get_str(jv, "type"))
         return WV_BAD;
+    if (!wast_valtype(json_get_str(jv, "type"), &type))
+        return WV_SKIP; /* a type of a later proposal (anyref, exnref, ...) */
     if (type == WEFT_V128) {
         if (how)
             *how = WX_V128;
@@ -490,8 +510,11 @@ static wast_status wast_invoke(wast_runner *r, weft_instance *inst, const json_v
         wast_vparse p = wast_parse_val(json_at(args, i), &argv[i], NULL, NULL);
         if (p != WV_OK) {
             free(argv);
-            if (p == WV_SKIP)
+            if (p == WV_SKIP) {
+                wast_skip_note(r, "unsupported value type",
+                               json_get_str(json_at(args, i), "type"));
                 return o->status = WS_SKIP;
+            }
             return wast_cannot(o, "bad argument %zu in the script", i);
         }
     }
@@ -548,11 +571,28 @@ static const char *wast_outcome_str(const wast_outcome *o, char *buf, size_t n)
  * or was skipped. */
 typedef enum wast_result { WR_PASS, WR_FAIL, WR_SKIP } wast_result;
 
+/* `(module definition ...)`: the module must decode and validate; it is not instantiated
+ * and does not become the current module (no converted script instantiates one later). */
+static wast_result wast_cmd_module_definition(wast_runner *r, const json_value *cmd)
+{
+    weft_error *err;
+    char why[512];
+    if (wast_load(r, cmd, &err, why, sizeof why))
+        return WR_PASS;
+    wast_fail(r, WK_MODULE, "module definition failed to load: %s",
+              err ? weft_error_message(err) : why);
+    weft_error_free(err);
+    return WR_FAIL;
+}
+
 static wast_result wast_cmd_module(wast_runner *r, const json_value *cmd)
 {
     const char *name = json_get_str(cmd, "name");
+    const char *def = json_get_str(cmd, "definition");
     weft_error *err;
     char why[512];
+    if (def && strcmp(def, "true") == 0)
+        return wast_cmd_module_definition(r, cmd);
     r->current = NULL;
     if (name && !wast_bind(r, name, NULL)) {
         wast_fail(r, WK_MODULE, "out of memory");
@@ -620,11 +660,54 @@ static wast_result wast_cmd_action(wast_runner *r, const json_value *cmd)
     return res;
 }
 
+/* Entry i of an "expected" or "either" list: WR_PASS with it parsed, WR_SKIP (a type this
+ * runner does not know, the reason printed once) or WR_FAIL (printed). */
+static wast_result wast_expected(wast_runner *r, const json_value *list, size_t i, weft_val *v,
+                                 wast_expect *how, wast_lanes *lanes)
+{
+    wast_vparse p = wast_parse_val(json_at(list, i), v, how, lanes);
+    if (p == WV_SKIP) {
+        wast_skip_note(r, "unsupported value type", json_get_str(json_at(list, i), "type"));
+        return WR_SKIP;
+    }
+    if (p == WV_BAD) {
+        wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
+        return WR_FAIL;
+    }
+    return WR_PASS;
+}
+
+/* Compares the result `got` with entry i of an "expected" or "either" list: WR_PASS when it
+ * matches; WR_FAIL with both described in want and have when not; or, with *bad set, what
+ * wast_expected said of an entry it cannot read (a skip, or a failure already printed). */
+static wast_result wast_compare(wast_runner *r, const json_value *list, size_t i, weft_val got,
+                                char *want, char *have, size_t n, bool *bad)
+{
+    weft_val v;
+    wast_expect how;
+    wast_lanes lanes;
+    wast_result e = wast_expected(r, list, i, &v, &how, &lanes);
+    *bad = e != WR_PASS;
+    if (*bad)
+        return e;
+    if (how == WX_V128 ? wast_v128_matches(got, v, &lanes) : wast_val_matches(got, v, how))
+        return WR_PASS;
+    if (how == WX_V128) {
+        wast_v128_str(v, &lanes, want, n);
+        wast_v128_str(got, &lanes, have, n);
+    } else {
+        wast_expect_str(v, how, want, n);
+        wast_val_str(got, have, n);
+    }
+    return WR_FAIL;
+}
+
 /* Compares results with the "expected" list; prints the first difference. */
 static wast_result wast_check_results(wast_runner *r, const json_value *expected,
                                       const wast_outcome *o)
 {
-    char buf[512], want[96], got[96];
+    char buf[512], want[256], have[256];
+    bool bad;
     size_t n = json_len(expected);
     if (o->nresults != n) {
         wast_fail(r, WK_ASSERT_RETURN, "expected %zu results, got %s", n,
@@ -632,33 +715,36 @@ static wast_result wast_check_results(wast_runner *r, const json_value *expected
         return WR_FAIL;
     }
     for (size_t i = 0; i < n; i++) {
-        weft_val v;
-        wast_expect how;
-        wast_lanes lanes;
-        wast_vparse p = wast_parse_val(json_at(expected, i), &v, &how, &lanes);
-        if (p == WV_SKIP)
-            return WR_SKIP;
-        if (p == WV_BAD) {
-            wast_fail(r, WK_ASSERT_RETURN, "bad expected value %zu in the script", i);
-            return WR_FAIL;
-        }
-        if (how == WX_V128) {
-            if (!wast_v128_matches(o->results[i], v, &lanes)) {
-                wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
-                          wast_v128_str(v, &lanes, buf, sizeof buf),
-                          wast_v128_str(o->results[i], &lanes, want, sizeof want));
-                return WR_FAIL;
-            }
-            continue;
-        }
-        if (!wast_val_matches(o->results[i], v, how)) {
-            wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i,
-                      wast_expect_str(v, how, want, sizeof want),
-                      wast_val_str(o->results[i], got, sizeof got));
-            return WR_FAIL;
+        wast_result e = wast_compare(r, expected, i, o->results[i], want, have, sizeof want, &bad);
+        if (e != WR_PASS) {
+            if (!bad)
+                wast_fail(r, WK_ASSERT_RETURN, "result %zu: expected %s, got %s", i, want, have);
+            return e;
         }
     }
     return WR_PASS;
+}
+
+/* "either": [...] (relaxed SIMD): the one result may be any of the listed values. */
+static wast_result wast_check_either(wast_runner *r, const json_value *either,
+                                     const wast_outcome *o)
+{
+    char buf[512], want[256], have[256];
+    bool bad;
+    size_t n = json_len(either);
+    if (o->nresults != 1) {
+        wast_fail(r, WK_ASSERT_RETURN, "expected 1 result (one of %zu), got %s", n,
+                  wast_outcome_str(o, buf, sizeof buf));
+        return WR_FAIL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        wast_result e = wast_compare(r, either, i, o->results[0], want, have, sizeof want, &bad);
+        if (e == WR_PASS || bad)
+            return e;
+    }
+    wast_fail(r, WK_ASSERT_RETURN, "expected one of %zu results, got %s", n,
+              wast_outcome_str(o, buf, sizeof buf));
+    return WR_FAIL;
 }
 
 static wast_result wast_cmd_assert_return(wast_runner *r, const json_value *cmd)
@@ -673,6 +759,8 @@ static wast_result wast_cmd_assert_return(wast_runner *r, const json_value *cmd)
         wast_fail(r, WK_ASSERT_RETURN, "expected a return, got %s",
                   wast_outcome_str(&o, buf, sizeof buf));
         res = WR_FAIL;
+    } else if (json_get(cmd, "either")) {
+        res = wast_check_either(r, json_get(cmd, "either"), &o);
     } else {
         res = wast_check_results(r, json_get(cmd, "expected"), &o);
     }
@@ -713,6 +801,30 @@ static wast_result wast_cmd_assert_trap(wast_runner *r, const json_value *cmd)
 static wast_result wast_cmd_assert_exhaustion(wast_runner *r, const json_value *cmd)
 {
     return wast_expect_trap(r, cmd, WK_ASSERT_EXHAUSTION);
+}
+
+/* An error that is a wasm exception escaping the called function. */
+static bool wast_is_exception(const weft_error *e)
+{
+    return e && strncmp(weft_error_message(e), "uncaught exception", 18) == 0;
+}
+
+/* assert_exception: the action must end in a wasm exception that nothing caught. */
+static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *cmd)
+{
+    wast_outcome o;
+    char buf[512];
+    wast_status s = wast_action(r, json_get(cmd, "action"), &o);
+    wast_result res = WR_PASS;
+    if (s == WS_SKIP) {
+        res = WR_SKIP;
+    } else if (s != WS_RAN || !wast_is_exception(o.err)) {
+        wast_fail(r, WK_ASSERT_EXCEPTION, "expected an uncaught exception, got %s",
+                  wast_outcome_str(&o, buf, sizeof buf));
+        res = WR_FAIL;
+    }
+    wast_outcome_free(&o);
+    return res;
 }
 
 /* assert_invalid and assert_malformed: loading must fail. Text modules would need a text
@@ -819,6 +931,7 @@ static const struct wast_command {
     {"assert_malformed", WK_ASSERT_MALFORMED, wast_cmd_assert_malformed},
     {"assert_unlinkable", WK_ASSERT_UNLINKABLE, wast_cmd_assert_unlinkable},
     {"assert_uninstantiable", WK_ASSERT_UNINSTANTIABLE, wast_cmd_assert_uninstantiable},
+    {"assert_exception", WK_ASSERT_EXCEPTION, wast_cmd_assert_exception},
 };
 
 static void wast_run_command(wast_runner *r, const json_value *cmd)
@@ -838,6 +951,7 @@ static void wast_run_command(wast_runner *r, const json_value *cmd)
         return; /* failures are counted where they are printed */
     }
     /* A command this runner does not know (a newer wast2json): skipped, not failed. */
+    wast_skip_note(r, "unknown command", type);
     r->skipped[WK_OTHER]++;
 }
 
@@ -904,6 +1018,32 @@ static weft_error *wast_define_memory(wast_runner *r, const char *name, bool sha
     return weft_linker_define(r->linker, "spectest", name, ext);
 }
 
+/* spectest's table64 (i64 indices, 10..20 funcref). The API makes 32-bit tables only, so it
+ * comes from a module of its own: (module (table (export "table64") i64 10 20 funcref)). */
+static weft_error *wast_define_table64(wast_runner *r)
+{
+    static const uint8_t bytes[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,             /* magic, version */
+        0x04, 0x05, 0x01, 0x70, 0x05, 0x0a, 0x14,                   /* table i64 10 20 */
+        0x07, 0x0b, 0x01, 0x07, 't', 'a', 'b', 'l', 'e', '6', '4', 0x01, 0x00}; /* export */
+    weft_module *m = NULL;
+    weft_instance *inst = NULL;
+    weft_extern ext;
+    weft_error *err = weft_module_new(r->engine, bytes, sizeof bytes, &m);
+    if (err)
+        return err;
+    if (!wast_keep_module(r, m)) {
+        weft_module_free(m);
+        return weft_trap_new("out of memory");
+    }
+    err = weft_linker_instantiate(r->linker, m, &inst);
+    if (err)
+        return err;
+    if (!weft_instance_export(inst, "table64", &ext))
+        return weft_trap_new("spectest table64: no export");
+    return weft_linker_define(r->linker, "spectest", "table64", ext);
+}
+
 static weft_error *wast_define_spectest(wast_runner *r)
 {
     weft_error *err = wast_define_prints(r);
@@ -922,6 +1062,8 @@ static weft_error *wast_define_spectest(wast_runner *r)
         if (!err)
             err = weft_linker_define(r->linker, "spectest", "table", ext);
     }
+    if (!err && !(r->disabled & WEFT_FEATURE_MEMORY64))
+        err = wast_define_table64(r);
     if (!err)
         err = wast_define_memory(r, "memory", false, &r->spectest_memory);
     if (!err) {
@@ -1017,6 +1159,7 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     wast_runner r;
     memset(&r, 0, sizeof r);
     r.strict = strict;
+    r.disabled = cfg.disabled_features;
     const json_value *cmds = json_get(root, "commands");
     if (!cmds || cmds->type != JSON_ARRAY) {
         fprintf(stderr, "weft: %s: no \"commands\" list (is it wast2json output?)\n",
@@ -1026,6 +1169,8 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
     r.engine = weft_engine_new(&cfg);
     r.store = r.engine ? weft_store_new(r.engine) : NULL;
     r.linker = r.store ? weft_linker_new(r.store) : NULL;
+    if (r.linker && cfg.consume_fuel)
+        weft_error_free(weft_store_set_fuel(r.store, UINT64_MAX));
     if (!r.linker || !wast_paths(&r, json_path, root)) {
         fprintf(stderr, "weft: %s: out of memory\n", json_path);
         wast_free(&r);
@@ -1051,7 +1196,7 @@ static int wast_run(const char *json_path, const json_value *root, bool counts, 
 
 #define WAST_USAGE                                                                            \
     "usage: weft wast [--counts] [--strict] [--disable FEATURE] [--compile [-O N]\n"           \
-    "                 [--cache-dir DIR]] SCRIPT.json\n"
+    "                 [--cache-dir DIR]] [--fuel] [--epoch] SCRIPT.json\n"
 
 static void wast_usage(FILE *f)
 {
@@ -1059,17 +1204,21 @@ static void wast_usage(FILE *f)
                "  Runs a spec test script converted by `wast2json --enable-threads`.\n"
                "  --counts   also print a line `counts KIND=PASSED ...` before the total\n"
                "  --strict   also require each expected error's message (as a prefix)\n"
-               "  --disable reference-types\n"
-               "             validate against the baseline before reference types (one\n"
-               "             table at most), as the threads proposal's scripts expect\n"
-               "  --disable tail-call | extended-const | function-references\n"
-               "             refuse that WebAssembly 3.0 feature's instructions as invalid\n"
-               "             (repeatable)\n"
+               "  --disable FEATURE\n"
+               "             validate without FEATURE (repeatable): reference-types (one\n"
+               "             table at most, as the threads proposal's scripts expect),\n"
+               "             memory64 (no i64 memories or tables), multi-memory (one\n"
+               "             memory at most, as the 2.0 scripts expect), tail-call,\n"
+               "             extended-const (one instruction per constant expression,\n"
+               "             global.get of imports only), function-references\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
                "             the compiled tier's cache (default: $WEFT_CACHE_DIR, else\n"
-               "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n");
+               "             $XDG_CACHE_HOME/weft, else ~/.cache/weft)\n"
+               "  --fuel     translate with fuel accounting, and give the store all the fuel\n"
+               "             there is (checks that counting changes no result)\n"
+               "  --epoch    translate with epoch checks (no deadline is ever reached)\n");
 }
 
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
@@ -1077,6 +1226,10 @@ static uint32_t wast_feature(const char *name)
 {
     if (strcmp(name, "reference-types") == 0)
         return WEFT_FEATURE_REFERENCE_TYPES;
+    if (strcmp(name, "memory64") == 0)
+        return WEFT_FEATURE_MEMORY64;
+    if (strcmp(name, "multi-memory") == 0)
+        return WEFT_FEATURE_MULTI_MEMORY;
     if (strcmp(name, "tail-call") == 0)
         return WEFT_FEATURE_TAIL_CALL;
     if (strcmp(name, "extended-const") == 0)
@@ -1102,8 +1255,8 @@ int cli_wast_main(int argc, char **argv)
             uint32_t bit = wast_feature(name);
             if (!bit) {
                 fprintf(stderr, "weft wast: --disable: unknown feature '%s' (known: "
-                                "reference-types, tail-call, extended-const, "
-                                "function-references)\n", name);
+                                "reference-types, memory64, multi-memory, tail-call, "
+                                "extended-const, function-references)\n", name);
                 return CLI_EXIT_USAGE;
             }
             cfg.disabled_features |= bit;
@@ -1122,6 +1275,10 @@ int cli_wast_main(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             cfg.cache_dir = argv[++i];
+        } else if (strcmp(a, "--fuel") == 0) {
+            cfg.consume_fuel = true;
+        } else if (strcmp(a, "--epoch") == 0) {
+            cfg.epoch_interruption = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             wast_usage(stdout);
             return CLI_EXIT_OK;

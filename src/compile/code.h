@@ -124,6 +124,14 @@ typedef struct code_func {
     X(memory_fill)   /* [h][d|val][n|-] */                                                    \
     X(memory_init)   /* [h][d|s][n|seg] */                                                    \
     X(data_drop)     /* [h][seg|-] */                                                         \
+    /* any memory instruction on any memory but an i32 memory 0 (multi-memory, memory64):     \
+     * operands from slot base on, the result back there; op is the wasm opcode (a lane in   \
+     * bits 24..31), x memory.copy's source memory or memory.init's segment (exec_memx) */    \
+    X(memx)          /* [h][base|mem][op|x][u64 offset] */                                    \
+    /* memory64 tables: an i64 index saturated to u32 (UINT32_MAX is out of bounds of every  \
+     * table), and table.grow's u32 result widened with -1 kept */                            \
+    X(sat32)         /* [h][d|s] */                                                           \
+    X(grow64)        /* [h][d|s] */                                                           \
     /* tables */                                                                              \
     X(table_get)     /* [h][d|i][table|-] */                                                  \
     X(table_set)     /* [h][i|s][table|-] */                                                  \
@@ -193,7 +201,11 @@ typedef struct code_func {
 #define CODE_OPS_EXTRA(X)                                                                     \
     X(i32_shl_add_ri) /* [h][d|x][c|k]  d = (x << k) + c: a scaled index plus a constant */  \
     X(i32_add_shl_ri) /* [h][d|a][x|k][c|-]  d = a + c + (x << k): an element of an array at \
-                       * a constant offset from a base (a local array off the stack pointer) */
+                       * a constant offset from a base (a local array off the stack pointer) */ \
+    /* stopping guests, emitted only in modules of engines that ask for them */              \
+    X(fuel)           /* [h][k|-]  charge k fuel, or trap "out of fuel" (consume_fuel) */    \
+    X(epoch)          /* [h]  trap "interrupted" past the epoch deadline (loop headers and   \
+                       * function entries, epoch_interruption) */
 
 /*
  * SIMD. A v128 takes two consecutive slots (low 8 bytes first); an operand or result slot

@@ -688,6 +688,8 @@ static void compile_block(compiler *c, const wi_instr *in)
     compile_mat_all(c);
     f = compile_push_frame(c, in->op == 0x02 ? F_BLOCK : in->op == 0x03 ? F_LOOP : F_IF,
                            in->blocktype, np, nr);
+    if (f && in->op == 0x03 && c->m->epoch_checks)
+        compile_op(c, OP_epoch); /* at the loop's head: every iteration checks */
     if (f && in->op == 0x04)
         f->else_at = (uint32_t)compile_cond_branch(c, &cc, true, -1);
 }
@@ -1134,7 +1136,10 @@ static void compile_fc(compiler *c, const wi_instr *in)
     case 12: compile_bulk(c, OP_table_init, 3, false, in->a, in->b); break;
     case 13: compile_op(c, OP_elem_drop); compile_pp(c, in->a, 0); break;
     case 14: compile_bulk(c, OP_table_copy, 3, false, in->a, in->b); break;
-    case 15: compile_bulk(c, OP_table_grow, 2, true, in->a, 0); break;
+    case 15:
+        compile_bulk(c, OP_table_grow, 2, true, in->a, 0);
+        compile_table64_result(c, in);
+        break;
     case 16:
         d = compile_push(c);
         compile_op(c, OP_table_size);
@@ -1280,6 +1285,22 @@ static void compile_global(compiler *c, const wi_instr *in)
     compile_pp(c, s, in->a);
 }
 
+/* Stopping guests: the epoch check at the function's entry, and the fuel charge of a run of
+ * straight-line code before its first instruction (module/fuel_plan.c decides where, for
+ * both tiers). What comes after a charge does not fuse with what came before it. */
+static void compile_stop_checks(compiler *c, const wi_instr *in)
+{
+    if (c->entry && c->m->epoch_checks)
+        compile_op(c, OP_epoch);
+    c->entry = false;
+    uint32_t k = c->m->consume_fuel ? wi_fuel_at(&c->fuel, in->offset) : 0;
+    if (k) {
+        compile_op(c, OP_fuel);
+        compile_pp(c, k, 0);
+        c->pd_ok = c->pd2_ok = c->vpd_ok = false;
+    }
+}
+
 /* Returns true at the function's final end. */
 static bool compile_instr(compiler *c, const wi_instr *in)
 {
@@ -1289,8 +1310,12 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         return false;
     c->cur_off = in->offset;
     compile_map(c, in->offset);
+    compile_stop_checks(c, in);
     if (op != 0x21 && op != 0x22)
         c->vpd_ok = false; /* only a local.set may redirect a v128 just computed */
+    if (compile_memx(c, in))
+        return false;
+    compile_table64_operands(c, in);
     if (op >> 16 == 0xFD) {
         compile_simd(c, in);
         return false;
@@ -1441,6 +1466,7 @@ static void compile_reset_func(compiler *c)
     c->dead_depth = 0;
     c->pd_ok = c->pd2_ok = c->vpd_ok = false;
     c->loops = 0;
+    c->entry = true;
     c->bug = NULL;
 }
 
@@ -1521,6 +1547,10 @@ static weft_error *compile_func(compiler *c, uint32_t defidx)
         memset(c->assigned, 0, c->L * sizeof *c->assigned);
     }
     compile_push_frame(c, F_FUNC, fn->typeidx, 0, cf->nresults);
+    if (m->consume_fuel && !wi_fuel_plan_make(&c->fuel, m, defidx)) {
+        c->oom = true;
+        return compile_fail(c, funcidx, fn->code_offset);
+    }
 
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     while (!done && !c->oom && !c->bug) {
@@ -1561,6 +1591,7 @@ static void compile_free_scratch(compiler *c)
     free(c->stub);
     free(c->cfs);
     wi_targets_free(&c->targets);
+    wi_fuel_plan_free(&c->fuel);
 }
 
 weft_error *compile_module(weft_module *m)

@@ -78,6 +78,9 @@ typedef struct compiler {
     bool vpd_ok;
     size_t vpd_word, vpd_end, vpd_h;
 
+    wi_fuel_plan fuel; /* consume_fuel: where the function charges fuel */
+    bool entry;        /* the next instruction is the body's first */
+
     bool ssse3;     /* the CPU has SSSE3: shuffles use pshufb (exec/simd_ssse3.h) */
     size_t cur_off; /* module offset of the instruction being translated */
     const char *dump; /* WEFT_DUMP_CODE, if set (compile_dump.c) */
@@ -112,6 +115,13 @@ void compile_mat(compiler *c, size_t i);
 uint32_t compile_vsrc(compiler *c, size_t lo);
 uint32_t compile_push_v128(compiler *c);
 void compile_vproducer(compiler *c, size_t word);
+
+/* ---- compile_memx.c: multi-memory and memory64 ---- */
+/* Translates in if it is a memory instruction that needs exec_memx; false if not. */
+bool compile_memx(compiler *c, const wi_instr *in);
+/* Before and after a table instruction: a 64-bit table's operands and table.grow's result. */
+void compile_table64_operands(compiler *c, const wi_instr *in);
+void compile_table64_result(compiler *c, const wi_instr *in);
 
 /* ---- compile_simd.c ---- */
 void compile_simd(compiler *c, const wi_instr *in);

@@ -2,8 +2,10 @@
  * ctx.c - execution contexts (a value stack and a frame stack per store) and the entry
  * into the interpreter.
  */
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "interp.h"
 #include "../native/native.h"
@@ -19,14 +21,29 @@ static void *exec_map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
+/* The context itself is mapped too, with the compiled tier's backtrace records: its sites
+ * array ends the struct, and the callers follow (depth + 1 entries each). */
+static size_t exec_ctx_sites_end(uint32_t depth)
+{
+    size_t n = sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(uint32_t);
+    return (n + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+}
+
+static size_t exec_ctx_bytes(uint32_t depth)
+{
+    return exec_ctx_sites_end(depth) + ((size_t)depth + 1) * sizeof(void *);
+}
+
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
-    exec_ctx *ctx = xcalloc(1, sizeof *ctx);
     uint32_t slots = e && e->cfg.stack_slots ? e->cfg.stack_slots : 1u << 20;
     uint32_t depth = e && e->cfg.max_call_depth ? e->cfg.max_call_depth : 10000;
+    exec_ctx *ctx = exec_map(exec_ctx_bytes(depth)); /* zeroed */
     if (!ctx)
         return NULL;
     ctx->engine = e;
+    ctx->max_depth = depth;
+    ctx->nat_callers = (void **)(void *)((char *)ctx + exec_ctx_sites_end(depth));
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
@@ -37,8 +54,12 @@ exec_ctx *exec_ctx_new(weft_engine *e)
     }
     ctx->stack_end = ctx->stack + slots;
     ctx->top = ctx->stack;
-    ctx->max_depth = depth;
     atomic_init(&ctx->interrupt, false);
+    atomic_init(&ctx->wake_rd, -1);
+    atomic_init(&ctx->wake_wr, -1);
+    atomic_init(&ctx->no_epoch, 0);
+    ctx->epoch = e ? &e->epoch : &ctx->no_epoch;
+    ctx->deadline = UINT64_MAX;
     return ctx;
 }
 
@@ -50,7 +71,11 @@ void exec_ctx_free(exec_ctx *ctx)
         munmap(ctx->stack, ctx->stack_bytes);
     if (ctx->frames)
         munmap(ctx->frames, ctx->frames_bytes);
-    free(ctx);
+    if (atomic_load(&ctx->wake_rd) >= 0) {
+        close(atomic_load(&ctx->wake_rd));
+        close(atomic_load(&ctx->wake_wr));
+    }
+    munmap(ctx, exec_ctx_bytes(ctx->max_depth));
 }
 
 /* Also wakes a memory.atomic.wait in progress: a thread blocked forever would otherwise
@@ -60,9 +85,61 @@ void exec_interrupt(exec_ctx *ctx)
 {
     if (!ctx)
         return;
+    /* the flag first: a host call that finds the pipe readable checks it (seq_cst, so a
+     * call registering after our write still sees the flag) */
+    atomic_store(&ctx->interrupt, true);
     thr_cancel_signal(&ctx->cancel);
-    atomic_store_explicit(&ctx->interrupt, true, memory_order_relaxed);
+    int wr = atomic_load(&ctx->wake_wr);
+    if (wr >= 0)
+        (void)!write(wr, "x", 1);
 }
+
+bool exec_interrupted(exec_ctx *ctx)
+{
+    return ctx && atomic_load(&ctx->interrupt);
+}
+
+void exec_interrupt_clear(exec_ctx *ctx)
+{
+    char buf[16];
+    if (!ctx)
+        return;
+    atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
+    atomic_store(&ctx->cancel.flag, 0);
+    int rd = atomic_load(&ctx->wake_rd);
+    if (rd >= 0)
+        while (read(rd, buf, sizeof buf) > 0)
+            ;
+}
+
+bool exec_enable_wake(exec_ctx *ctx)
+{
+    int p[2];
+    if (!ctx)
+        return false;
+    if (atomic_load(&ctx->wake_rd) >= 0)
+        return true;
+    if (pipe(p) != 0)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        fcntl(p[i], F_SETFL, fcntl(p[i], F_GETFL) | O_NONBLOCK);
+        fcntl(p[i], F_SETFD, FD_CLOEXEC);
+    }
+    atomic_store(&ctx->wake_rd, p[0]);
+    atomic_store(&ctx->wake_wr, p[1]);
+    if (atomic_load(&ctx->interrupt)) /* an interrupt that came first: keep it visible */
+        (void)!write(p[1], "x", 1);
+    return true;
+}
+
+int exec_wake_fd(exec_ctx *ctx)
+{
+    return ctx ? atomic_load(&ctx->wake_rd) : -1;
+}
+
+uint64_t *exec_fuel(exec_ctx *ctx) { return &ctx->fuel; }
+void exec_set_deadline(exec_ctx *ctx, uint64_t deadline) { ctx->deadline = deadline; }
+uint64_t exec_deadline(exec_ctx *ctx) { return ctx->deadline; }
 
 weft_error *exec_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
 {

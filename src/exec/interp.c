@@ -39,6 +39,23 @@ size_t interp_offset(const code_func *fn, size_t pos)
     return fn->map[lo][1];
 }
 
+/* A trap leaving this run of the loop: its frames join the backtrace, innermost first. The
+ * current function is at ip (the trapping instruction, or the call an error came out of);
+ * each saved frame resumes after its call, so the call is the word before. */
+static __attribute__((noinline, cold)) void interp_trace(weft_error *err, weft_instance *inst,
+                                                        const code_func *fn,
+                                                        const code_word *ip,
+                                                        const interp_frame *fr,
+                                                        const interp_frame *fr_base)
+{
+    if (weft_error_kind_of(err) != WEFT_ERR_TRAP)
+        return;
+    rt_trace_push(err, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
+    while (fr-- > fr_base)
+        rt_trace_push(err, fr->inst, fr->fn->funcidx,
+                      interp_offset(fr->fn, (size_t)(fr->ip - 1 - fr->fn->code)));
+}
+
 /* br_table reads its packed offsets as an array of 32-bit fields */
 _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
                    offsetof(code_word, p.b) == 4,
@@ -636,6 +653,19 @@ op_i32_add_shl_ri:
     fp[A1] = (uint32_t)((uint32_t)fp[B1] + A3 + ((uint32_t)fp[A2] << B2));
     ip += 4;
     NEXT();
+op_fuel:
+    /* one subtraction that sets the carry (undone on the way out) */
+    if (UNLIKELY(__builtin_sub_overflow(ctx->fuel, A1, &ctx->fuel))) {
+        ctx->fuel += A1;
+        TRAP(WEFT_TRAP_OUT_OF_FUEL);
+    }
+    ip += 2;
+    NEXT();
+op_epoch:
+    if (UNLIKELY(atomic_load_explicit(ctx->epoch, memory_order_relaxed) >= ctx->deadline))
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    ip += 1;
+    NEXT();
 op_i32_shl_add_ri:
     fp[A1] = (uint32_t)(((uint32_t)fp[B1] << B2) + A2);
     ip += 3;
@@ -787,7 +817,7 @@ op_memory_size:
     ip += 2;
     NEXT();
 op_memory_grow:
-    fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1]);
+    fp[A1] = (uint32_t)(int32_t)memory_grow(mem, (uint32_t)fp[B1], inst->store->limiter);
     msize = MEMSIZE();
     ip += 2;
     NEXT();
@@ -819,6 +849,20 @@ op_data_drop:
     inst->datas[A1].len = 0;
     ip += 2;
     NEXT();
+op_memx:
+    trap = exec_memx(ctx, inst, A2, B1, B2, ip[3].u, fp + A1);
+    if (UNLIKELY(trap != WEFT_TRAP_NONE))
+        TRAP(trap);
+    ip += 4;
+    NEXT();
+op_sat32:
+    fp[A1] = fp[B1] > UINT32_MAX ? UINT32_MAX : fp[B1];
+    ip += 2;
+    NEXT();
+op_grow64:
+    fp[A1] = (uint32_t)fp[B1] == UINT32_MAX ? UINT64_MAX : (uint32_t)fp[B1];
+    ip += 2;
+    NEXT();
 
     /* -------------------------------------------------------------------------------------- */
     /* tables */
@@ -846,7 +890,7 @@ op_table_size:
     NEXT();
 op_table_grow:
     fp[A1] = (uint32_t)(int32_t)table_grow(inst->tables[B2], (uint32_t)fp[A2],
-                                           (uintptr_t)fp[B1]);
+                                           (uintptr_t)fp[B1], inst->store->limiter);
     ip += 3;
     NEXT();
 op_table_fill:
@@ -938,12 +982,11 @@ op_simd:
 
     /* -------------------------------------------------------------------------------------- */
 do_trap:
-    if (trap == WEFT_TRAP_INTERRUPTED) {
-        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
-        atomic_store(&ctx->cancel.flag, 0);
-    }
+    if (trap == WEFT_TRAP_INTERRUPTED)
+        exec_interrupt_clear(ctx);
     err = rt_trap(trap, inst, fn->funcidx, interp_offset(fn, (size_t)(ip - fn->code)));
 do_error:
+    interp_trace(err, inst, fn, ip, fr, fr_base);
     ctx->depth = base_depth;
     return err;
 }

@@ -32,6 +32,13 @@ struct exec_ctx {
     uint32_t reentry;            /* nested exec_invoke calls */
     atomic_bool interrupt;
     thr_cancel cancel;           /* lets another thread cancel an atomic wait of ours */
+    atomic_int wake_rd, wake_wr; /* exec_enable_wake's pipe, or -1 */
+    /* Stopping guests: fuel left (consume_fuel) and the epoch deadline (epoch_interruption),
+     * read by the interpreter's fuel and epoch ops and by compiled code (WN_OFF_X_*) */
+    uint64_t fuel;
+    uint64_t deadline;
+    const _Atomic uint64_t *epoch; /* the engine's epoch counter */
+    _Atomic uint64_t no_epoch;     /* what epoch points at without an engine */
     /* Compiled tier (native/nat_rt.c): compiled code runs on the C stack of the calling
      * thread, down to this address at most; a trap unwinds to the innermost entry. */
     uintptr_t nat_stack_limit;
@@ -39,7 +46,23 @@ struct exec_ctx {
     bool nat_thread_known;
     void *nat_jmp;               /* jmp_buf * of the innermost entry, NULL outside */
     weft_error *nat_err;         /* the error being carried to it */
+    uint32_t nat_top;            /* the deepest valid record (below) when a trap unwinds */
+    const weft_instance *nat_inner; /* and the instance of the frame above it */
+    void **nat_callers;          /* max_depth + 1 entries, see nat_sites */
+    /* Compiled code's backtrace records, indexed by depth (max_depth + 1 entries; the context
+     * is mapped with them, see ctx.c): a function at depth D about to call writes
+     * nat_sites[D] = NAT_SITE(cross, the call's module offset), one store of a constant at a
+     * fixed distance from the context; the function is the one whose code holds the offset.
+     * Before a call that may leave the instance (an import, call_indirect) it also writes
+     * nat_callers[D] = its wn_inst and sets `cross`. Must stay the last member. */
+    uint32_t nat_sites[];
 };
+
+/* A site record: the call's module offset (below 2 GiB; larger ones are recorded as
+ * NAT_SITE_UNKNOWN) and whether nat_callers holds the caller's instance. */
+#define NAT_SITE_UNKNOWN 0x7fffffffu
+#define NAT_SITE(cross, offset)                                                               \
+    ((uint32_t)(cross) << 31 | ((offset) < NAT_SITE_UNKNOWN ? (uint32_t)(offset) : NAT_SITE_UNKNOWN))
 
 /* Run fn (whose frame is set up at fp: parameters in place, locals zeroed) in inst until it
  * returns; depth counts its frame already. */

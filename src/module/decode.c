@@ -72,32 +72,37 @@ static bool decode_reftype(wr_reader *r, wm_vt *t)
     return true;
 }
 
-/* Limits. Flags: 0 min, 1 min+max, 2 shared min (the validator rejects shared memories
- * without a maximum), 3 shared min+max. Tables cannot be shared. */
+/* Limits. Flags: bit 0 a maximum follows, bit 1 shared (memories only; the validator
+ * rejects shared memories without a maximum), bit 2 i64 addresses (memory64: then the
+ * bounds are u64). */
+static bool decode_limit(wr_reader *r, bool is64, uint64_t *out)
+{
+    uint32_t v;
+    if (is64)
+        return wr_u64(r, out);
+    if (!wr_u32(r, &v))
+        return false;
+    *out = v;
+    return true;
+}
+
 static bool decode_limits(wr_reader *r, wm_limits *lim, bool memory)
 {
     uint8_t flags;
-    uint32_t v;
     size_t at = wr_offset(r);
     if (!wr_u8(r, &flags))
         return false;
     /* the flags are a LEB128 number of one byte, as the reference reads them */
     if (flags & 0x80)
         return wr_fail_at(r, at, "integer representation too long");
-    if (flags > (memory ? 3 : 1))
+    if (flags > 7 || (!memory && (flags & 2)))
         return wr_fail_at(r, at, "integer too large");
     lim->shared = (flags & 2) != 0;
     lim->has_max = (flags & 1) != 0;
-    if (!wr_u32(r, &v))
-        return false;
-    lim->min = v;
+    lim->is64 = (flags & 4) != 0;
     lim->max = 0;
-    if (lim->has_max) {
-        if (!wr_u32(r, &v))
-            return false;
-        lim->max = v;
-    }
-    return true;
+    return decode_limit(r, lim->is64, &lim->min) &&
+           (!lim->has_max || decode_limit(r, lim->is64, &lim->max));
 }
 
 static bool decode_tabletype(wr_reader *r, wm_tabletype *t)
@@ -816,6 +821,7 @@ static bool decode_code(decoder *d)
     if (n != d->nfunc_decls)
         return wr_fail_at(r, at, "function and code section have inconsistent lengths");
     d->has_code = true;
+    m->code_start = at;
     for (uint32_t i = 0; i < n; i++) {
         wm_func *f = &m->funcs[i];
         uint32_t size;

@@ -25,8 +25,9 @@ enum {
     IM_F32,       /* 4 bytes */
     IM_F64,       /* 8 bytes */
     IM_ZERO,      /* one reserved 0x00 byte */
-    IM_ZERO2,     /* two reserved 0x00 bytes (memory.copy) */
-    IM_MEM_INIT,  /* data index, reserved 0x00 */
+    IM_MEM_INIT,  /* data index, memory index */
+    IM_MEM,       /* one memory index into mem (multi-memory; 0x00 before) */
+    IM_MEM2,      /* two memory indices into mem, mem2 (memory.copy) */
     IM_IDX2,      /* two u32 indices into a, b (table.copy, table.init) */
     IM_REFTYPE,   /* one reftype byte */
     IM_LANE,      /* one lane index byte into b */
@@ -66,7 +67,7 @@ static const wi_info wi_single[256] = {
     [0x3A] = {"i32.store8", IM_MEMARG}, [0x3B] = {"i32.store16", IM_MEMARG},
     [0x3C] = {"i64.store8", IM_MEMARG}, [0x3D] = {"i64.store16", IM_MEMARG},
     [0x3E] = {"i64.store32", IM_MEMARG},
-    [0x3F] = {"memory.size", IM_ZERO}, [0x40] = {"memory.grow", IM_ZERO},
+    [0x3F] = {"memory.size", IM_MEM}, [0x40] = {"memory.grow", IM_MEM},
     [0x41] = {"i32.const", IM_I32}, [0x42] = {"i64.const", IM_I64},
     [0x43] = {"f32.const", IM_F32}, [0x44] = {"f64.const", IM_F64},
     [0x45] = {"i32.eqz", IM_NONE}, [0x46] = {"i32.eq", IM_NONE}, [0x47] = {"i32.ne", IM_NONE},
@@ -143,7 +144,7 @@ static const wi_info wi_fc[18] = {
     [4] = {"i64.trunc_sat_f32_s", IM_NONE}, [5] = {"i64.trunc_sat_f32_u", IM_NONE},
     [6] = {"i64.trunc_sat_f64_s", IM_NONE}, [7] = {"i64.trunc_sat_f64_u", IM_NONE},
     [8] = {"memory.init", IM_MEM_INIT}, [9] = {"data.drop", IM_IDX},
-    [10] = {"memory.copy", IM_ZERO2}, [11] = {"memory.fill", IM_ZERO},
+    [10] = {"memory.copy", IM_MEM2}, [11] = {"memory.fill", IM_MEM},
     [12] = {"table.init", IM_IDX2}, [13] = {"elem.drop", IM_IDX},
     [14] = {"table.copy", IM_IDX2}, [15] = {"table.grow", IM_IDX},
     [16] = {"table.size", IM_IDX}, [17] = {"table.fill", IM_IDX},
@@ -362,8 +363,27 @@ static bool wi_lane(wr_reader *r, wi_instr *in)
     return true;
 }
 
+/* A u64 LEB128 and where it started. */
+static bool wi_u64_at(wr_reader *r, uint64_t *v, size_t *at)
+{
+    *at = wr_offset(r);
+    return wr_u64(r, v);
+}
+
+/* A memory index, where 2.0 had one reserved 0x00 byte. */
+static bool wi_memidx(wr_reader *r, wi_instr *in, uint32_t *x)
+{
+    size_t at = wr_offset(r);
+    if (!wr_u32(r, x))
+        return false;
+    if (*x != 0 || wr_offset(r) - at != 1)
+        in->enc3 |= WI_ENC_MEMIDX;
+    return true;
+}
+
 static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm)
 {
+    size_t at;
     switch (imm) {
     case IM_NONE:
         return true;
@@ -379,13 +399,21 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
     case IM_SELECT_T:
         return wi_select_t(r, in);
     case IM_MEMARG:
-    case IM_MEMARG_LANE: {
-        uint32_t off;
-        if (!wr_u32(r, &in->a) || !wr_u32(r, &off))
+    case IM_MEMARG_LANE:
+        /* multi-memory: flag bit 6 says a memory index follows the alignment; memory64:
+         * the offset is a u64 (the validator bounds it for 32-bit memories) */
+        if (!wr_u32(r, &in->a))
             return false;
-        in->imm = off;
+        if ((in->a & WI_MEMARG_MEMIDX) && !wr_u32(r, &in->mem))
+            return false;
+        if (in->a & WI_MEMARG_MEMIDX)
+            in->enc3 |= WI_ENC_MEMIDX;
+        in->a &= ~WI_MEMARG_MEMIDX;
+        if (!wi_u64_at(r, &in->imm, &at))
+            return false;
+        if (wr_offset(r) - at > 5 || in->imm > UINT32_MAX)
+            in->enc3 |= WI_ENC_OFFSET64;
         return imm == IM_MEMARG || wi_lane(r, in);
-    }
     case IM_LANE:
         return wi_lane(r, in);
     case IM_BYTES16:
@@ -421,10 +449,12 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
         return wr_f64(r, &in->imm);
     case IM_ZERO:
         return wi_zero(r);
-    case IM_ZERO2:
-        return wi_zero(r) && wi_zero(r);
     case IM_MEM_INIT:
-        return wr_u32(r, &in->a) && wi_zero(r);
+        return wr_u32(r, &in->a) && wi_memidx(r, in, &in->mem);
+    case IM_MEM:
+        return wi_memidx(r, in, &in->mem);
+    case IM_MEM2:
+        return wi_memidx(r, in, &in->mem) && wi_memidx(r, in, &in->mem2);
     case IM_REFTYPE: { /* a heap type: a = the erased reftype, imm the full nullable type */
         wm_vt vt;
         if (!wi_heaptype(r, true, &vt))
@@ -447,6 +477,8 @@ bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets)
     in->offset = wr_offset(r);
     in->blocktype = 0;
     in->a = in->b = 0;
+    in->mem = in->mem2 = 0;
+    in->enc3 = 0;
     in->imm = 0;
     in->bytes = NULL;
     if (!wr_u8(r, &b))
@@ -510,4 +542,88 @@ bool wi_numeric_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r)
             return true;
         }
     return false;
+}
+
+bool wi_mem_sig(uint32_t op, uint8_t at, uint32_t *npop, bool *v128_in, uint8_t *result)
+{
+    static const uint8_t loads[0x36 - 0x28] = {
+        WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
+        WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
+    static const uint8_t atomic_types[7] = {WEFT_I32, WEFT_I64, WEFT_I32, WEFT_I32,
+                                            WEFT_I64, WEFT_I64, WEFT_I64};
+    *v128_in = false;
+    *result = 0;
+    if (op >= 0x28 && op <= 0x35) {
+        *npop = 1;
+        *result = loads[op - 0x28];
+        return true;
+    }
+    if (op >= 0x36 && op <= 0x3E) {
+        *npop = 2;
+        return true;
+    }
+    switch (op) {
+    case 0x3F: *npop = 0; *result = at; return true;
+    case 0x40: *npop = 1; *result = at; return true;
+    case WI_FC(8): case WI_FC(10): case WI_FC(11): *npop = 3; return true;
+    }
+    if ((op >> 16) == 0xFE) {
+        uint32_t sub = op & 0xFFFFu;
+        if (sub == 0x03 || sub > 0x4E || (sub > 0x03 && sub < 0x10))
+            return false;
+        if (sub <= 0x02) {
+            *npop = sub == 0x00 ? 2 : 3;
+            *result = WEFT_I32;
+        } else {
+            uint8_t t = atomic_types[sub < 0x17 ? sub - 0x10 : sub < 0x1E ? sub - 0x17
+                                                                         : (sub - 0x1E) % 7];
+            *npop = sub < 0x17 ? 1 : sub < 0x48 ? 2 : 3;
+            *result = sub >= 0x17 && sub < 0x1E ? 0 : t;
+        }
+        return true;
+    }
+    if ((op >> 16) == 0xFD) {
+        uint32_t sub = op & 0xFFFFu;
+        if (sub <= 0x0A || sub == 0x5C || sub == 0x5D) { /* loads */
+            *npop = 1;
+            *result = WEFT_V128;
+        } else if (sub == 0x0B || (sub >= 0x58 && sub <= 0x5B)) { /* store, store_lane */
+            *npop = 2;
+            *v128_in = true;
+        } else if (sub >= 0x54 && sub <= 0x57) { /* load_lane */
+            *npop = 2;
+            *v128_in = true;
+            *result = WEFT_V128;
+        } else {
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+static bool wi_table64(const weft_module *m, uint32_t t)
+{
+    return t < m->ntables && m->tables[t].lim.is64;
+}
+
+uint32_t wi_table64_operands(const weft_module *m, const wi_instr *in)
+{
+    switch (in->op) {
+    case 0x11: /* call_indirect: the index on top */
+        return wi_table64(m, in->b) ? 1u : 0u;
+    case 0x25: case WI_FC(15): /* table.get i; table.grow init n */
+        return wi_table64(m, in->a) ? 1u : 0u;
+    case 0x26: /* table.set i v */
+        return wi_table64(m, in->a) ? 2u : 0u;
+    case WI_FC(12): /* table.init d s n */
+        return wi_table64(m, in->b) ? 4u : 0u;
+    case WI_FC(14): { /* table.copy d s n: n is i64 when both tables are 64-bit */
+        bool d64 = wi_table64(m, in->a), s64 = wi_table64(m, in->b);
+        return (d64 ? 4u : 0u) | (s64 ? 2u : 0u) | (d64 && s64 ? 1u : 0u);
+    }
+    case WI_FC(17): /* table.fill i v n */
+        return wi_table64(m, in->a) ? 5u : 0u;
+    }
+    return 0;
 }

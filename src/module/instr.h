@@ -11,6 +11,12 @@
 #define WI_FC(x) (0xFC0000u | (uint32_t)(x)) /* saturating truncation, bulk memory, tables */
 #define WI_FD(x) (0xFD0000u | (uint32_t)(x)) /* SIMD */
 #define WI_FE(x) (0xFE0000u | (uint32_t)(x)) /* threads: atomics */
+#define WI_MEMARG_MEMIDX 0x40u /* memarg flags: a memory index follows (multi-memory) */
+/* wi_instr.enc3: what a 2.0 decoder would have refused (the validator refuses it when the
+ * feature is disabled): a memory index (memarg flag bit 6, or an index that is not the one
+ * reserved 0x00 byte), a memarg offset that is no u32 LEB128 (memory64). */
+#define WI_ENC_MEMIDX 1u
+#define WI_ENC_OFFSET64 2u
 
 /* Block types: WI_BT_EMPTY, a value type (0x7F..0x6F), or a type index (>= 0). */
 #define WI_BT_EMPTY (-64) /* 0x40 as s33 */
@@ -34,9 +40,9 @@ typedef struct wi_instr {
      *   table.copy:              a = dst table, b = src table
      *   table.init:              a = elem index, b = table index
      *   elem.drop:               a = elem index
-     *   memory.init:             a = data index (memory index 0 checked to be 0x00)
+     *   memory.init:             a = data index, mem = memory index
      *   data.drop:               a = data index
-     *   loads/stores/atomics:    a = align exponent, imm = offset
+     *   loads/stores/atomics:    a = align exponent, imm = offset (u64), mem = memory index
      *   i32.const, i64.const:    imm = value (sign extended to 64 bits)
      *   f32.const, f64.const:    imm = bits
      *   ref.null:                a = reftype (erased), imm = its full type (wm_vt)
@@ -46,11 +52,15 @@ typedef struct wi_instr {
      *   return_call, call_ref, return_call_ref: a = function or type index
      *   return_call_indirect:    a = type index, b = table index
      *   br_on_null, br_on_non_null: a = label
-     *   memory.size/grow/copy/fill, atomic.fence: reserved bytes checked to be 0x00
+     *   memory.size/grow/fill:   mem = memory index
+     *   memory.copy:             mem = destination memory, mem2 = source memory
+     *   atomic.fence:            reserved byte checked to be 0x00
      *   SIMD (0xFD): memory ops as loads, with b = lane for load/store*_lane; extract and
      *                replace_lane: b = lane; v128.const, i8x16.shuffle: bytes -> 16 bytes */
     int64_t blocktype;
     uint32_t a, b;
+    uint32_t mem, mem2; /* memory indices (multi-memory) */
+    uint8_t enc3;       /* WI_ENC_*: encodings that only WebAssembly 3.0 reads */
     uint64_t imm;
     const uint8_t *bytes; /* v128.const, i8x16.shuffle: 16 bytes inside the module's code */
 } wi_instr;
@@ -73,7 +83,48 @@ bool wi_heaptype(wr_reader *r, bool nullable, wm_vt *vt);
  * type a, second operand b (0 for unary), result r. False when op is not numeric. Shared by
  * the validator and the compiled tier's translator. */
 bool wi_numeric_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r);
+/* An instruction that accesses a memory (in->mem): the values it pops, whether the last of
+ * them is a v128, and the type it pushes (0: none), for a memory of address type at. False
+ * for every other instruction (data.drop and atomic.fence included). */
+bool wi_mem_sig(uint32_t op, uint8_t at, uint32_t *npop, bool *v128_in, uint8_t *result);
+/* Whether a memory instruction takes the tiers' inline paths: memory 0 with i32 addresses
+ * (both memories, for memory.copy). Every other goes through exec_memx. */
+static inline bool wi_mem_fast(const weft_module *m, const wi_instr *in)
+{
+    return in->mem == 0 && (in->op != WI_FC(10) || in->mem2 == 0) && m->nmems &&
+           !m->mems[0].is64;
+}
+/* The operands of a table instruction that are i64 indices or lengths of a 64-bit table
+ * (memory64): bit k set for the operand k entries below the top. 0 for 32-bit tables and
+ * every other instruction. */
+uint32_t wi_table64_operands(const weft_module *m, const wi_instr *in);
 /* A printable mnemonic for an opcode (for error messages), e.g. "i32.add". */
 const char *wi_name(uint32_t op);
+
+/*
+ * Fuel accounting (weft_config.consume_fuel), decided once here for both tiers so that they
+ * charge the same amounts at the same instructions. A function body is cut into runs of
+ * straight-line code: a run starts at the body's first instruction, right after a loop, if,
+ * else, end or br_if, and ends with the next of those or with a br, br_table, return or
+ * unreachable (after which the code is dead until the next end or else). The run's cost is
+ * the number of its instructions, block, loop, else and end counting zero (they execute
+ * nothing). A tier charges a run's cost just before translating its first instruction
+ * (which may itself be a block) when that cost is not zero.
+ */
+typedef struct wi_charge {
+    size_t offset;  /* module offset of the run's first instruction */
+    uint32_t cost;
+} wi_charge;
+typedef struct wi_fuel_plan {
+    wi_charge *v;
+    size_t n, cap, next; /* next: the cursor of wi_fuel_at */
+} wi_fuel_plan;
+/* The runs of defined function defidx of m (a validated module). False when out of memory
+ * or the body cannot be read. */
+bool wi_fuel_plan_make(wi_fuel_plan *p, const weft_module *m, uint32_t defidx);
+/* The cost to charge before the instruction at offset (0: none). Ask with increasing
+ * offsets (instructions a tier skips as dead may be skipped). */
+uint32_t wi_fuel_at(wi_fuel_plan *p, size_t offset);
+void wi_fuel_plan_free(wi_fuel_plan *p);
 
 #endif

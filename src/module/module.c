@@ -105,6 +105,7 @@ void module_free(weft_module *m)
     for (uint32_t i = 0; i < m->ncustoms; i++)
         free(m->customs[i].name);
     free(m->customs);
+    module_lines_free(atomic_load_explicit(&m->lines, memory_order_acquire));
     if (m->func_names)
         for (uint32_t i = 0; i < m->nfuncs; i++)
             free(m->func_names[i]);

@@ -12,6 +12,7 @@
 
 #define WM_PAGE_SIZE 65536u
 #define WM_MAX_PAGES 65536u /* 4 GiB for a 32-bit memory */
+#define WM_MAX_PAGES64 (UINT64_C(1) << 48) /* 2^64 bytes for a 64-bit memory (memory64) */
 
 /* A function type. Module types are canonicalised: identical types within one module share
  * one index (wm_functype.canon), so call_indirect can compare pointers first. */
@@ -76,7 +77,10 @@ static inline wm_vt wm_functype_vt(const wm_functype *t, uint32_t i)
 typedef struct wm_limits {
     uint64_t min, max;
     bool has_max, shared;
+    bool is64; /* memory64: addresses (or table indices) are i64 */
 } wm_limits;
+/* The address type of a memory or table: WEFT_I64 for memory64's, else WEFT_I32. */
+static inline uint8_t wm_addr_type(const wm_limits *l) { return l->is64 ? WEFT_I64 : WEFT_I32; }
 
 typedef struct wm_tabletype {
     uint8_t reftype; /* WEFT_FUNCREF or WEFT_EXTERNREF */
@@ -235,6 +239,14 @@ struct weft_module {
     _Atomic(struct nat_module *) native;
     struct nat_tierup *tierup; /* the background compile, or NULL */
     bool tiered;               /* translated for tiered execution (OP_call_tiered) */
+    /* Translated with fuel accounting / epoch checks (the engine's consume_fuel and
+     * epoch_interruption, set by the loader before translation; both tiers read them) */
+    bool consume_fuel, epoch_checks;
+
+    size_t code_start;         /* module offset of the code section's contents (DWARF's
+                                  addresses count from there) */
+    /* Source lines from DWARF (dwarf.c), read on first use: NULL until then */
+    _Atomic(struct wm_lines *) lines;
 };
 
 /* decode.c: bytes -> module (copies the bytes). Errors are kind DECODE (malformed) or
@@ -246,6 +258,14 @@ void module_free(weft_module *m);
 const wm_functype *module_func_type(const weft_module *m, uint32_t funcidx);
 /* The function's name (name section) or NULL. */
 const char *module_func_name(const weft_module *m, uint32_t funcidx);
+/* dwarf.c: the source position of the instruction at module offset `offset`, from the
+ * module's DWARF line tables (clang -g): the file (owned by the module), *line and *column;
+ * NULL when unknown. The tables are read on first use, with libdwarf when the build found
+ * its header and the system has libdwarf.so.1 (loaded then). Thread-safe. */
+const char *module_source_line(const weft_module *m, size_t offset, uint32_t *line,
+                               uint32_t *column);
+void module_lines_free(struct wm_lines *lines);
+
 /* names.c: the "name" custom section's payload (after the section name) into m->func_names
  * and m->module_name. Needs m->nfuncs. A malformed name section is ignored, as the spec asks. */
 void decode_names(weft_module *m, const uint8_t *data, size_t len);

@@ -69,15 +69,17 @@ static weft_error *valid_table_limits(const weft_module *m, const wm_tabletype *
         return valid_error(WEFT_NO_OFFSET, "unknown type %u", wm_vt_index(t->vt));
     if (t->lim.has_max && t->lim.min > t->lim.max)
         return valid_error(WEFT_NO_OFFSET, "size minimum must not be greater than maximum");
-    if (t->lim.min > UINT32_MAX || (t->lim.has_max && t->lim.max > UINT32_MAX))
+    if (!t->lim.is64 && (t->lim.min > UINT32_MAX || (t->lim.has_max && t->lim.max > UINT32_MAX)))
         return valid_error(WEFT_NO_OFFSET, "table size must be at most 2^32-1");
     return NULL;
 }
 
 static weft_error *valid_mem_limits(const wm_limits *l)
 {
-    if (l->min > WM_MAX_PAGES || (l->has_max && l->max > WM_MAX_PAGES))
-        return valid_error(WEFT_NO_OFFSET, "memory size must be at most 65536 pages (4GiB)");
+    uint64_t most = l->is64 ? WM_MAX_PAGES64 : WM_MAX_PAGES;
+    if (l->min > most || (l->has_max && l->max > most))
+        return valid_error(WEFT_NO_OFFSET, l->is64 ? "memory size must be at most 2^48 pages"
+                                                   : "memory size must be at most 65536 pages (4GiB)");
     if (l->has_max && l->min > l->max)
         return valid_error(WEFT_NO_OFFSET, "size minimum must not be greater than maximum");
     if (l->shared && !l->has_max)
@@ -177,13 +179,20 @@ static weft_error *valid_func_types(const weft_module *m)
 static weft_error *valid_tables_mems(const weft_module *m)
 {
     weft_error *e;
-    for (uint32_t i = 0; i < m->ntables; i++)
+    bool no64 = (m->disabled_features & WEFT_FEATURE_MEMORY64) != 0;
+    for (uint32_t i = 0; i < m->ntables; i++) {
         if ((e = valid_table_limits(m, &m->tables[i])))
             return e;
-    for (uint32_t i = 0; i < m->nmems; i++)
+        if (no64 && m->tables[i].lim.is64)
+            return valid_error(WEFT_NO_OFFSET, "table with i64 indices needs memory64");
+    }
+    for (uint32_t i = 0; i < m->nmems; i++) {
         if ((e = valid_mem_limits(&m->mems[i])))
             return e;
-    if (m->nmems > 1)
+        if (no64 && m->mems[i].is64)
+            return valid_error(WEFT_NO_OFFSET, "memory with i64 addresses needs memory64");
+    }
+    if (m->nmems > 1 && (m->disabled_features & WEFT_FEATURE_MULTI_MEMORY))
         return valid_error(WEFT_NO_OFFSET, "multiple memories");
     if (m->ntables > 1 && (m->disabled_features & WEFT_FEATURE_REFERENCE_TYPES))
         return valid_error(WEFT_NO_OFFSET, "multiple tables");
@@ -259,7 +268,8 @@ static weft_error *valid_elems(const weft_module *m)
                 return valid_error(el->offset.offset, "type mismatch: segment of %s for a table "
                                    "of %s", valid_type_name(el->vt),
                                    valid_type_name(wm_table_vt(&m->tables[el->table])));
-            if ((e = valid_const(m, &el->offset, WEFT_I32, m->nglobals)))
+            if ((e = valid_const(m, &el->offset, wm_addr_type(&m->tables[el->table].lim),
+                                 m->nglobals)))
                 return e;
         }
         if (!valid_vt_ok(m, el->vt))
@@ -280,7 +290,7 @@ static weft_error *valid_datas(const weft_module *m)
             continue;
         if (d->memory >= m->nmems)
             return valid_error(d->offset.offset, "unknown memory %u", d->memory);
-        if ((e = valid_const(m, &d->offset, WEFT_I32, m->nglobals)))
+        if ((e = valid_const(m, &d->offset, wm_addr_type(&m->mems[d->memory]), m->nglobals)))
             return e;
     }
     return NULL;
@@ -732,7 +742,7 @@ static bool valid_call_indirect(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "unknown type %u", in->a);
     if (!wm_vt_sub(m, wm_table_vt(&m->tables[in->b]), WEFT_FUNCREF))
         return valid_fail(c, "type mismatch: call_indirect needs a table of funcref");
-    if (!valid_pop(c, WEFT_I32))
+    if (!valid_pop(c, wm_addr_type(&m->tables[in->b].lim)))
         return false;
     return in->op == 0x13 ? valid_tail_call_type(c, &m->types[in->a])
                           : valid_call_type(c, &m->types[in->a]);
@@ -831,6 +841,18 @@ static bool valid_table(valid_ctx *c, uint32_t x, wm_vt *reftype)
     return true;
 }
 
+/* The index type of table x (validated to exist). */
+static uint8_t valid_table_at(const valid_ctx *c, uint32_t x)
+{
+    return wm_addr_type(&c->m->tables[x].lim);
+}
+
+/* Of two address types, the narrower (the length operand of a copy between them). */
+static uint8_t valid_min_at(uint8_t a, uint8_t b)
+{
+    return a == WEFT_I64 && b == WEFT_I64 ? WEFT_I64 : WEFT_I32;
+}
+
 static bool valid_elem(valid_ctx *c, uint32_t x, wm_vt *reftype)
 {
     if (x >= c->m->nelems)
@@ -839,26 +861,24 @@ static bool valid_elem(valid_ctx *c, uint32_t x, wm_vt *reftype)
     return true;
 }
 
-static bool valid_pop3_i32(valid_ctx *c)
-{
-    return valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32);
-}
-
 static bool valid_table_op(valid_ctx *c, const wi_instr *in)
 {
     wm_vt rt = 0, rt2 = 0;
     switch (in->op) {
     case 0x25: /* table.get */
-        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_push(c, rt);
+        return valid_table(c, in->a, &rt) && valid_pop(c, valid_table_at(c, in->a)) &&
+               valid_push(c, rt);
     case 0x26: /* table.set */
-        return valid_table(c, in->a, &rt) && valid_pop(c, rt) && valid_pop(c, WEFT_I32);
+        return valid_table(c, in->a, &rt) && valid_pop(c, rt) &&
+               valid_pop(c, valid_table_at(c, in->a));
     case WI_FC(12): /* table.init elem table */
         if (!valid_table(c, in->b, &rt) || !valid_elem(c, in->a, &rt2))
             return false;
         if (!wm_vt_sub(c->m, rt2, rt))
             return valid_fail(c, "type mismatch: segment of %s for a table of %s",
                               valid_type_name(rt2), valid_type_name(rt));
-        return valid_pop3_i32(c);
+        return valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) &&
+               valid_pop(c, valid_table_at(c, in->b));
     case WI_FC(13): /* elem.drop */
         return valid_elem(c, in->a, &rt);
     case WI_FC(14): /* table.copy dst src */
@@ -867,34 +887,43 @@ static bool valid_table_op(valid_ctx *c, const wi_instr *in)
         if (!wm_vt_sub(c->m, rt2, rt))
             return valid_fail(c, "type mismatch: copy from a table of %s to a table of %s",
                               valid_type_name(rt2), valid_type_name(rt));
-        return valid_pop3_i32(c);
+        return valid_pop(c, valid_min_at(valid_table_at(c, in->a), valid_table_at(c, in->b))) &&
+               valid_pop(c, valid_table_at(c, in->b)) && valid_pop(c, valid_table_at(c, in->a));
     case WI_FC(15): /* table.grow */
-        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_pop(c, rt) &&
-               valid_push(c, WEFT_I32);
+        return valid_table(c, in->a, &rt) && valid_pop(c, valid_table_at(c, in->a)) &&
+               valid_pop(c, rt) && valid_push(c, valid_table_at(c, in->a));
     case WI_FC(16): /* table.size */
-        return valid_table(c, in->a, &rt) && valid_push(c, WEFT_I32);
+        return valid_table(c, in->a, &rt) && valid_push(c, valid_table_at(c, in->a));
     default: /* table.fill */
-        return valid_table(c, in->a, &rt) && valid_pop(c, WEFT_I32) && valid_pop(c, rt) &&
-               valid_pop(c, WEFT_I32);
+        return valid_table(c, in->a, &rt) && valid_pop(c, valid_table_at(c, in->a)) &&
+               valid_pop(c, rt) && valid_pop(c, valid_table_at(c, in->a));
     }
 }
 
 /* ---- memory ---- */
 
-static bool valid_memory(valid_ctx *c)
+/* Memory x exists; *at receives its address type (i64 for memory64's). */
+static bool valid_memory(valid_ctx *c, uint32_t x, uint8_t *at)
 {
-    return c->m->nmems > 0 ? true : valid_fail(c, "unknown memory 0");
+    if (x >= c->m->nmems)
+        return valid_fail(c, "unknown memory %u", x);
+    *at = wm_addr_type(&c->m->mems[x]);
+    return true;
 }
 
-/* Plain accesses may be less aligned than natural (a hint); atomic ones must be exact. */
-static bool valid_memarg(valid_ctx *c, const wi_instr *in, uint32_t natural, bool atomic)
+/* Plain accesses may be less aligned than natural (a hint); atomic ones must be exact. A
+ * 32-bit memory's offsets are u32. */
+static bool valid_memarg(valid_ctx *c, const wi_instr *in, uint32_t natural, bool atomic,
+                         uint8_t *at)
 {
-    if (!valid_memory(c))
+    if (!valid_memory(c, in->mem, at))
         return false;
     if (atomic && in->a != natural)
         return valid_fail(c, "atomic alignment must be natural");
     if (in->a > natural)
         return valid_fail(c, "alignment must not be larger than natural");
+    if (*at == WEFT_I32 && in->imm > UINT32_MAX)
+        return valid_fail(c, "offset out of range");
     return true;
 }
 
@@ -909,12 +938,12 @@ static const uint8_t valid_mem_align[0x3F - 0x28] = {
 
 static bool valid_load_store(valid_ctx *c, const wi_instr *in)
 {
-    uint8_t t = valid_mem_type[in->op - 0x28];
-    if (!valid_memarg(c, in, valid_mem_align[in->op - 0x28], false))
+    uint8_t t = valid_mem_type[in->op - 0x28], at;
+    if (!valid_memarg(c, in, valid_mem_align[in->op - 0x28], false, &at))
         return false;
     if (in->op <= 0x35)
-        return valid_pop(c, WEFT_I32) && valid_push(c, t);
-    return valid_pop(c, t) && valid_pop(c, WEFT_I32);
+        return valid_pop(c, at) && valid_push(c, t);
+    return valid_pop(c, t) && valid_pop(c, at);
 }
 
 /* The data count section must precede the code when a body names data segments, so that a
@@ -936,17 +965,23 @@ static bool valid_data_index(valid_ctx *c, uint32_t x)
 
 static bool valid_memory_op(valid_ctx *c, const wi_instr *in)
 {
+    uint8_t at = WEFT_I32, at2 = WEFT_I32;
     switch (in->op) {
     case 0x3F: /* memory.size */
-        return valid_memory(c) && valid_push(c, WEFT_I32);
+        return valid_memory(c, in->mem, &at) && valid_push(c, at);
     case 0x40: /* memory.grow */
-        return valid_memory(c) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
-    case WI_FC(8): /* memory.init */
-        return valid_memory(c) && valid_data_index(c, in->a) && valid_pop3_i32(c);
+        return valid_memory(c, in->mem, &at) && valid_pop(c, at) && valid_push(c, at);
+    case WI_FC(8): /* memory.init: d (address), s, n */
+        return valid_memory(c, in->mem, &at) && valid_data_index(c, in->a) &&
+               valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) && valid_pop(c, at);
     case WI_FC(9): /* data.drop */
         return valid_data_index(c, in->a);
-    default: /* memory.copy, memory.fill */
-        return valid_memory(c) && valid_pop3_i32(c);
+    case WI_FC(10): /* memory.copy: d, s, n (the narrower of the two address types) */
+        return valid_memory(c, in->mem, &at) && valid_memory(c, in->mem2, &at2) &&
+               valid_pop(c, valid_min_at(at, at2)) && valid_pop(c, at2) && valid_pop(c, at);
+    default: /* memory.fill: d, value, n */
+        return valid_memory(c, in->mem, &at) && valid_pop(c, at) && valid_pop(c, WEFT_I32) &&
+               valid_pop(c, at);
     }
 }
 
@@ -961,17 +996,17 @@ static const uint8_t valid_atomic_align[7] = {2, 3, 0, 1, 0, 1, 2};
 static bool valid_atomic(valid_ctx *c, const wi_instr *in)
 {
     uint32_t sub = in->op & 0xFFFFu, k;
-    uint8_t t;
+    uint8_t t, at;
     switch (sub) {
     case 0x00: /* memory.atomic.notify */
-        return valid_memarg(c, in, 2, true) && valid_pop(c, WEFT_I32) &&
-               valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+        return valid_memarg(c, in, 2, true, &at) && valid_pop(c, WEFT_I32) &&
+               valid_pop(c, at) && valid_push(c, WEFT_I32);
     case 0x01: /* memory.atomic.wait32 */
-        return valid_memarg(c, in, 2, true) && valid_pop(c, WEFT_I64) &&
-               valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+        return valid_memarg(c, in, 2, true, &at) && valid_pop(c, WEFT_I64) &&
+               valid_pop(c, WEFT_I32) && valid_pop(c, at) && valid_push(c, WEFT_I32);
     case 0x02: /* memory.atomic.wait64 */
-        return valid_memarg(c, in, 3, true) && valid_pop(c, WEFT_I64) &&
-               valid_pop(c, WEFT_I64) && valid_pop(c, WEFT_I32) && valid_push(c, WEFT_I32);
+        return valid_memarg(c, in, 3, true, &at) && valid_pop(c, WEFT_I64) &&
+               valid_pop(c, WEFT_I64) && valid_pop(c, at) && valid_push(c, WEFT_I32);
     case 0x03: /* atomic.fence */
         return true;
     }
@@ -979,15 +1014,15 @@ static bool valid_atomic(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "unsupported instruction %s", wi_name(in->op));
     k = sub < 0x17 ? sub - 0x10 : sub < 0x1E ? sub - 0x17 : (sub - 0x1E) % 7;
     t = valid_atomic_type[k];
-    if (!valid_memarg(c, in, valid_atomic_align[k], true))
+    if (!valid_memarg(c, in, valid_atomic_align[k], true, &at))
         return false;
     if (sub < 0x17) /* load */
-        return valid_pop(c, WEFT_I32) && valid_push(c, t);
+        return valid_pop(c, at) && valid_push(c, t);
     if (sub < 0x1E) /* store */
-        return valid_pop(c, t) && valid_pop(c, WEFT_I32);
+        return valid_pop(c, t) && valid_pop(c, at);
     if (sub >= 0x48 && !valid_pop(c, t)) /* cmpxchg: expected, replacement */
         return false;
-    return valid_pop(c, t) && valid_pop(c, WEFT_I32) && valid_push(c, t);
+    return valid_pop(c, t) && valid_pop(c, at) && valid_push(c, t);
 }
 
 /* ---- numeric instructions ---- */
@@ -1030,18 +1065,19 @@ static bool valid_lane(valid_ctx *c, uint32_t lane, uint32_t nlanes)
 static bool valid_simd_mem(valid_ctx *c, const wi_instr *in, const valid_simd_info *s)
 {
     const uint8_t V = WEFT_V128;
-    if (!valid_memarg(c, in, valid_log2(s->n), false))
+    uint8_t at;
+    if (!valid_memarg(c, in, valid_log2(s->n), false, &at))
         return false;
     switch (s->shape) {
     case SIMD_SH_STORE:
-        return valid_pop(c, V) && valid_pop(c, WEFT_I32);
+        return valid_pop(c, V) && valid_pop(c, at);
     case SIMD_SH_LOAD_LANE:
         return valid_lane(c, in->b, 16u / s->n) && valid_pop(c, V) &&
-               valid_pop(c, WEFT_I32) && valid_push(c, V);
+               valid_pop(c, at) && valid_push(c, V);
     case SIMD_SH_STORE_LANE:
-        return valid_lane(c, in->b, 16u / s->n) && valid_pop(c, V) && valid_pop(c, WEFT_I32);
+        return valid_lane(c, in->b, 16u / s->n) && valid_pop(c, V) && valid_pop(c, at);
     default: /* the loads */
-        return valid_pop(c, WEFT_I32) && valid_push(c, V);
+        return valid_pop(c, at) && valid_push(c, V);
     }
 }
 
@@ -1148,11 +1184,26 @@ static bool valid_ref(valid_ctx *c, const wi_instr *in)
 
 /* ---- one instruction ---- */
 
+/* With multi-memory or memory64 disabled, their encodings are malformed, as in 2.0. */
+static bool valid_enc3(valid_ctx *c, const wi_instr *in)
+{
+    const char *why = NULL;
+    if ((in->enc3 & WI_ENC_MEMIDX) && (c->m->disabled_features & WEFT_FEATURE_MULTI_MEMORY))
+        why = "zero byte expected";
+    else if ((in->enc3 & WI_ENC_OFFSET64) && (c->m->disabled_features & WEFT_FEATURE_MEMORY64))
+        why = "integer representation too long";
+    if (why && !c->err)
+        c->err = err_new(WEFT_ERR_DECODE, c->at, "%s at byte 0x%zx", why, c->at);
+    return why == NULL;
+}
+
 static bool valid_instr(valid_ctx *c, const wi_instr *in)
 {
     uint32_t op = in->op;
     if ((c->m->disabled_features & WEFT_FEATURE_REFERENCE_TYPES) && valid_needs_reftypes(op))
         return valid_fail(c, "%s needs reference types, which are disabled", wi_name(op));
+    if (in->enc3 && !valid_enc3(c, in))
+        return false;
     switch (op) {
     case 0x00: valid_unreachable(c); return true;
     case 0x01: return true;

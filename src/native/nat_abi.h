@@ -51,6 +51,10 @@ typedef struct wn_rt {
     void (*table_init)(wn_exec *X, wn_inst *I, uint32_t t, uint32_t seg, uint32_t d, uint32_t s,
                        uint32_t n, uint32_t func, uint32_t offset);
     void (*elem_drop)(wn_inst *I, uint32_t seg);
+    /* any memory instruction on a memory other than an i32 memory 0 (multi-memory,
+     * memory64): exec_memx's contract, operands and result in v */
+    void (*memx)(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t x, uint64_t off,
+                 uint64_t *v, uint32_t func, uint32_t offset);
 } wn_rt;
 
 /* An instance as compiled code sees it: built by nat_rt.c when a module with native code is
@@ -64,6 +68,8 @@ struct wn_inst {
     const void **types;            /* each type index's canonical type, for call_indirect */
     const wn_rt *rt;
     void *inst;                    /* the weft_instance */
+    uint8_t **mems;                /* every memory's base (multi-memory, memory64) */
+    _Atomic uint64_t **mem_sizes;  /* and its size in bytes */
 };
 
 /* The entries of a compiled module, exported by the shared object as WN_MODULE_SYMBOL. */

@@ -96,6 +96,11 @@ static void tx_printf(nat_text *t, const char *fmt, ...)
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
     X(WN_OFF_X_MAXDEPTH, struct exec_ctx, max_depth)                                          \
+    X(WN_OFF_X_FUEL, struct exec_ctx, fuel)                                                   \
+    X(WN_OFF_X_DEADLINE, struct exec_ctx, deadline)                                           \
+    X(WN_OFF_X_EPOCH, struct exec_ctx, epoch)                                                 \
+    X(WN_OFF_X_SITES, struct exec_ctx, nat_sites)                                             \
+    X(WN_OFF_X_CALLERS, struct exec_ctx, nat_callers)                                         \
     X(WN_OFF_F_NATIVE, struct weft_func, native)                                              \
     X(WN_OFF_F_NINST, struct weft_func, ninst)                                                \
     X(WN_OFF_F_TYPE, struct weft_func, type)                                                  \
@@ -113,7 +118,24 @@ static const char nat_prelude_tail[] =
     "#define WN_F_TYPE(f) WN_AT(const void *, f, WN_OFF_F_TYPE)\n"
     "#define WN_T_SIZE(t) WN_AT(uint32_t, t, WN_OFF_T_SIZE)\n"
     "#define WN_T_ELEMS(t) WN_AT(uintptr_t *, t, WN_OFF_T_ELEMS)\n"
-    "#define WN_TRAP(f, c, o) I->rt->trap(X, I, f, c, o)\n"
+    /* a trap knows how deep it is (the backtrace starts there); so does every service that
+     * may trap (WN_SYNC_DEPTH before it) */
+    "#define WN_TRAP(f, c, o) (WN_SYNC_DEPTH(), I->rt->trap(X, I, f, c, o))\n"
+    /* before a call, the caller records where it is for a backtrace: one store of a constant
+     * at X + offset + 4 * D (nat_sites in exec/interp.h); a call that may leave the instance
+     * records it too. On x86-64 the store is spelled out: left to itself, the compiler
+     * computes the address once per function and keeps it in a register (or spills it),
+     * which in call-heavy code cost twice the one instruction needed. Nothing in the
+     * generated code reads the records, so the store needs no memory clobber; as a volatile
+     * asm it stays before the call. */
+    "#if defined(__x86_64__)\n"
+    "#define WN_SITE(k) __asm__ volatile(\"movl %1, %c2(%0,%3,4)\" : : \"r\"(X), \"i\"(k), "
+    "\"i\"(WN_OFF_X_SITES), \"r\"(D))\n"
+    "#else\n"
+    "#define WN_SITE(k) (WN_AT(uint32_t, X, WN_OFF_X_SITES + 4 * (size_t)D) = (k))\n"
+    "#endif\n"
+    "#define WN_SITE_X(k) do { WN_SITE(k); WN_AT(void **, X, WN_OFF_X_CALLERS)[D] = I; } "
+    "while (0)\n"
     /* memory 0 bounds: ms is a lower bound of the size (memories only grow), re-read only
      * when an access does not fit it */
     "#define WN_CHK(ea, n, f, o) do { if (WN_UNLIKELY((ea) + (n) > ms) && "
@@ -128,16 +150,32 @@ static const char nat_prelude_tail[] =
      * parameter, counts the wasm frames with this one: passed in a register, it costs no
      * memory traffic, and a trap has nothing to undo */
     "#define WN_ENTER(f, o) do { "
-    "if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
+    "if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH) || "
     "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
     "WN_POLL(f, o); } while (0)\n"
-    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint32_t, X, WN_OFF_X_MAXDEPTH))) "
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY((uint32_t)D > WN_AT(uint32_t, X, "
+    "WN_OFF_X_MAXDEPTH))) "
     "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
+    /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
+     * is charged, the same places as the interpreter's fuel op) */
+    "#define WN_FUEL(f, o, k) do { uint64_t *wn_fu = &WN_AT(uint64_t, X, WN_OFF_X_FUEL); "
+    "if (WN_UNLIKELY(__builtin_sub_overflow(*wn_fu, (uint64_t)(k), wn_fu))) { *wn_fu += (k); "
+    "WN_TRAP(f, WEFT_TRAP_OUT_OF_FUEL, o); } } while (0)\n"
+    "#define WN_EPOCH(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(WN_AT(const _Atomic "
+    "uint64_t *, X, WN_OFF_X_EPOCH), memory_order_relaxed) >= WN_AT(uint64_t, X, "
+    "WN_OFF_X_DEADLINE))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* before the runtime runs anything on our behalf, it learns how deep we are */
-    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D)\n"
+    "#define WN_SYNC_DEPTH() (WN_AT(uint32_t, X, WN_OFF_X_DEPTH) = (uint32_t)D)\n"
     "#define WN_HID __attribute__((visibility(\"hidden\")))\n"
     "static inline uint64_t wn_msize(wn_inst *I) { return atomic_load_explicit(I->mem0_size, "
     "memory_order_relaxed); }\n"
+    /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
+     * the sum's overflow checked, or a trap */
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
+    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
+    "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
+    "return I->mems[k] + e; }\n"
     /* the stack pointer, read without forcing a frame pointer where the CPU allows */
     "static inline uintptr_t wn_sp(void) {\n"
     "#if defined(__x86_64__)\n"
@@ -265,7 +303,7 @@ static void cg_fnptr_type(nat_text *o, const weft_module *m, uint32_t typeidx)
     const wm_functype *t = &m->types[typeidx];
     tx_printf(o, "(");
     cg_ret_type(o, m, typeidx);
-    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint32_t");
+    tx_printf(o, " (*)(wn_exec *, wn_inst *, uint64_t");
     for (uint32_t i = 0; i < t->nparams; i++)
         tx_printf(o, ", %s", cg_ctype(wm_params(t)[i]));
     tx_printf(o, "))");
@@ -308,6 +346,7 @@ typedef struct cg {
     uint8_t *polls;        /* per function index: its entry checks for an interrupt */
     const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;
+    wi_fuel_plan fuel;     /* consume_fuel: where the body charges fuel */
     char names[8][24];     /* cg_sv's results, reused in turn */
     unsigned nextname;
     const char *bug;       /* set on an internal inconsistency (a validated module never) */
@@ -536,8 +575,13 @@ static void cg_block(cg *c, const wi_instr *in)
     if (kind == CG_LOOP) {
         c->calls_or_loops = true;
         OUT("L%u:;\n", f->label);
-        if (!cg_loop_calls(c))
+        /* a callee that checks on entry (interrupts, and the epoch when asked) checks for
+         * every turn of this loop */
+        if (!cg_loop_calls(c)) {
             OUT("WN_POLL(%u, %u);\n", FIDX, OFF(in));
+            if (c->m->epoch_checks)
+                OUT("WN_EPOCH(%u, %u);\n", FIDX, OFF(in));
+        }
     } else if (kind == CG_IF) {
         /* the else branch needs the parameters the then branch may overwrite */
         for (uint32_t k = 0; k < f->np; k++)
@@ -652,6 +696,9 @@ static void cg_call_stack(cg *c, uint32_t typeidx)
         cg_push(c, wm_results(t)[k]);
 }
 
+/* A call site's backtrace record (exec/interp.h), a constant of the generated code. */
+static unsigned cg_site(bool cross, uint32_t offset) { return NAT_SITE(cross, offset); }
+
 /* A call through a weft_func held in the C variable F_: straight to its native entry when it
  * has one, else through the runtime with the values in slots. Closes the brace the caller
  * opened. */
@@ -669,7 +716,7 @@ static void cg_call_func(cg *c, uint32_t typeidx, uint32_t offset)
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
-    OUT("if (WN_F_NATIVE(F_)) {\n");
+    OUT("WN_SITE_X(0x%xu);\nif (WN_F_NATIVE(F_)) {\n", cg_site(true, offset));
     cg_assign_results(c, typeidx, base, call.oom ? "0" : call.p);
     nat_text_free(&call);
 
@@ -702,6 +749,7 @@ static void cg_call(cg *c, const wi_instr *in)
         tx_printf(&call, ", %s", cg_top(c, t->nparams - 1 - k));
     tx_printf(&call, ")");
     c->callees[f] = 1;
+    OUT("WN_SITE(0x%xu);\n", cg_site(false, OFF(in)));
     cg_assign_results(c, typeidx, (uint32_t)c->nstk - t->nparams, call.oom ? "0" : call.p);
     nat_text_free(&call);
     cg_call_stack(c, typeidx);
@@ -772,29 +820,40 @@ static const uint8_t cg_load_result[0x36 - 0x28] = {
     WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_I32, WEFT_I32, WEFT_I32,
     WEFT_I32, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64, WEFT_I64};
 
+/* Where a plain load or store accesses: declares the pointer p_ to its n bytes, bounds-
+ * checked inline for an i32 memory 0 (mb, ms), by wn_mem_at for any other memory. */
+static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
+{
+    if (wi_mem_fast(c->m, in)) {
+        c->uses_mem = true;
+        OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
+            "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    } else {
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
+            addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+    }
+}
+
 static void cg_load(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x28;
     char addr[24];
     snprintf(addr, sizeof addr, "%s", cg_top(c, 0));
     cg_pop(c, 1);
     const char *d = cg_push(c, cg_load_result[k]);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_; "
-        "memcpy(&v_, mb + e_, %u); %s = %s; }\n",
-        addr, (unsigned long long)in->imm, cg_loads[k].n, FIDX, OFF(in), cg_loads[k].t,
-        cg_loads[k].n, d, cg_loads[k].conv);
+    cg_access(c, in, addr, cg_loads[k].n);
+    OUT("%s v_; memcpy(&v_, p_, %u); %s = %s; }\n", cg_loads[k].t, cg_loads[k].n, d,
+        cg_loads[k].conv);
 }
 
 static void cg_store(cg *c, const wi_instr *in)
 {
-    c->uses_mem = true;
     unsigned k = in->op - 0x36;
-    const char *v = cg_top(c, 0), *addr = cg_top(c, 1);
-    OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); %s v_ = (%s)%s; "
-        "memcpy(mb + e_, &v_, %u); }\n",
-        addr, (unsigned long long)in->imm, cg_stores[k].n, FIDX, OFF(in), cg_stores[k].t,
-        cg_stores[k].t, v, cg_stores[k].n);
+    char addr[24];
+    snprintf(addr, sizeof addr, "%s", cg_top(c, 1));
+    cg_access(c, in, addr, cg_stores[k].n);
+    OUT("%s v_ = (%s)%s; memcpy(p_, &v_, %u); }\n", cg_stores[k].t, cg_stores[k].t,
+        cg_top(c, 0), cg_stores[k].n);
     cg_pop(c, 2);
 }
 
@@ -814,7 +873,7 @@ static void cg_memory_op(cg *c, const wi_instr *in)
         return;
     }
     case WI_FC(8): /* memory.init */
-        OUT("I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
+        OUT("WN_SYNC_DEPTH(); I->rt->mem_init(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, cg_top(c, 2),
             cg_top(c, 1), cg_top(c, 0), FIDX, o);
         break;
     case WI_FC(9):
@@ -876,7 +935,7 @@ static void cg_atomic(cg *c, const wi_instr *in)
         } else { /* wait addr expected timeout */
             cg_pop(c, 3);
             OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_ACHK(e_, %u, %u, %u); %s = "
-                "I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
+                "WN_SYNC_DEPTH(); I->rt->wait(X, I, e_, (uint64_t)%s, %u, (int64_t)%s, %u, %u); }\n",
                 a0, off, w, FIDX, o, cg_push(c, WEFT_I32), a1, w, a2, FIDX, o);
         }
         return;
@@ -926,16 +985,16 @@ static void cg_table_op(cg *c, const wi_instr *in)
     case 0x25: /* table.get i */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 0));
         cg_pop(c, 1);
-        OUT("%s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
+        OUT("WN_SYNC_DEPTH(); %s = I->rt->table_get(X, I, %u, %s, %u, %u);\n",
             cg_push(c, c->m->tables[in->a].reftype), in->a, a0, FIDX, o);
         return;
     case 0x26: /* table.set i v */
-        OUT("I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
+        OUT("WN_SYNC_DEPTH(); I->rt->table_set(X, I, %u, %s, %s, %u, %u);\n", in->a, cg_top(c, 1), cg_top(c, 0),
             FIDX, o);
         cg_pop(c, 2);
         return;
     case WI_FC(12): /* table.init d s n: a = elem, b = table */
-        OUT("I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_init(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->b, in->a,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
@@ -943,25 +1002,31 @@ static void cg_table_op(cg *c, const wi_instr *in)
         OUT("I->rt->elem_drop(I, %u);\n", in->a);
         return;
     case WI_FC(14): /* table.copy d s n: a = dst, b = src */
-        OUT("I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
+        OUT("WN_SYNC_DEPTH(); I->rt->table_copy(X, I, %u, %u, %s, %s, %s, %u, %u);\n", in->a, in->b,
             cg_top(c, 2), cg_top(c, 1), cg_top(c, 0), FIDX, o);
         cg_pop(c, 3);
         return;
-    case WI_FC(15): /* table.grow init n */
+    case WI_FC(15): /* table.grow init n; a 64-bit table's -1 is an i64 */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 1));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 0));
         cg_pop(c, 2);
-        OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0, a1);
+        if (c->m->tables[in->a].lim.is64)
+            OUT("{ uint32_t g_ = I->rt->table_grow(I, %u, %s, (uint32_t)%s); %s = g_ == "
+                "UINT32_MAX ? UINT64_MAX : g_; }\n", in->a, a0, a1, cg_push(c, WEFT_I64));
+        else
+            OUT("%s = I->rt->table_grow(I, %u, %s, %s);\n", cg_push(c, WEFT_I32), in->a, a0,
+                a1);
         return;
     case WI_FC(16):
-        OUT("%s = I->rt->table_size(I, %u);\n", cg_push(c, WEFT_I32), in->a);
+        OUT("%s = I->rt->table_size(I, %u);\n",
+            cg_push(c, wm_addr_type(&c->m->tables[in->a].lim)), in->a);
         return;
     case WI_FC(17): /* table.fill i v n */
         snprintf(a0, sizeof a0, "%s", cg_top(c, 2));
         snprintf(a1, sizeof a1, "%s", cg_top(c, 1));
         snprintf(a2, sizeof a2, "%s", cg_top(c, 0));
         cg_pop(c, 3);
-        OUT("I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
+        OUT("WN_SYNC_DEPTH(); I->rt->table_fill(X, I, %u, %s, %s, %s, %u, %u);\n", in->a, a0, a1, a2, FIDX, o);
         return;
     }
 }
@@ -1371,9 +1436,58 @@ static void cg_ref(cg *c, const wi_instr *in)
     }
 }
 
+/* A memory instruction on a memory other than an i32 memory 0: through exec_memx, the
+ * operands in an array of slots. */
+static bool cg_memx(cg *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    uint32_t npop, k = 0;
+    bool v128_in;
+    uint8_t result;
+    uint8_t at = in->mem < m->nmems ? wm_addr_type(&m->mems[in->mem]) : WEFT_I32;
+    if (!wi_mem_sig(in->op, at, &npop, &v128_in, &result) || wi_mem_fast(m, in) ||
+        (in->op >= 0x28 && in->op <= 0x3E)) /* plain loads and stores: inline, cg_mem_at */
+        return false;
+    if (c->nstk < npop)
+        return cg_fail(c, "operand stack underflow"), true;
+    OUT("{ uint64_t v_[4] = {0, 0, 0, 0};\n");
+    for (uint32_t i = 0; i < npop; i++) {
+        uint8_t t = c->stk[c->nstk - npop + i];
+        cg_put_slot(c->o, t, "v_", k, cg_top(c, npop - 1 - i));
+        k += cg_slot_width(t);
+    }
+    cg_pop(c, npop);
+    OUT("I->rt->memx(X, I, %uu, %u, %u, %lluull, v_, %u, %u);\n",
+        in->op | (in->op >> 16 == 0xFD ? in->b << 24 : 0u), in->mem,
+        in->op == WI_FC(8) ? in->a : in->mem2, (unsigned long long)in->imm, FIDX, OFF(in));
+    if (result) {
+        char d[24];
+        snprintf(d, sizeof d, "%s", cg_push(c, result));
+        cg_get_slot(c->o, result, d, "v_", 0);
+    }
+    OUT("}\n");
+    return true;
+}
+
+/* A 64-bit table's i64 operands, saturated to u32 in place (UINT32_MAX is out of bounds of
+ * every table) before the ordinary table code reads them as u32. */
+static void cg_table64_operands(cg *c, const wi_instr *in)
+{
+    uint32_t mask = wi_table64_operands(c->m, in);
+    for (uint32_t depth = 0; mask; depth++, mask >>= 1)
+        if (mask & 1) {
+            char v[24];
+            snprintf(v, sizeof v, "%s", cg_top(c, depth));
+            OUT("if (%s > UINT32_MAX) %s = UINT32_MAX;\n", v, v);
+        }
+}
+
 static void cg_instr(cg *c, const wi_instr *in)
 {
     uint32_t op = in->op;
+    if (cg_memx(c, in))
+        return;
+    cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
     case 0x05: cg_else(c); return;
@@ -1447,7 +1561,8 @@ static void cg_signature(nat_text *o, const weft_module *m, uint32_t f)
     uint32_t ti = m->func_types[f];
     const wm_functype *t = &m->types[ti];
     cg_ret_type(o, m, ti);
-    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint32_t D", f);
+    /* D is 64 bits wide only so that it can index memory (WN_SITE) without a widening */
+    tx_printf(o, " f%u(wn_exec *X, wn_inst *I, uint64_t D", f);
     for (uint32_t k = 0; k < t->nparams; k++)
         tx_printf(o, ", %s l%u", cg_ctype(wm_params(t)[k]), k);
     tx_printf(o, ")");
@@ -1477,6 +1592,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     top->nr = t->nresults;
     top->rt = wm_results(t);
 
+    if (m->consume_fuel && !wi_fuel_plan_make(&c->fuel, m, f - m->nfunc_imports))
+        return cg_fail(c, "out of memory");
     wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
     c->r = &r;
     while (c->nctl > 0 && !c->bug) {
@@ -1484,6 +1601,9 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
             weft_error_free(r.err);
             return cg_fail(c, "cannot re-read a validated body");
         }
+        uint32_t fuel = m->consume_fuel && !c->dead ? wi_fuel_at(&c->fuel, in.offset) : 0;
+        if (fuel)
+            OUT("WN_FUEL(%u, %u, %u);\n", FIDX, OFF(&in), fuel);
         cg_instr(c, &in);
     }
 
@@ -1504,6 +1624,8 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
         tx_printf(decl, "WN_ENTER(%u, %u);\n", f, (uint32_t)fn->body_offset);
     else
         tx_printf(decl, "WN_ENTER_LEAF(%u, %u);\n", f, (uint32_t)fn->body_offset);
+    if ((c->calls_or_loops || c->polls[f]) && m->epoch_checks) /* cg_loop_calls relies on it */
+        tx_printf(decl, "WN_EPOCH(%u, %u);\n", f, (uint32_t)fn->body_offset);
     return !c->bug;
 }
 
@@ -1775,6 +1897,7 @@ done:
     free(c.interp);
     free(c.polls);
     wi_targets_free(&c.targets);
+    wi_fuel_plan_free(&c.fuel);
     if (e) {
         for (size_t u = 0; out && u < made; u++)
             nat_text_free(&out[u]);

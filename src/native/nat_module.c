@@ -59,7 +59,21 @@ static void nat_flags(const nat_options *o, const char **argv, size_t n, char *k
     nat_text_free(&p);
     hex_encode(h, 8, hex);
     size_t len = strlen(key);
-    snprintf(key + len, kn - len, " prelude:%s", hex);
+    snprintf(key + len, kn - len, " prelude:%s%s%s", hex, o && o->fuel ? NAT_KEY_FUEL : "",
+             o && o->epoch ? NAT_KEY_EPOCH : "");
+}
+
+weft_error *nat_check_stops(const char *flags, bool fuel, bool epoch)
+{
+    bool af = strstr(flags, NAT_KEY_FUEL) != NULL, ae = strstr(flags, NAT_KEY_EPOCH) != NULL;
+    if (af != fuel || ae != epoch)
+        return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET,
+                       "artifact: compiled %s %s, but the engine %s it: compile it again "
+                       "with the engine's settings",
+                       af != fuel ? (af ? "with" : "without") : (ae ? "with" : "without"),
+                       af != fuel ? "fuel accounting" : "epoch checks",
+                       af != fuel ? (fuel ? "needs" : "has no") : (epoch ? "needs" : "has no"));
+    return NULL;
 }
 
 weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **artifact,

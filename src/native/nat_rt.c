@@ -24,22 +24,45 @@
 #define NAT_CTX(X) ((exec_ctx *)(void *)(X))
 #define NAT_INST(I) ((weft_instance *)(I)->inst)
 
-__attribute__((noreturn)) static void nat_unwind(exec_ctx *ctx, weft_error *e)
+/* Carry e to the innermost entry; top is the deepest backtrace record (ctx->nat_sites) of a
+ * frame the error leaves, and I the instance of the frame above it. */
+__attribute__((noreturn)) static void nat_unwind(exec_ctx *ctx, weft_error *e, uint32_t top,
+                                                 wn_inst *I)
 {
     ctx->nat_err = e;
+    ctx->nat_top = top;
+    ctx->nat_inner = NAT_INST(I);
     longjmp(*(jmp_buf *)ctx->nat_jmp, 1);
+}
+
+/* The frames between the entry (whose function ran at depth base + 1) and nat_top join the
+ * backtrace, innermost first. A frame's instance is the one above it, unless it called out
+ * through an import or a table: then it recorded its own. */
+static __attribute__((noinline, cold)) void nat_trace(exec_ctx *ctx, weft_error *e,
+                                                      uint32_t base)
+{
+    const weft_instance *inner = ctx->nat_inner;
+    if (weft_error_kind_of(e) != WEFT_ERR_TRAP)
+        return;
+    for (uint32_t d = ctx->nat_top; d > base && d <= ctx->max_depth; d--) {
+        uint32_t site = ctx->nat_sites[d], offset = site & NAT_SITE_UNKNOWN;
+        if (site >> 31)
+            inner = ((const wn_inst *)ctx->nat_callers[d])->inst;
+        rt_trace_push(e, inner, rt_func_at(inner->module, offset),
+                      offset == NAT_SITE_UNKNOWN ? WEFT_NO_OFFSET : offset);
+    }
 }
 
 __attribute__((noreturn)) static void rt_trap_(wn_exec *X, wn_inst *I, uint32_t func,
                                                uint32_t code, uint32_t offset)
 {
     exec_ctx *ctx = NAT_CTX(X);
-    if (code == WEFT_TRAP_INTERRUPTED) {
-        /* delivered: the context can run again (as the interpreter does) */
-        atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
-        atomic_store(&ctx->cancel.flag, 0);
-    }
-    nat_unwind(ctx, rt_trap((weft_trap_code)code, NAT_INST(I), func, offset));
+    if (code == WEFT_TRAP_INTERRUPTED) /* delivered: the context can run again */
+        exec_interrupt_clear(ctx);
+    /* the generated code stored its depth before it called here */
+    weft_error *e = rt_trap((weft_trap_code)code, NAT_INST(I), func, offset);
+    rt_trace_push(e, NAT_INST(I), func, offset);
+    nat_unwind(ctx, e, ctx->depth - 1, I);
 }
 
 static void rt_call_(wn_exec *X, wn_inst *I, void *func, uint64_t *slots, uint32_t caller,
@@ -55,14 +78,15 @@ static void rt_call_(wn_exec *X, wn_inst *I, void *func, uint64_t *slots, uint32
     else
         e = func_call_host(ctx, NAT_INST(I), f, slots);
     if (e)
-        nat_unwind(ctx, e);
+        nat_unwind(ctx, e, ctx->depth, I); /* the caller's depth: WN_SYNC_DEPTH before the call */
 }
 
 static int rt_type_eq_(const void *a, const void *b) { return wm_functype_eq(a, b); }
 
 static uint32_t rt_mem_grow_(wn_inst *I, uint32_t delta)
 {
-    return (uint32_t)(int32_t)memory_grow(NAT_INST(I)->mems[0], delta);
+    return (uint32_t)(int32_t)memory_grow(NAT_INST(I)->mems[0], delta,
+                                           NAT_INST(I)->store->limiter);
 }
 
 static void rt_check(wn_exec *X, wn_inst *I, weft_trap_code t, uint32_t func, uint32_t offset)
@@ -118,7 +142,8 @@ static uint32_t rt_table_size_(wn_inst *I, uint32_t t) { return NAT_INST(I)->tab
 
 static uint32_t rt_table_grow_(wn_inst *I, uint32_t t, uintptr_t init, uint32_t n)
 {
-    return (uint32_t)(int32_t)table_grow(NAT_INST(I)->tables[t], n, init);
+    return (uint32_t)(int32_t)table_grow(NAT_INST(I)->tables[t], n, init,
+                                          NAT_INST(I)->store->limiter);
 }
 
 static void rt_table_fill_(wn_exec *X, wn_inst *I, uint32_t t, uint32_t i, uintptr_t v,
@@ -149,11 +174,17 @@ static void rt_elem_drop_(wn_inst *I, uint32_t seg)
     re->len = 0;
 }
 
+static void rt_memx_(wn_exec *X, wn_inst *I, uint32_t op, uint32_t mem, uint32_t x,
+                     uint64_t off, uint64_t *v, uint32_t func, uint32_t offset)
+{
+    rt_check(X, I, exec_memx(NAT_CTX(X), NAT_INST(I), op, mem, x, off, v), func, offset);
+}
+
 static const wn_rt nat_services = {
     rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
     rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
     rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
-    rt_elem_drop_,
+    rt_elem_drop_,  rt_memx_,
 };
 
 /* ---- instances ------------------------------------------------------------------------------ */
@@ -167,6 +198,8 @@ void nat_instance_free(weft_instance *inst)
     free(ni->funcs);
     free(ni->tables);
     free(ni->types);
+    free(ni->mems);
+    free(ni->mem_sizes);
     free(ni);
     inst->native = NULL;
 }
@@ -185,13 +218,20 @@ weft_error *nat_instance_attach(weft_instance *inst)
     ni->funcs = xcalloc(m->nfuncs ? m->nfuncs : 1, sizeof *ni->funcs);
     ni->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *ni->tables);
     ni->types = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *ni->types);
-    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types) {
+    ni->mems = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mems);
+    ni->mem_sizes = xcalloc(m->nmems ? m->nmems : 1, sizeof *ni->mem_sizes);
+    if (!ni->globals || !ni->funcs || !ni->tables || !ni->types || !ni->mems ||
+        !ni->mem_sizes) {
         nat_instance_free(inst);
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "out of memory");
     }
     if (m->nmems) {
         ni->mem0 = inst->mems[0]->base;
         ni->mem0_size = &inst->mems[0]->size;
+    }
+    for (uint32_t i = 0; i < m->nmems; i++) {
+        ni->mems[i] = inst->mems[i]->base;
+        ni->mem_sizes[i] = &inst->mems[i]->size;
     }
     for (uint32_t i = 0; i < m->nglobals; i++)
         ni->globals[i] = &inst->globals[i]->val;
@@ -230,12 +270,25 @@ static uintptr_t nat_stack_floor(void)
     return (uintptr_t)lo + NAT_STACK_MARGIN;
 }
 
-weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
+/* Run f's compiled code; a trap below longjmps back here with its error. */
+static weft_error *nat_run(exec_ctx *ctx, weft_func *f, uint64_t *slots)
 {
     jmp_buf jb;
     void *outer = ctx->nat_jmp;
     weft_error *err = NULL;
-    if (!outer) {
+    ctx->nat_jmp = &jb;
+    if (setjmp(jb) == 0)
+        f->nslots((wn_exec *)(void *)ctx, f->ninst, slots);
+    else
+        err = ctx->nat_err;
+    ctx->nat_err = NULL;
+    ctx->nat_jmp = outer;
+    return err;
+}
+
+weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
+{
+    if (!ctx->nat_jmp) {
         /* the outermost entry on this context: find the stack of the thread running it
          * (pthread_getattr_np reads /proc for the main thread, so only when it changes) */
         pthread_t self = pthread_self();
@@ -249,13 +302,9 @@ weft_error *nat_invoke(exec_ctx *ctx, weft_func *f, uint64_t *slots)
         return rt_trap(WEFT_TRAP_STACK_EXHAUSTED, f->inst, f->index, WEFT_NO_OFFSET);
     uint32_t depth = ctx->depth; /* compiled code sets it before it calls out: restore it */
     ctx->reentry++;
-    ctx->nat_jmp = &jb;
-    if (setjmp(jb) == 0)
-        f->nslots((wn_exec *)(void *)ctx, f->ninst, slots);
-    else
-        err = ctx->nat_err;
-    ctx->nat_err = NULL;
-    ctx->nat_jmp = outer;
+    weft_error *err = nat_run(ctx, f, slots);
+    if (err)
+        nat_trace(ctx, err, depth);
     ctx->depth = depth;
     ctx->reentry--;
     return err;

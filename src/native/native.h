@@ -15,6 +15,8 @@ typedef struct nat_options {
     int opt_level; /* the C compiler's -O level (0..3) */
     int jobs;      /* compiler processes at a time (<= 0: the number of CPUs) */
     const atomic_bool *cancel; /* optional: abandons the build once set */
+    bool fuel, epoch;          /* the engine's consume_fuel and epoch_interruption: the
+                                  code differs, so they are part of the cache key */
 } nat_options;
 
 /* Native code loaded for a module (one copy per process, shared by every thread). */
@@ -28,6 +30,11 @@ typedef struct nat_module {
  * .cwasm (the module's bytes and the shared object). */
 weft_error *nat_build(const weft_module *m, const nat_options *o, uint8_t **artifact,
                       size_t *artifact_len);
+/* The words the cache key and an artifact's flags carry for fuel accounting and epoch
+ * checks; nat_check_stops refuses an artifact whose code does not match the engine's. */
+#define NAT_KEY_FUEL " +fuel"
+#define NAT_KEY_EPOCH " +epoch"
+weft_error *nat_check_stops(const char *flags, bool fuel, bool epoch);
 /* Load a shared object made by nat_build for m and attach it (m->native). */
 weft_error *nat_attach(weft_module *m, const uint8_t *so, size_t so_len);
 /* Compile through the cache (dir NULL: the default one; "": none) and attach. With

@@ -45,7 +45,7 @@ static void desc_functype(char *buf, size_t n, const wm_functype *t)
 
 static void desc_limits(char *buf, size_t n, const wm_limits *l)
 {
-    desc_add(buf, n, " %llu", (unsigned long long)l->min);
+    desc_add(buf, n, "%s %llu", l->is64 ? " i64" : "", (unsigned long long)l->min);
     if (l->has_max)
         desc_add(buf, n, "..%llu", (unsigned long long)l->max);
     if (l->shared)
@@ -91,7 +91,7 @@ void rt_describe_extern(char *buf, size_t n, const weft_extern *x)
         break;
     case WEFT_EXTERN_TABLE: {
         const weft_table *t = x->of.table;
-        wm_limits l = {t->size, t->max, t->has_max, false};
+        wm_limits l = {t->size, t->type_max, t->has_max, false, t->is64};
         desc_add(buf, n, "table");
         desc_limits(buf, n, &l);
         desc_add(buf, n, " %s", desc_type(t->reftype));
@@ -99,8 +99,8 @@ void rt_describe_extern(char *buf, size_t n, const weft_extern *x)
     }
     case WEFT_EXTERN_MEMORY: {
         const weft_memory *mem = x->of.memory;
-        wm_limits l = {weft_memory_size(mem) / WM_PAGE_SIZE, mem->max_pages, mem->has_max,
-                       mem->shared};
+        wm_limits l = {weft_memory_size(mem) / WM_PAGE_SIZE, mem->type_max, mem->has_max,
+                       mem->shared, mem->is64};
         desc_add(buf, n, "memory");
         desc_limits(buf, n, &l);
         break;

@@ -31,6 +31,7 @@ weft_engine *weft_engine_new(const weft_config *cfg)
         return NULL;
     }
     /* Zero means "the default" for every field, so a zeroed config is a valid one. */
+    e->max_memory_set = e->cfg.max_memory_bytes != 0;
     if (e->cfg.max_memory_bytes == 0)
         e->cfg.max_memory_bytes = (uint64_t)WM_MAX_PAGES * WM_PAGE_SIZE;
     if (e->cfg.max_call_depth == 0)
@@ -40,6 +41,18 @@ weft_engine *weft_engine_new(const weft_config *cfg)
     if (e->cfg.max_threads == 0)
         e->cfg.max_threads = 64;
     return e;
+}
+
+void weft_engine_increment_epoch(weft_engine *engine)
+{
+    if (engine)
+        atomic_fetch_add_explicit(&engine->epoch, 1, memory_order_relaxed);
+}
+
+uint64_t weft_engine_epoch(const weft_engine *engine)
+{
+    return engine ? atomic_load_explicit(&((weft_engine *)engine)->epoch, memory_order_relaxed)
+                  : 0;
 }
 
 void weft_engine_free(weft_engine *engine)
@@ -54,7 +67,7 @@ const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
-           "tail-call extended-const function-references "
+           "memory64 multi-memory tail-call extended-const function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -63,7 +76,7 @@ const char *weft_known_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd threads shared-memory atomics "
-           "tail-call extended-const function-references "
+           "memory64 multi-memory tail-call extended-const function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }

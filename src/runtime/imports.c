@@ -33,13 +33,13 @@ static bool imp_matches(const weft_module *m, const wm_import *im, const weft_ex
         const weft_table *t = x->of.table;
         wm_vt want = wm_table_vt(&im->desc.table);
         return wm_vt_sub_across(t->vmod, t->vt, m, want) &&
-               wm_vt_sub_across(m, want, t->vmod, t->vt) &&
-               imp_limits_ok(t->size, t->max, t->has_max, &im->desc.table.lim);
+               wm_vt_sub_across(m, want, t->vmod, t->vt) && t->is64 == im->desc.table.lim.is64 &&
+               imp_limits_ok(t->size, t->type_max, t->has_max, &im->desc.table.lim);
     }
     case WEFT_EXTERN_MEMORY: {
         const weft_memory *mem = x->of.memory;
-        return mem->shared == im->desc.mem.shared &&
-               imp_limits_ok(weft_memory_size(mem) / WM_PAGE_SIZE, mem->max_pages,
+        return mem->shared == im->desc.mem.shared && mem->is64 == im->desc.mem.is64 &&
+               imp_limits_ok(weft_memory_size(mem) / WM_PAGE_SIZE, mem->type_max,
                              mem->has_max, &im->desc.mem);
     }
     case WEFT_EXTERN_GLOBAL: {

@@ -57,6 +57,7 @@ static weft_instance *inst_alloc(weft_store *s, weft_module *m)
     inst->module = weft_module_ref(m);
     inst->next = s->instances;
     s->instances = inst;
+    s->ninstances++;
     inst->funcs = xcalloc(m->nfuncs, sizeof *inst->funcs);
     inst->tables = xcalloc(m->ntables, sizeof *inst->tables);
     inst->mems = xcalloc(m->nmems, sizeof *inst->mems);
@@ -107,6 +108,7 @@ static weft_error *inst_make_mems(weft_instance *inst)
         weft_error *e = memory_create(inst->store->engine, &m->mems[i], &inst->mems[i]);
         if (e)
             return e;
+        inst->store->nmemories++;
     }
     return NULL;
 }
@@ -242,7 +244,9 @@ static weft_error *inst_init_elems(weft_instance *inst)
             if (el->table >= m->ntables)
                 return err_trap(WEFT_TRAP_TABLE_OOB);
             weft_table *t = inst->tables[el->table];
-            uint32_t at = (uint32_t)inst_const(inst, &el->offset);
+            uint64_t at = inst_const(inst, &el->offset);
+            if (!m->tables[el->table].lim.is64)
+                at = (uint32_t)at;
             if (at > t->size || re->len > t->size - at)
                 return err_trap(WEFT_TRAP_TABLE_OOB);
             if (re->len)
@@ -265,7 +269,9 @@ static weft_error *inst_init_datas(weft_instance *inst)
         if (d->memory >= m->nmems)
             return err_trap(WEFT_TRAP_MEMORY_OOB);
         weft_memory *mem = inst->mems[d->memory];
-        uint64_t size = weft_memory_size(mem), at = (uint32_t)inst_const(inst, &d->offset);
+        uint64_t size = weft_memory_size(mem), at = inst_const(inst, &d->offset);
+        if (!m->mems[d->memory].is64)
+            at = (uint32_t)at;
         if (at > size || d->len > size - at)
             return err_trap(WEFT_TRAP_MEMORY_OOB);
         if (d->len)
@@ -317,6 +323,8 @@ weft_error *weft_instance_new(weft_store *store, weft_module *module,
     if (!store || !module || (nimports && !imports))
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "weft_instance_new: NULL argument");
     weft_error *e = rt_check_imports(module, imports, nimports);
+    if (!e)
+        e = rt_limit_instance(store, module);
     if (e)
         return e;
     weft_instance *inst = inst_alloc(store, module);

@@ -9,14 +9,22 @@
 #include "runtime.h"
 #include "../threads/threads.h"
 
-/* The largest number of pages this memory may ever have: the type's maximum (or the 32-bit
- * address space), capped by the engine's limit. */
+/* A memory64 memory may pass 4 GiB: without an engine limit, it reserves this much address
+ * space (reserved, not committed: a 64-bit host has room for thousands of them). */
+#define MEM64_DEFAULT_MAX_BYTES (UINT64_C(16) << 30)
+
+/* The largest number of pages this memory may ever have: the type's maximum (or its address
+ * space), capped by the engine's limit (for memory64, by the larger default above when the
+ * embedder set none). */
 static uint64_t mem_effective_max(const weft_engine *e, const wm_limits *lim)
 {
-    uint64_t max = lim->has_max ? lim->max : WM_MAX_PAGES;
+    uint64_t most = lim->is64 ? WM_MAX_PAGES64 : WM_MAX_PAGES;
+    uint64_t max = lim->has_max ? lim->max : most;
     uint64_t cap = e->cfg.max_memory_bytes / WM_PAGE_SIZE;
-    if (max > WM_MAX_PAGES)
-        max = WM_MAX_PAGES;
+    if (lim->is64 && !e->max_memory_set)
+        cap = MEM64_DEFAULT_MAX_BYTES / WM_PAGE_SIZE;
+    if (max > most)
+        max = most;
     return max < cap ? max : cap;
 }
 
@@ -54,6 +62,8 @@ weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **ou
     }
     atomic_init(&m->size, (uint64_t)init);
     m->max_pages = max;
+    m->type_max = lim->max;
+    m->is64 = lim->is64;
     m->has_max = lim->has_max;
     m->shared = lim->shared;
     atomic_init(&m->refs, 1);
@@ -64,12 +74,15 @@ weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **ou
     return NULL;
 }
 
-int64_t memory_grow(weft_memory *m, uint64_t delta_pages)
+int64_t memory_grow(weft_memory *m, uint64_t delta_pages, const weft_limiter *lim)
 {
     int64_t result = -1;
     pthread_mutex_lock(&m->grow_lock);
     uint64_t old = atomic_load_explicit(&m->size, memory_order_relaxed) / WM_PAGE_SIZE;
-    if (delta_pages <= m->max_pages - old) {
+    if (delta_pages <= m->max_pages - old &&
+        (delta_pages == 0 ||
+         rt_limit_memory(lim, old * WM_PAGE_SIZE, (old + delta_pages) * WM_PAGE_SIZE,
+                         m->has_max ? m->max_pages * WM_PAGE_SIZE : UINT64_MAX))) {
         uint64_t grown = old + delta_pages;
         size_t from = (size_t)old * WM_PAGE_SIZE, len = (size_t)delta_pages * WM_PAGE_SIZE;
         if (len == 0 || mprotect(m->base + from, len, PROT_READ | PROT_WRITE) == 0) {
@@ -97,7 +110,7 @@ weft_error *weft_memory_new(weft_engine *engine, uint64_t min_pages, uint64_t ma
                        (unsigned long long)max_pages, (unsigned long long)min_pages);
     if (min_pages > WM_MAX_PAGES || (has_max && max_pages > WM_MAX_PAGES))
         return err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "memory size must be at most 65536 pages");
-    wm_limits lim = {min_pages, max_pages, has_max, shared};
+    wm_limits lim = {min_pages, max_pages, has_max, shared, false};
     return memory_create(engine, &lim, out);
 }
 
@@ -125,7 +138,8 @@ uint8_t *weft_memory_data(const weft_memory *m) { return m->base; }
 weft_trap_code rt_memory_init(weft_memory *m, const rt_data *seg, uint64_t d, uint64_t s,
                               uint64_t n)
 {
-    if (s + n > seg->len || d + n > atomic_load_explicit(&m->size, memory_order_relaxed))
+    uint64_t size = atomic_load_explicit(&m->size, memory_order_relaxed);
+    if (s + n > seg->len || n > size || d > size - n) /* d may be a 64-bit address */
         return WEFT_TRAP_MEMORY_OOB;
     if (n)
         memcpy(m->base + d, seg->bytes + s, n);
@@ -141,7 +155,7 @@ bool weft_memory_is_shared(const weft_memory *m) { return m->shared; }
 
 int64_t weft_memory_grow(weft_memory *m, uint64_t delta_pages)
 {
-    return m ? memory_grow(m, delta_pages) : -1;
+    return m ? memory_grow(m, delta_pages, NULL) : -1;
 }
 
 static weft_error *mem_check_range(const weft_memory *m, uint64_t offset, size_t len)

@@ -21,6 +21,8 @@ static weft_error *modapi_load(weft_engine *engine, const uint8_t *bytes, size_t
     weft_error *e = decode_module(bytes ? bytes : (const uint8_t *)"", len, &m);
     if (!e) {
         m->disabled_features = engine->cfg.disabled_features;
+        m->consume_fuel = engine->cfg.consume_fuel;
+        m->epoch_checks = engine->cfg.epoch_interruption;
         e = validate_module(m);
     }
     if (e) {
@@ -37,6 +39,9 @@ static nat_options modapi_nat_options(const weft_engine *engine)
     nat_options o;
     o.opt_level = engine->cfg.compile_opt ? (int)engine->cfg.compile_opt - 1 : 2;
     o.jobs = engine->cfg.compile_jobs;
+    o.cancel = NULL;
+    o.fuel = engine->cfg.consume_fuel;
+    o.epoch = engine->cfg.epoch_interruption;
     return o;
 }
 
@@ -77,6 +82,9 @@ weft_error *weft_module_new(weft_engine *engine, const uint8_t *bytes, size_t le
         nat_meta meta;
         weft_error *e = nat_artifact_unpack(bytes, len, "artifact", &meta, &bytes, &len, &so,
                                             &so_len);
+        if (!e && engine)
+            e = nat_check_stops(meta.flags, engine->cfg.consume_fuel,
+                                engine->cfg.epoch_interruption);
         if (e)
             return e;
     }

@@ -20,7 +20,8 @@ struct wn_inst;  /* native/nat_abi.h: compiled code's view of an instance */
 
 struct weft_engine {
     weft_config cfg; /* with defaults filled in */
-    /* issue 3 adds the parking lot for wait/notify here */
+    bool max_memory_set; /* the embedder gave cfg.max_memory_bytes */
+    _Atomic uint64_t epoch; /* weft_engine_increment_epoch; stores' deadlines compare to it */
 };
 
 /* A function instance: wasm (inst != NULL) or host. */
@@ -45,8 +46,10 @@ struct weft_memory {
     uint8_t *base;            /* start of the reservation; never moves */
     _Atomic uint64_t size;    /* accessible bytes (pages * 64 KiB) */
     uint64_t max_pages;       /* the effective maximum (type's max capped by the engine) */
+    uint64_t type_max;        /* the type's maximum (when has_max), for import matching */
     bool has_max;             /* the type's */
     bool shared;
+    bool is64;                /* memory64: i64 addresses */
     size_t reserved;          /* bytes of address space reserved */
     atomic_int refs;
     pthread_mutex_t grow_lock;
@@ -61,7 +64,9 @@ struct weft_table {
     const weft_module *vmod;  /* the defining module, NULL for a host table */
     uint32_t size;
     uint32_t max; /* effective maximum (UINT32_MAX when none) */
+    uint64_t type_max; /* the type's maximum (when has_max), for import matching */
     bool has_max;
+    bool is64;    /* memory64: i64 indices */
     uintptr_t *elems; /* size entries; may move on growth */
     weft_table *next; /* store's list */
 };
@@ -116,17 +121,32 @@ struct weft_store {
     weft_table *tables;
     weft_global *globals;
     weft_memory **mems; size_t nmems, cap_mems; /* references the store holds */
+    weft_interrupt_handle *intr; /* the store's interrupt handle, made on first request */
+    /* weft_store_set_limiter: limiter points at own_limiter when set, else NULL */
+    const weft_limiter *limiter;
+    weft_limiter own_limiter;
+    uint32_t ninstances, ntables, nmemories; /* what the limits count */
 };
 
 /* memory.c */
 weft_error *memory_create(weft_engine *e, const wm_limits *lim, weft_memory **out);
-/* Grow by delta pages: old size in pages, or -1. Atomic with respect to other threads. */
-int64_t memory_grow(weft_memory *m, uint64_t delta_pages);
+/* Grow by delta pages: old size in pages, or -1. Atomic with respect to other threads. The
+ * limits of the store growing it (may be NULL) are checked under the memory's lock. */
+int64_t memory_grow(weft_memory *m, uint64_t delta_pages, const weft_limiter *lim);
+
+/* limits.c: whether a memory of `bytes` (growing from `current`; maximum `max` bytes) or a
+ * table of `elems` entries is allowed by lim (NULL allows everything) */
+bool rt_limit_memory(const weft_limiter *lim, uint64_t current, uint64_t bytes, uint64_t max);
+bool rt_limit_table(const weft_limiter *lim, uint64_t current, uint64_t elems, uint64_t max);
+/* Whether the store may hold what instantiating m adds (instances, tables, memories, and
+ * their initial sizes): NULL, or a RESOURCE error naming the limit. */
+weft_error *rt_limit_instance(const weft_store *s, const weft_module *m);
 
 /* table.c */
 weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init);
-/* Grow by delta entries filled with init: old size, or -1. */
-int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init);
+/* Grow by delta entries filled with init: old size, or -1 (also when the limits of the store
+ * growing it, which may be NULL, refuse). */
+int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init, const weft_limiter *lim);
 
 /* The bulk operations of both tiers (table.c, memory.c): the range is checked before anything
  * is written; WEFT_TRAP_NONE on success. Operands are the instructions' u32 values. */
@@ -147,6 +167,15 @@ weft_error *func_call_host(struct exec_ctx *ctx, weft_instance *caller, weft_fun
 weft_error *rt_trap(weft_trap_code code, const weft_instance *inst, uint32_t funcidx,
                     size_t offset);
 
+/* trace.c: append a wasm frame (function funcidx of inst, at module offset `offset`) to a
+ * trap's backtrace; the error keeps inst's module alive. Errors other than traps are left
+ * alone. Each tier pushes the frames it ran, innermost first, as the trap passes through. */
+void rt_trace_push(weft_error *e, const weft_instance *inst, uint32_t funcidx, size_t offset);
+/* The function whose code holds module offset `offset` (0 when none does). */
+uint32_t rt_func_at(const weft_module *m, size_t offset);
+/* The module offset where function funcidx's code starts (past its body size), or 0. */
+size_t rt_func_code_start(const weft_module *m, uint32_t funcidx);
+
 /* convert between typed values and slots */
 uint64_t rt_val_to_slot(weft_val v);
 weft_val rt_slot_to_val(uint64_t slot, uint8_t type);
@@ -164,6 +193,10 @@ void func_free(weft_func *f);          /* func.c: a host function (finalizer, ow
 void instance_free(weft_instance *inst);                                         /* instance.c */
 /* store.c: call f (wasm or host) on the store's execution stack, created on first use. */
 weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots);
+/* store.c: the store's execution context, created if needed (NULL when out of memory). */
+struct exec_ctx *rt_store_ctx(weft_store *s);
+/* store_stop.c: the store is being freed: its interrupt handle (if any) lets go of it. */
+void rt_store_stop_free(weft_store *s);
 /* imports.c: the kind and type of each extern given for the module's imports. */
 weft_error *rt_check_imports(const weft_module *m, const weft_extern *imports, size_t n);
 /* exports.c: the extern of export number i. */

@@ -41,14 +41,22 @@ void weft_store_free(weft_store *store)
     for (size_t i = 0; i < store->nmems; i++)
         weft_memory_free(store->mems[i]);
     free(store->mems);
+    rt_store_stop_free(store);
     if (store->ctx)
         exec_ctx_free(store->ctx);
     free(store);
 }
 
+struct exec_ctx *rt_store_ctx(weft_store *s)
+{
+    if (!s->ctx)
+        s->ctx = exec_ctx_new(s->engine);
+    return s->ctx;
+}
+
 weft_error *rt_invoke(weft_store *s, weft_func *f, uint64_t *slots)
 {
-    if (!s->ctx && !(s->ctx = exec_ctx_new(s->engine)))
+    if (!rt_store_ctx(s))
         return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "cannot allocate an execution stack");
     if (f->host)
         return func_call_host(s->ctx, NULL, f, slots);

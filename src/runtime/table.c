@@ -20,6 +20,8 @@ weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init)
     t->vt = wm_table_vt(tt);
     t->size = (uint32_t)tt->lim.min;
     t->has_max = tt->lim.has_max;
+    t->type_max = tt->lim.max;
+    t->is64 = tt->lim.is64;
     t->max = tt->lim.has_max && tt->lim.max < UINT32_MAX ? (uint32_t)tt->lim.max : UINT32_MAX;
     t->elems = xcalloc(t->size, sizeof *t->elems);
     if (!t->elems) {
@@ -30,16 +32,19 @@ weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init)
         t->elems[i] = init;
     t->next = s->tables;
     s->tables = t;
+    s->ntables++;
     return t;
 }
 
-int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init)
+int64_t table_grow(weft_table *t, uint32_t delta, uintptr_t init, const weft_limiter *lim)
 {
     uint32_t old = t->size;
     if (old > t->max || delta > t->max - old || (uint64_t)old + delta > RT_MAX_TABLE_ENTRIES)
         return -1;
     if (delta == 0)
         return old;
+    if (!rt_limit_table(lim, old, (uint64_t)old + delta, t->has_max ? t->max : UINT64_MAX))
+        return -1;
     uintptr_t *p = realloc(t->elems, ((size_t)old + delta) * sizeof *p);
     if (!p)
         return -1;
@@ -102,8 +107,16 @@ weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uin
     else if (has_max && max < min)
         e = err_new(WEFT_ERR_ARG, WEFT_NO_OFFSET, "table maximum %u is below its minimum %u",
                     max, min);
+    else if (store->limiter && store->limiter->tables &&
+             store->ntables >= store->limiter->tables)
+        e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
+                    "weft_table_new: the store's limit of %u tables is reached",
+                    store->limiter->tables);
+    else if (!rt_limit_table(store->limiter, 0, min, has_max ? max : UINT64_MAX))
+        e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
+                    "weft_table_new: a table of %u elements is over the store's limits", min);
     else {
-        wm_tabletype tt = {reftype, {min, max, has_max, false}, 0};
+        wm_tabletype tt = {reftype, {min, max, has_max, false, false}, 0};
         t = table_create(store, &tt, 0);
         if (!t)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,

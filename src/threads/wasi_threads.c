@@ -29,6 +29,8 @@ typedef struct wt_thread {
     int32_t arg;
     weft_store *store;      /* set by the thread itself; read under g->lock */
     struct wt_thread *next; /* g->running */
+    bool limited;           /* the spawning store's limits, for the thread's store */
+    weft_limiter limiter;
 } wt_thread;
 
 struct weft_threads {
@@ -48,6 +50,9 @@ struct weft_threads {
     bool ending;               /* no more spawns; everyone is being cancelled */
     weft_error *outcome;       /* first exit or trap */
     weft_store *main_store;
+    /* what each spawned thread's store starts with: the main store's fuel when the run
+     * began, and its epoch deadline (each thread has its own fuel) */
+    uint64_t fuel, deadline;
 };
 
 static void wt_cancel_store(weft_store *s)
@@ -120,12 +125,16 @@ static void *wt_thread_main(void *arg)
     wt_group *g = t->g;
     weft_store *s = weft_store_new(g->engine);
     weft_error *err;
+    if (s && t->limited)
+        weft_error_free(weft_store_set_limiter(s, &t->limiter));
 
     pthread_mutex_lock(&g->lock);
     t->store = s;
     /* the execution context must exist before anyone can interrupt it */
-    if (s && !s->ctx)
-        s->ctx = exec_ctx_new(g->engine);
+    if (s && !s->ctx && (s->ctx = exec_ctx_new(g->engine)) != NULL) {
+        *exec_fuel(s->ctx) = g->fuel;
+        exec_set_deadline(s->ctx, g->deadline);
+    }
     bool cancelled = g->ending;
     pthread_mutex_unlock(&g->lock);
 
@@ -136,8 +145,13 @@ static void *wt_thread_main(void *arg)
     else
         err = wt_thread_run(t);
 
-    if (err && !wt_is_cancellation(err))
-        wt_end_program(g, err); /* a trap or an exit ends every thread */
+    /* a trap or an exit ends every thread; so does an "interrupted" that is no
+     * cancellation of ours (the thread's epoch deadline) */
+    pthread_mutex_lock(&g->lock);
+    bool ending = g->ending;
+    pthread_mutex_unlock(&g->lock);
+    if (err && !(wt_is_cancellation(err) && ending))
+        wt_end_program(g, err);
     else
         weft_error_free(err);
 
@@ -160,7 +174,7 @@ static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args
                             weft_val *results)
 {
     wt_group *g = env;
-    (void)caller;
+    weft_instance *from = weft_caller_instance(caller);
     results[0] = weft_val_i32(-6); /* EAGAIN, as the proposal's reference libc expects < 0 */
 
     wt_thread *t = calloc(1, sizeof *t);
@@ -173,6 +187,10 @@ static weft_error *wt_spawn(weft_caller *caller, void *env, const weft_val *args
         return NULL;
     }
     t->g = g;
+    if (from && from->store->limiter) {
+        t->limited = true;
+        t->limiter = *from->store->limiter;
+    }
     t->tid = g->next_tid++;
     t->arg = args[0].of.i32;
     t->next = g->running;
@@ -261,6 +279,8 @@ static void wt_enter_main(wt_group *g, weft_store *main_store)
     if (!main_store->ctx)
         main_store->ctx = exec_ctx_new(g->engine);
     g->main_store = main_store;
+    g->fuel = main_store->ctx ? *exec_fuel(main_store->ctx) : 0;
+    g->deadline = main_store->ctx ? exec_deadline(main_store->ctx) : UINT64_MAX;
     if (g->ending)
         wt_cancel_store(main_store);
     pthread_mutex_unlock(&g->lock);

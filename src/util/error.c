@@ -4,8 +4,8 @@
 
 #include "util.h"
 
-static weft_error oom_error = {WEFT_ERR_RESOURCE, WEFT_TRAP_NONE, 0, WEFT_NO_OFFSET, false, 0, NULL,
-                               "out of memory", NULL};
+static weft_error oom_error = {.kind = WEFT_ERR_RESOURCE, .offset = WEFT_NO_OFFSET,
+                               .msg = "out of memory"};
 
 weft_error *err_vnew(weft_error_kind kind, size_t offset, const char *fmt, va_list ap)
 {
@@ -46,6 +46,7 @@ const char *err_trap_message(weft_trap_code code)
     case WEFT_TRAP_NULL_REF: return "null reference";
     case WEFT_TRAP_INTERRUPTED: return "interrupted";
     case WEFT_TRAP_HOST: return "host trap";
+    case WEFT_TRAP_OUT_OF_FUEL: return "out of fuel";
     case WEFT_TRAP_NULL_FUNC_REF: return "null function reference";
     }
     return "trap";
@@ -66,6 +67,35 @@ void err_set_func(weft_error *e, uint32_t func, const char *name)
     e->has_func = true;
     e->func = func;
     e->func_name = name ? xstrdup(name) : NULL;
+}
+
+bool err_push_frame(weft_error *e, const err_frame *f)
+{
+    if (!e || e == &oom_error || e->kind != WEFT_ERR_TRAP)
+        return false;
+    if (!xgrow((void **)&e->frames, &e->capframes, e->nframes + 1, sizeof *e->frames))
+        return false;
+    e->frames[e->nframes++] = *f;
+    return true;
+}
+
+bool err_holds(const weft_error *e, const void *obj)
+{
+    for (size_t i = 0; e && i < e->nheld; i++)
+        if (e->held[i] == obj)
+            return true;
+    return false;
+}
+
+bool err_hold(weft_error *e, void *obj, void (*release)(void *))
+{
+    if (!e || e == &oom_error || (e->release && e->release != release))
+        return false;
+    if (!xgrow((void **)&e->held, &e->capheld, e->nheld + 1, sizeof *e->held))
+        return false;
+    e->held[e->nheld++] = obj;
+    e->release = release;
+    return true;
 }
 
 weft_error *weft_trap_new(const char *fmt, ...)
@@ -109,6 +139,10 @@ void weft_error_free(weft_error *e)
 {
     if (!e || e == &oom_error)
         return;
+    for (size_t i = 0; i < e->nheld; i++)
+        e->release(e->held[i]);
+    free(e->held);
+    free(e->frames);
     free(e->func_name);
     free(e);
 }

@@ -15,6 +15,17 @@
 
 #define WEFT_NO_OFFSET ((size_t)-1)
 
+/* One wasm frame of a trap's backtrace. util knows nothing of modules: `module` is the
+ * runtime's weft_module, which the error holds a reference to (err_hold), so that names and
+ * line tables stay readable as long as the error lives. */
+typedef struct err_frame {
+    const void *module;
+    const void *inst;   /* the frame's instance (for wasm.h); may dangle once its store is freed */
+    uint32_t func;      /* function index in its module */
+    size_t offset;      /* module byte offset of the instruction (the trapping one, or the
+                           call), or WEFT_NO_OFFSET */
+} err_frame;
+
 /* The concrete error. Public accessors live in util/error.c. */
 struct weft_error {
     weft_error_kind kind;
@@ -27,6 +38,11 @@ struct weft_error {
     char msg[240];
     const weft_instance *origin; /* a trap in wasm code: the instance of `func` (wasm.h's
                                     frames need it), or NULL */
+    err_frame *frames;  /* the backtrace, innermost first (a trap only) */
+    size_t nframes, capframes;
+    void **held;        /* objects released with the error, by `release` */
+    size_t nheld, capheld;
+    void (*release)(void *);
 };
 
 /* A new error with a printf-style message. Never returns NULL (falls back to a static
@@ -40,6 +56,14 @@ const char *err_trap_message(weft_trap_code code);
 weft_error *err_trap(weft_trap_code code);
 /* Attach the function (index and optional name) to an error that has none yet. */
 void err_set_func(weft_error *e, uint32_t func, const char *name);
+/* Append a frame to the backtrace of a trap (other errors, and the static out-of-memory
+ * error, are left alone). False when out of memory: the backtrace is then cut short. */
+bool err_push_frame(weft_error *e, const err_frame *f);
+/* Keep obj alive as long as e: release(obj) runs when e is freed (every held object shares
+ * one release function). True when e took the caller's reference to obj; false when out of
+ * memory (the caller keeps its reference). err_holds tells whether e holds obj already. */
+bool err_holds(const weft_error *e, const void *obj);
+bool err_hold(weft_error *e, void *obj, void (*release)(void *));
 
 /* ------------------------------------------------------------------------------------------ */
 /* Byte reader. All reads are bounds checked. On the first failure the reader records an

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "wasi.h"
+#include "../exec/exec.h"
 
 #define WASI_MODULE "wasi_snapshot_preview1"
 #define WASI_MODULE_P0 "wasi_unstable"
@@ -19,9 +20,15 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory */
 
+/* The caller's memory 0; with several memories (multi-memory), its exported "memory", the
+ * one WASI programs mean (looked up only then: the export search costs a scan). */
 bool wasi_mem_of(weft_caller *caller, wasi_mem *m)
 {
-    weft_memory *mem = weft_caller_memory(caller, 0);
+    weft_memory *mem = NULL;
+    if (weft_caller_memory(caller, 1))
+        mem = weft_instance_memory(weft_caller_instance(caller), "memory");
+    if (!mem)
+        mem = weft_caller_memory(caller, 0);
     if (!mem) {
         m->base = NULL;
         m->size = 0;
@@ -156,13 +163,28 @@ weft_error *wasi_cancel_trap(void)
     return err_trap(WEFT_TRAP_INTERRUPTED);
 }
 
-int wasi_wait_ready(weft_wasi *w, int fd, short events)
+int wasi_wake_fd(weft_caller *caller)
 {
-    struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = w->cancel_rd, .events = POLLIN}};
+    return caller ? exec_wake_fd(caller->ctx) : -1;
+}
+
+bool wasi_take_interrupt(weft_caller *caller)
+{
+    if (!caller || !exec_interrupted(caller->ctx))
+        return false;
+    exec_interrupt_clear(caller->ctx);
+    return true;
+}
+
+int wasi_wait_ready(weft_wasi *w, weft_caller *caller, int fd, short events)
+{
+    struct pollfd p[3] = {{.fd = fd, .events = events},
+                          {.fd = w->cancel_rd, .events = POLLIN},
+                          {.fd = wasi_wake_fd(caller), .events = POLLIN}};
     for (;;) {
-        if (wasi_is_cancelled(w))
+        if (wasi_is_cancelled(w) || wasi_take_interrupt(caller))
             return 1;
-        int n = poll(p, 2, -1);
+        int n = poll(p, 3, -1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 || p[0].revents)

@@ -209,9 +209,16 @@ void wasi_set_threaded(weft_wasi *w);
 static inline bool wasi_is_cancelled(weft_wasi *w) { return atomic_load(&w->cancelled); }
 /* The trap a cancelled call returns (WEFT_TRAP_INTERRUPTED). */
 weft_error *wasi_cancel_trap(void);
-/* Wait until host descriptor fd has `events` (POLLIN, POLLOUT) or w is cancelled. Returns
- * 0 when fd is ready (or in error: the I/O call will say), 1 when cancelled. */
-int wasi_wait_ready(weft_wasi *w, int fd, short events);
+/* Wait until host descriptor fd has `events` (POLLIN, POLLOUT), w is cancelled or the
+ * caller's store is interrupted (weft_interrupt). Returns 0 when fd is ready (or in error:
+ * the I/O call will say), 1 when cancelled or interrupted. */
+int wasi_wait_ready(weft_wasi *w, weft_caller *caller, int fd, short events);
+/* The caller's store's wake descriptor (readable once weft_interrupt is called on it), or
+ * -1: blocking calls poll it beside their own descriptors. */
+int wasi_wake_fd(weft_caller *caller);
+/* True when the caller's store was interrupted; the interrupt is then consumed (the call
+ * returns wasi_cancel_trap(), which delivers it). */
+bool wasi_take_interrupt(weft_caller *caller);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Guest memory access. A wasi_mem is a snapshot of memory 0 of the caller; memories only

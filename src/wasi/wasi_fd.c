@@ -117,8 +117,8 @@ static bool wasi_is_stream(const wasi_fd *f)
  * threaded program a stream that is full is waited on through wasi_wait_ready, so that the
  * program's end can stop the wait (*cancelled). Returns bytes written; *err is set when it
  * stopped early because of an error. */
-static uint64_t wasi_writev_all(weft_wasi *w, const wasi_fd *f, struct iovec *iov, int n,
-                                int *err, bool *cancelled)
+static uint64_t wasi_writev_all(weft_wasi *w, weft_caller *caller, const wasi_fd *f,
+                                struct iovec *iov, int n, int *err, bool *cancelled)
 {
     bool wait = wasi_is_stream(f) && !(f->flags & WASI_FDFLAG_NONBLOCK) &&
                 atomic_load(&w->threaded);
@@ -128,7 +128,7 @@ static uint64_t wasi_writev_all(weft_wasi *w, const wasi_fd *f, struct iovec *io
             iov++, n--;
         if (n == 0)
             break;
-        if (wait && (*cancelled = wasi_wait_ready(w, f->h->host, POLLOUT)))
+        if (wait && (*cancelled = wasi_wait_ready(w, caller, f->h->host, POLLOUT)))
             break;
         ssize_t k = writev(f->h->host, iov, n);
         if (k < 0 && errno == EINTR)
@@ -162,7 +162,7 @@ WASI_HOSTFN(wasi_fd_write)
     bool cancelled = false;
     wasi_sigpipe sp;
     wasi_sigpipe_block(&sp);
-    uint64_t total = wasi_writev_all(env, &f, iov, (int)WASI_U32(2), &err, &cancelled);
+    uint64_t total = wasi_writev_all(env, caller, &f, iov, (int)WASI_U32(2), &err, &cancelled);
     wasi_sigpipe_restore(&sp, err == EPIPE);
     wasi_fd_release(&f);
     if (cancelled)
@@ -210,7 +210,7 @@ static weft_error *wasi_vector_io(weft_caller *caller, weft_wasi *w, const weft_
     wasi_sigpipe sp;
     /* A read from a pipe or terminal waits for input where the program's end can stop it. */
     if (kind == WASI_IO_READ && wasi_is_stream(&f) && !(f.flags & WASI_FDFLAG_NONBLOCK) &&
-        wasi_wait_ready(w, f.h->host, POLLIN)) {
+        wasi_wait_ready(w, caller, f.h->host, POLLIN)) {
         wasi_fd_release(&f);
         return wasi_cancel_trap();
     }

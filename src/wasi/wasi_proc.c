@@ -242,7 +242,8 @@ static bool wasi_sub_delay(const wasi_mem *m, uint32_t sub, const wasi_sub_layou
 }
 
 /* Sleep up to `ns` nanoseconds (UINT64_MAX: forever) waiting on the n descriptors of pfds,
- * whose last entry is the cancel pipe. Returns the number ready, 0 on timeout, -1 on error. */
+ * whose last two entries are the cancel and wake pipes. Returns the number ready, 0 on
+ * timeout, -1 on error. */
 static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
 {
     struct timespec ts, *tp = NULL;
@@ -252,7 +253,7 @@ static int wasi_wait(struct pollfd *pfds, nfds_t n, uint64_t ns)
         tp = &ts;
     }
     bool any = false;
-    for (nfds_t i = 0; i + 1 < n; i++)
+    for (nfds_t i = 0; i + 2 < n; i++) /* the last two: the cancel and wake pipes */
         any |= pfds[i].fd >= 0;
     if (!any && !tp)
         return 0; /* nothing but a cancellation could ever wake us; do not hang */
@@ -335,9 +336,9 @@ static weft_error *wasi_poll(weft_caller *caller, weft_wasi *w, const weft_val *
         !wasi_mem_range(&m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) || !wasi_mem_range(&m, pn, 4))
         return wasi_ret(results, WASI_EFAULT);
 
-    /* nsubs is bounded by the memory size, so these allocations are too. One pollfd more
-     * for the cancel pipe. */
-    struct pollfd *pfds = xcalloc((size_t)nsubs + 1, sizeof *pfds);
+    /* nsubs is bounded by the memory size, so these allocations are too. Two pollfds more
+     * for the cancel pipe and the store's wake pipe (weft_interrupt). */
+    struct pollfd *pfds = xcalloc((size_t)nsubs + 2, sizeof *pfds);
     wasi_handle **hs = xcalloc(nsubs, sizeof *hs);
     if (!pfds || !hs) {
         free(pfds);
@@ -348,14 +349,16 @@ static weft_error *wasi_poll(weft_caller *caller, weft_wasi *w, const weft_val *
     uint64_t min_delay = wasi_poll_prepare(w, &m, l, in, out, nsubs, pfds, hs, &nevents);
     pfds[nsubs].fd = w->cancel_rd;
     pfds[nsubs].events = POLLIN;
+    pfds[nsubs + 1].fd = wasi_wake_fd(caller);
+    pfds[nsubs + 1].events = POLLIN;
     /* Errors already reported: answer at once rather than sleep. */
     int ready = 0;
     bool cancelled;
-    while (!(cancelled = wasi_is_cancelled(w)) &&
-           (ready = wasi_wait(pfds, (nfds_t)nsubs + 1, nevents ? 0 : min_delay)) < 0 &&
+    while (!(cancelled = wasi_is_cancelled(w) || wasi_take_interrupt(caller)) &&
+           (ready = wasi_wait(pfds, (nfds_t)nsubs + 2, nevents ? 0 : min_delay)) < 0 &&
            errno == EINTR)
         ;
-    cancelled = cancelled || wasi_is_cancelled(w);
+    cancelled = cancelled || wasi_is_cancelled(w) || wasi_take_interrupt(caller);
     int32_t rc = cancelled ? -1 : ready < 0 ? wasi_errno() : WASI_ESUCCESS;
     bool timed_out = ready == 0 && nevents == 0;
     for (uint32_t i = 0; i < nsubs && !rc; i++) {

@@ -46,9 +46,9 @@ static int32_t wasi_sock_begin(weft_wasi *w, uint32_t fd, uint64_t right, wasi_f
 }
 
 /* Wait for `events` on a blocking socket; true when the program is ending instead. */
-static bool wasi_sock_wait(weft_wasi *w, const wasi_fd *f, short events)
+static bool wasi_sock_wait(weft_wasi *w, weft_caller *caller, const wasi_fd *f, short events)
 {
-    return !(f->flags & WASI_FDFLAG_NONBLOCK) && wasi_wait_ready(w, f->h->host, events);
+    return !(f->flags & WASI_FDFLAG_NONBLOCK) && wasi_wait_ready(w, caller, f->h->host, events);
 }
 
 /* sock_shutdown(fd, how: sdflags) */
@@ -84,7 +84,7 @@ WASI_HOSTFN(wasi_sock_accept)
         rc = WASI_EINVAL;
     else if (!wasi_mem_of(caller, &m) || !wasi_mem_range(&m, resp, 4))
         rc = WASI_EFAULT;
-    else if (wasi_sock_wait(w, &f, POLLIN)) {
+    else if (wasi_sock_wait(w, caller, &f, POLLIN)) {
         wasi_fd_release(&f);
         return wasi_cancel_trap();
     }
@@ -135,7 +135,7 @@ static weft_error *wasi_sock_io(weft_caller *caller, weft_wasi *w, const weft_va
         rc = WASI_EFAULT;
     else
         rc = wasi_iovs_check(&m, WASI_U32(1), WASI_U32(2), iov);
-    if (!rc && wasi_sock_wait(w, &f, send ? POLLOUT : POLLIN)) {
+    if (!rc && wasi_sock_wait(w, caller, &f, send ? POLLOUT : POLLIN)) {
         wasi_fd_release(&f);
         return wasi_cancel_trap();
     }

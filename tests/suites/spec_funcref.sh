@@ -18,7 +18,7 @@ if [ ! -d "$SUITE" ]; then
 fi
 scripts="return_call return_call_indirect return_call_ref call_ref br_on_null br_on_non_null
 ref_as_non_null local_init global data elem ref ref_func ref_is_null select table-sub type
-unreached-valid unreached-invalid func call_indirect br_table binary linking"
+unreached-valid unreached-invalid func call_indirect br_table binary linking table"
 modes="interp"
 command -v "${CC:-cc}" >/dev/null 2>&1 && [ -z "${SANITIZE:-}" ] && modes="interp compiled"
 pass=0

@@ -18,7 +18,8 @@ suites="unit threads wasi wasi_testsuite workers"
 passed=0
 failed=0
 # the unit tests that run wasm code (the others only load, or run none)
-export UNIT_ONLY="test_embed test_interp test_superops test_worker test_worker_atomics test_worker_pool"
+export UNIT_ONLY="test_embed test_interp test_superops test_worker test_worker_atomics test_worker_pool
+                 test_limits test_backtrace"
 for s in $suites; do
     echo "--- $s on the compiled tier"
     if sh "$dir/$s.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

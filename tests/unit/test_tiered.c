@@ -108,19 +108,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool have_compiler(void)
-{
-    weft_engine *e = weft_engine_new(NULL);
-    uint8_t *art = NULL;
-    size_t len = 0;
-    weft_error *err = weft_module_compile(e, sq_wasm, sizeof sq_wasm, &art, &len);
-    bool ok = !err;
-    weft_error_free(err);
-    weft_bytes_free(art);
-    weft_engine_free(e);
-    return ok;
-}
-
 /* Calls run(k) for k = 1, 2, ... until the module is compiled (or the deadline), checking
  * every answer; returns the number of calls made. */
 static int call_until_compiled(weft_engine *engine, weft_module *m, double deadline)
@@ -169,7 +156,7 @@ int main(void)
     weft_engine *engine = weft_engine_new(&cfg);
     weft_module *m = NULL;
 
-    if (!have_compiler()) {
+    if (!check_have_compiler(sq_wasm, sizeof sq_wasm)) {
         weft_error *e = weft_module_new(engine, sq_wasm, sizeof sq_wasm, &m);
         CHECK(!e && m && !weft_module_is_compiled(m), "tiered without a compiler");
         weft_error_free(e);
