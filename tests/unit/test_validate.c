@@ -406,7 +406,7 @@ static void test_module(void)
                 0x05, 0x06, 1, 0x01, 0x00, 0x81, 0x80, 0x04);
     MOD_INVALID("memory min > max", "size minimum must not be greater than maximum",
                 0x05, 0x04, 1, 0x01, 2, 1);
-    MOD_INVALID("two memories", "multiple memories", 0x05, 0x05, 2, 0x00, 1, 0x00, 1);
+    MOD_VALID("two memories (multi-memory)", 0x05, 0x05, 2, 0x00, 1, 0x00, 1);
     MOD_VALID("shared memory with max", 0x05, 0x04, 1, 0x03, 1, 2);
     MOD_INVALID("shared memory without max", "shared memory must have maximum",
                 0x05, 0x03, 1, 0x02, 1);
