@@ -171,8 +171,8 @@ static const char nat_prelude_tail[] =
     "memory_order_relaxed); }\n"
     /* any other memory (multi-memory, memory64): [a + off, + n) in bounds, in 64 bits with
      * the sum's overflow checked, or a trap */
-    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t k, uint64_t a, "
-    "uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
+    "static inline uint8_t *wn_mem_at(wn_exec *X, wn_inst *I, uint32_t D, uint32_t k, "
+    "uint64_t a, uint64_t off, uint64_t n, uint32_t f, uint32_t o) { uint64_t e = a + off, "
     "z = atomic_load_explicit(I->mem_sizes[k], memory_order_relaxed); "
     "if (WN_UNLIKELY(e < a || n > z || e > z - n)) WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); "
     "return I->mems[k] + e; }\n"
@@ -829,8 +829,8 @@ static void cg_access(cg *c, const wi_instr *in, const char *addr, unsigned n)
         OUT("{ uint64_t e_ = (uint64_t)%s + %lluull; WN_CHK(e_, %u, %u, %u); uint8_t *p_ = mb + "
             "e_; ", addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
     } else {
-        OUT("{ uint8_t *p_ = wn_mem_at(X, I, %u, (uint64_t)%s, %lluull, %u, %u, %u); ", in->mem,
-            addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
+        OUT("{ uint8_t *p_ = wn_mem_at(X, I, D, %u, (uint64_t)%s, %lluull, %u, %u, %u); ",
+            in->mem, addr, (unsigned long long)in->imm, n, FIDX, OFF(in));
     }
 }
 
