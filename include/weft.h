@@ -129,8 +129,9 @@ typedef enum weft_trap_code {
                                        interrupt handle, an epoch deadline, a worker's end) */
     WEFT_TRAP_HOST,                 /* a host function trapped with its own message */
     WEFT_TRAP_OUT_OF_FUEL,          /* "out of fuel" (the store's fuel ran out) */
-    WEFT_TRAP_EXCEPTION             /* "uncaught exception": a wasm exception left the
+    WEFT_TRAP_EXCEPTION,            /* "uncaught exception": a wasm exception left the
                                        outermost call (weft_error_exception says which) */
+    WEFT_TRAP_NULL_FUNC_REF         /* "null function reference" (call_ref on a null) */
 } weft_trap_code;
 
 /* The readers of an error accept NULL (no error): kind WEFT_ERR_NONE, message "no error",
@@ -196,6 +197,13 @@ typedef enum weft_feature {
     WEFT_FEATURE_MEMORY64 = 1u << 1,
     /* multi-memory: a module may have at most one memory */
     WEFT_FEATURE_MULTI_MEMORY = 1u << 2,
+    /* tail calls: return_call, return_call_indirect, return_call_ref are invalid */
+    WEFT_FEATURE_TAIL_CALL = 1u << 3,
+    /* extended constant expressions: only one instruction, global.get of imports only */
+    WEFT_FEATURE_EXTENDED_CONST = 1u << 4,
+    /* typed function references: call_ref, ref.as_non_null, br_on_null, br_on_non_null
+     * are invalid (the types themselves are still read) */
+    WEFT_FEATURE_FUNCTION_REFERENCES = 1u << 5,
     /* relaxed SIMD (the 0xFD 0x100.. instructions): with it off they are invalid */
     WEFT_FEATURE_RELAXED_SIMD = 1u << 8,
     /* exception handling: tags, throw, throw_ref, try_table, exnref; with it off a tag

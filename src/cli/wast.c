@@ -1204,7 +1204,9 @@ static void wast_usage(FILE *f)
                "             table at most, as the threads proposal's scripts expect),\n"
                "             memory64 (no i64 memories or tables), multi-memory (one\n"
                "             memory at most, as the 2.0 scripts expect), relaxed-simd,\n"
-               "             exceptions, legacy-exceptions\n"
+               "             exceptions, legacy-exceptions, tail-call, extended-const (one\n"
+               "             instruction per constant expression, global.get of imports\n"
+               "             only), function-references\n"
                "  --compile  run every module as native code (the compiled tier)\n"
                "  -O N       the C compiler's optimisation level for --compile (0-3; default 2)\n"
                "  --cache-dir DIR\n"
@@ -1226,9 +1228,13 @@ static const struct wast_feature_name {
     {"relaxed-simd", WEFT_FEATURE_RELAXED_SIMD},
     {"exceptions", WEFT_FEATURE_EXCEPTIONS},
     {"legacy-exceptions", WEFT_FEATURE_LEGACY_EXCEPTIONS},
+    {"tail-call", WEFT_FEATURE_TAIL_CALL},
+    {"extended-const", WEFT_FEATURE_EXTENDED_CONST},
+    {"function-references", WEFT_FEATURE_FUNCTION_REFERENCES},
 };
 #define WAST_FEATURE_NAMES                                                                    \
-    "reference-types, memory64, multi-memory, relaxed-simd, exceptions, legacy-exceptions"
+    "reference-types, memory64, multi-memory, relaxed-simd, exceptions, legacy-exceptions, "  \
+    "tail-call, extended-const, function-references"
 
 /* --disable NAME: the engine feature bit, or 0 for an unknown name. */
 static uint32_t wast_feature(const char *name)

@@ -97,6 +97,13 @@ typedef struct code_func {
     X(call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                              \
     X(throw)         /* [h][base|tag]  the tag's values in slots base.. */                    \
     X(throw_ref)     /* [h][s|-]  rethrow the exnref in slot s (null traps) */               \
+    X(call_ref)      /* [h][base|r]: the function reference in slot r (trap if null) */       \
+    /* tail calls: the callee replaces the caller's frame (arguments moved to fp[0..]) */      \
+    X(return_call)          /* [h][base|-][ptr code_func] */                                  \
+    X(return_call_ext)      /* [h][base|funcidx] */                                           \
+    X(return_call_indirect) /* [h][base|i][table|-][ptr wm_functype] */                       \
+    X(return_call_ref)      /* [h][base|r] */                                                 \
+    X(ref_as_non_null)      /* [h][s|-]  trap if slot s is null */                            \
     /* moves and constants */                                                                 \
     X(mov)           /* [h][d|s] */                                                           \
     X(konst)         /* [h][d|-][u64] */                                                      \

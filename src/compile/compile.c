@@ -560,13 +560,42 @@ static void compile_branch(compiler *c, cframe *f)
     compile_jump(c, f);
 }
 
+static void compile_br_cond(compiler *c, uint32_t depth, ccond cc);
+
 static void compile_br_if(compiler *c, uint32_t depth)
 {
-    cframe *f;
     ccond cc;
-    size_t at;
-    if (!compile_pop_cond(c, &cc))
+    if (compile_pop_cond(c, &cc))
+        compile_br_cond(c, depth, cc);
+}
+
+/* br_on_null l: branch (without the reference) when it is null, else keep it.
+ * br_on_non_null l: branch (with it) when it is not null, else drop it. */
+static void compile_br_on(compiler *c, const wi_instr *in)
+{
+    ccond cc = {.rel = -1, .negate = in->op == 0xD5};
+    if (!compile_need(c, 1))
         return;
+    cc.a = compile_src(c, c->h - 1);
+    if (in->op == 0xD5) {
+        compile_pop(c);
+        compile_br_cond(c, in->a, cc);
+        uint32_t d = compile_push(c);
+        if (d != cc.a) {
+            compile_op(c, OP_mov);
+            compile_pp(c, d, cc.a);
+        }
+    } else {
+        compile_br_cond(c, in->a, cc);
+        compile_pop(c);
+    }
+}
+
+/* A branch to `depth` taken when cc holds. */
+static void compile_br_cond(compiler *c, uint32_t depth, ccond cc)
+{
+    cframe *f;
+    size_t at;
     if (!(f = compile_target(c, depth)))
         return;
     if (c->h < compile_arity(f)) {
@@ -733,7 +762,15 @@ static void compile_call_results(compiler *c, const wm_functype *ft)
     compile_push_types(c, wm_results(ft), ft->nresults);
 }
 
-static void compile_call(compiler *c, uint32_t fidx)
+
+/* A tail call's arguments: the calling function ends here. */
+static void compile_tail_end(compiler *c, const wm_functype *ft)
+{
+    compile_call_results(c, ft);
+    compile_go_dead(c);
+}
+
+static void compile_call(compiler *c, uint32_t fidx, bool tail)
 {
     const weft_module *m = c->m;
     const wm_functype *ft;
@@ -748,14 +785,42 @@ static void compile_call(compiler *c, uint32_t fidx)
     compile_call_common(c, ft, &base);
     if (fidx >= m->nfunc_imports) {
         /* only a tiered module pays for the check that sends calls to native code */
-        compile_op(c, m->tiered ? OP_call_tiered : OP_call);
+        compile_op(c, tail ? OP_return_call : m->tiered ? OP_call_tiered : OP_call);
         compile_pp(c, compile_home(c, base), 0);
         compile_ptr(c, c->cfs[fidx - m->nfunc_imports]);
     } else {
-        compile_op(c, OP_call_ext);
+        compile_op(c, tail ? OP_return_call_ext : OP_call_ext);
         compile_pp(c, compile_home(c, base), fidx);
     }
-    compile_call_results(c, ft);
+    if (tail)
+        compile_tail_end(c, ft);
+    else
+        compile_call_results(c, ft);
+}
+
+/* call_ref / return_call_ref $t: the reference on top of the arguments. */
+static void compile_call_ref(compiler *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    const wm_functype *ft;
+    uint32_t r;
+    size_t base;
+    if (in->a >= m->ntypes) {
+        c->bug = "bad call_ref type";
+        return;
+    }
+    ft = &m->types[in->a];
+    if (!compile_need(c, wm_param_slots(ft) + 1))
+        return;
+    r = compile_src(c, c->h - 1);
+    compile_pop(c);
+    compile_call_common(c, ft, &base);
+    compile_op(c, in->op == 0x15 ? OP_return_call_ref : OP_call_ref);
+    compile_pp(c, compile_home(c, base), r);
+    if (in->op == 0x15)
+        compile_tail_end(c, ft);
+    else
+        compile_call_results(c, ft);
 }
 
 static void compile_call_indirect(compiler *c, const wi_instr *in)
@@ -774,11 +839,14 @@ static void compile_call_indirect(compiler *c, const wi_instr *in)
     idx = compile_src(c, c->h - 1);
     compile_pop(c);
     compile_call_common(c, ft, &base);
-    compile_op(c, OP_call_indirect);
+    compile_op(c, in->op == 0x13 ? OP_return_call_indirect : OP_call_indirect);
     compile_pp(c, compile_home(c, base), idx);
     compile_pp(c, in->b, 0);
     compile_ptr(c, ft);
-    compile_call_results(c, ft);
+    if (in->op == 0x13)
+        compile_tail_end(c, ft);
+    else
+        compile_call_results(c, ft);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1314,11 +1382,23 @@ static bool compile_instr(compiler *c, const wi_instr *in)
         compile_branch(c, &c->fr[0]);
         compile_go_dead(c);
         break;
-    case 0x10:
-        compile_call(c, in->a);
+    case 0x10: case 0x12:
+        compile_call(c, in->a, op == 0x12);
         break;
-    case 0x11:
+    case 0x11: case 0x13:
         compile_call_indirect(c, in);
+        break;
+    case 0x14: case 0x15:
+        compile_call_ref(c, in);
+        break;
+    case 0xD4:
+        if (compile_need(c, 1)) {
+            compile_op(c, OP_ref_as_non_null);
+            compile_pp(c, compile_src(c, c->h - 1), 0);
+        }
+        break;
+    case 0xD5: case 0xD6:
+        compile_br_on(c, in);
         break;
     case 0x1A:
         if (compile_need(c, compile_top_v128(c) ? 2 : 1)) {

@@ -97,6 +97,19 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
         }                                                                                     \
     } while (0)
 #define SYNC_DEPTH() (ctx->depth = (uint32_t)(fr - ctx->frames))
+/* call_indirect's callee into f: element fp[B1] of table A2, of the type ip[3] */
+#define INDIRECT_CALLEE()                                                                     \
+    do {                                                                                      \
+        const weft_table *t_ = inst->tables[A2];                                              \
+        uint32_t i_ = (uint32_t)fp[B1];                                                       \
+        if (i_ >= t_->size)                                                                   \
+            TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);                                                \
+        f = (weft_func *)t_->elems[i_];                                                       \
+        if (!f)                                                                               \
+            TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);                                            \
+        if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))                      \
+            TRAP(WEFT_TRAP_INDIRECT_TYPE);                                                    \
+    } while (0)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* Is [ea, ea + n) outside memory 0? Consults the real size only when the cached one says so. */
 #define OUT_OF_BOUNDS(ea, n)                                                                  \
@@ -522,20 +535,78 @@ op_call_ext:
     nfp = fp + A1;
     next_ip = ip + 2;
     goto call_func;
-op_call_indirect: {
-    const weft_table *t = inst->tables[A2];
-    uint32_t i = (uint32_t)fp[B1];
-    if (i >= t->size)
-        TRAP(WEFT_TRAP_UNDEFINED_ELEMENT);
-    f = (weft_func *)t->elems[i];
-    if (!f)
-        TRAP(WEFT_TRAP_UNINITIALIZED_ELEMENT);
-    if (f->type != ip[3].ptr && !wm_functype_eq(f->type, ip[3].ptr))
-        TRAP(WEFT_TRAP_INDIRECT_TYPE);
+op_call_indirect:
+    INDIRECT_CALLEE();
     nfp = fp + A1;
     next_ip = ip + 4;
     goto call_func;
+op_call_ref:
+    f = (weft_func *)(uintptr_t)fp[B1];
+    if (!f)
+        TRAP(WEFT_TRAP_NULL_FUNC_REF);
+    nfp = fp + A1;
+    next_ip = ip + 2;
+    goto call_func;
+op_ref_as_non_null:
+    if (!fp[A1])
+        TRAP(WEFT_TRAP_NULL_REF);
+    ip += 2;
+    NEXT();
+
+    /* Tail calls: the callee takes over this frame. Its arguments move down to fp[0..] and
+     * no frame is pushed, so a chain of tail calls runs in constant space. A host function
+     * or compiled code is called as usual, and its results are returned at once. */
+op_return_call: {
+    const code_func *cf = ip[2].ptr;
+    if (cf->nslots > (size_t)(ctx->stack_end - fp))
+        TRAP(WEFT_TRAP_STACK_EXHAUSTED);
+    if (INTERRUPTED())
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    memmove(fp, fp + A1, (size_t)cf->nparams * sizeof *fp);
+    fn = cf;
+    ZERO_LOCALS(cf);
+    ip = cf->code;
+    NEXT();
 }
+op_return_call_ext:
+    f = inst->funcs[B1];
+    goto tail_func;
+op_return_call_indirect:
+    INDIRECT_CALLEE();
+    goto tail_func;
+op_return_call_ref:
+    f = (weft_func *)(uintptr_t)fp[B1];
+    if (!f)
+        TRAP(WEFT_TRAP_NULL_FUNC_REF);
+tail_func:
+    nfp = fp + A1;
+    if (INTERRUPTED())
+        TRAP(WEFT_TRAP_INTERRUPTED);
+    if (!f->inst || f->nslots) {
+        uint64_t *saved_top = ctx->top;
+        uint32_t np = wm_param_slots(f->type), nr = wm_result_slots(f->type);
+        ctx->top = nfp + (np > nr ? np : nr);
+        SYNC_DEPTH();
+        err = f->inst ? nat_invoke(ctx, f, nfp) : func_call_host(ctx, inst, f, nfp);
+        ctx->top = saved_top;
+        if (err)
+            goto do_error;
+        memmove(fp, nfp, (size_t)nr * sizeof *fp);
+        goto op_ret;
+    } else {
+        const code_func *cf = f->def->code;
+        if (cf->nslots > (size_t)(ctx->stack_end - fp))
+            TRAP(WEFT_TRAP_STACK_EXHAUSTED);
+        memmove(fp, nfp, (size_t)cf->nparams * sizeof *fp);
+        if (f->inst != inst) {
+            inst = f->inst;
+            LOAD_INST();
+        }
+        fn = cf;
+        ZERO_LOCALS(cf);
+        ip = cf->code;
+        NEXT();
+    }
 call_func:
     if (INTERRUPTED())
         TRAP(WEFT_TRAP_INTERRUPTED);

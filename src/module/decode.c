@@ -60,31 +60,14 @@ static bool decode_count(wr_reader *r, uint32_t *n, uint32_t *cap)
     return true;
 }
 
-static bool decode_is_valtype(uint8_t t)
-{
-    return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
-           t == WEFT_V128 || t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == WEFT_EXNREF;
-}
+static bool decode_valtype(wr_reader *r, wm_vt *t) { return wi_valtype(r, t); }
 
-static bool decode_check_valtype(wr_reader *r, uint8_t t, size_t at)
-{
-    if (decode_is_valtype(t))
-        return true;
-    return wr_fail_at(r, at, "malformed value type");
-}
-
-static bool decode_valtype(wr_reader *r, uint8_t *t)
+static bool decode_reftype(wr_reader *r, wm_vt *t)
 {
     size_t at = wr_offset(r);
-    return wr_u8(r, t) && decode_check_valtype(r, *t, at);
-}
-
-static bool decode_reftype(wr_reader *r, uint8_t *t)
-{
-    size_t at = wr_offset(r);
-    if (!wr_u8(r, t))
+    if (!wi_valtype(r, t))
         return false;
-    if (*t != WEFT_FUNCREF && *t != WEFT_EXTERNREF)
+    if (!wm_vt_is_ref(*t))
         return wr_fail_at(r, at, "malformed reference type");
     return true;
 }
@@ -124,15 +107,19 @@ static bool decode_limits(wr_reader *r, wm_limits *lim, bool memory)
 
 static bool decode_tabletype(wr_reader *r, wm_tabletype *t)
 {
-    return decode_reftype(r, &t->reftype) && decode_limits(r, &t->lim, false);
+    if (!decode_reftype(r, &t->vt))
+        return false;
+    t->reftype = wm_vt_code(t->vt);
+    return decode_limits(r, &t->lim, false);
 }
 
 static bool decode_globaltype(wr_reader *r, wm_globaltype *g)
 {
     uint8_t mut;
     size_t at;
-    if (!decode_valtype(r, &g->type))
+    if (!decode_valtype(r, &g->vt))
         return false;
+    g->type = wm_vt_code(g->vt);
     at = wr_offset(r);
     if (!wr_u8(r, &mut))
         return false;
@@ -176,70 +163,138 @@ static bool decode_nest(decoder *d, const wi_instr *in, uint32_t *depth)
 static bool decode_is_const_op(uint32_t op)
 {
     return op == 0x41 || op == 0x42 || op == 0x43 || op == 0x44 || op == 0xD0 || op == 0xD2 ||
-           op == 0x23 || op == WI_FD(0x0C);
+           op == 0x23 || op == WI_FD(0x0C) || op == 0x6A || op == 0x6B || op == 0x6C ||
+           op == 0x7C || op == 0x7D || op == 0x7E;
 }
 
-/* A constant expression: one constant instruction, then `end`. The whole expression up to its
- * `end` is read (it may be malformed further on); a non-constant shape is a validation error. */
+/* One instruction of a constant expression (decode_is_const_op says it is one). */
+static void decode_const_op(const wi_instr *in, wm_constexpr *ce)
+{
+    ce->offset = in->offset;
+    switch (in->op) {
+    case 0x41: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I32; ce->bits = (uint32_t)in->imm; break;
+    case 0x42: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I64; ce->bits = in->imm; break;
+    case 0x43: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F32; ce->bits = in->imm; break;
+    case 0x44: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F64; ce->bits = in->imm; break;
+    case 0xD0:
+        ce->kind = WM_CONST_REF_NULL;
+        ce->type = (uint8_t)in->a;
+        ce->vt = (wm_vt)in->imm;
+        break;
+    case 0xD2: ce->kind = WM_CONST_REF_FUNC; ce->type = WEFT_FUNCREF; ce->index = in->a; break;
+    case 0x23: ce->kind = WM_CONST_GLOBAL_GET; ce->index = in->a; break;
+    case WI_FD(0x0C): /* v128.const: its 16 bytes, little-endian halves */
+        ce->kind = WM_CONST_VALUE;
+        ce->type = WEFT_V128;
+        memcpy(&ce->bits, in->bytes, 8);
+        memcpy(&ce->bits_hi, in->bytes + 8, 8);
+        break;
+    default: /* i32/i64 add, sub, mul */
+        ce->kind = WM_CONST_BINOP;
+        ce->type = in->op < 0x7C ? WEFT_I32 : WEFT_I64;
+        ce->index = in->op;
+        break;
+    }
+}
+
+/* A constant expression, up to its `end`: one instruction is kept as itself, several
+ * (extended constant expressions) as an WM_CONST_EXPR of them. The whole expression is read
+ * (it may be malformed further on); a non-constant instruction is a validation error, and
+ * so is a wrong number of operands (the validator checks the rest of the typing). */
 static bool decode_constexpr(decoder *d, wm_constexpr *ce)
 {
     wr_reader *r = &d->r;
     wi_instr in;
-    uint32_t depth = 1, count = 0;
-    bool nonconst = false;
-    size_t nonconst_at = 0;
+    uint32_t depth = 1, count = 0, height = 0;
+    size_t cap = 0, bad_at = 0;
+    const char *bad = NULL;
+    wm_constexpr *ops = NULL;
 
     memset(ce, 0, sizeof *ce);
     ce->offset = wr_offset(r);
     for (;;) {
-        if (!wi_read(r, &in, &d->targets) || !decode_nest(d, &in, &depth))
+        if (!wi_read(r, &in, &d->targets) || !decode_nest(d, &in, &depth)) {
+            free(ops);
             return false;
+        }
         if (depth == 0)
             break;
-        if (count++ > 0) {
-            if (!decode_is_const_op(in.op) && !nonconst) {
-                nonconst = true;
-                nonconst_at = in.offset;
-            }
+        count++;
+        if (bad)
+            continue;
+        if (!decode_is_const_op(in.op)) {
+            bad = "constant expression required";
+            bad_at = in.offset;
             continue;
         }
-        switch (in.op) {
-        case 0x41: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I32; ce->bits = (uint32_t)in.imm; break;
-        case 0x42: ce->kind = WM_CONST_VALUE; ce->type = WEFT_I64; ce->bits = in.imm; break;
-        case 0x43: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F32; ce->bits = in.imm; break;
-        case 0x44: ce->kind = WM_CONST_VALUE; ce->type = WEFT_F64; ce->bits = in.imm; break;
-        case 0xD0: ce->kind = WM_CONST_REF_NULL; ce->type = (uint8_t)in.a; break;
-        case 0xD2: ce->kind = WM_CONST_REF_FUNC; ce->type = WEFT_FUNCREF; ce->index = in.a; break;
-        case 0x23: ce->kind = WM_CONST_GLOBAL_GET; ce->index = in.a; break;
-        case WI_FD(0x0C): /* v128.const: its 16 bytes, little-endian halves */
-            ce->kind = WM_CONST_VALUE;
-            ce->type = WEFT_V128;
-            memcpy(&ce->bits, in.bytes, 8);
-            memcpy(&ce->bits_hi, in.bytes + 8, 8);
-            break;
-        default:
-            if (!nonconst) {
-                nonconst = true;
-                nonconst_at = in.offset;
-            }
+        if (!xgrow((void **)&ops, &cap, count, sizeof *ops)) {
+            free(ops);
+            return wr_fail(r, "out of memory");
         }
+        memset(&ops[count - 1], 0, sizeof *ops);
+        decode_const_op(&in, &ops[count - 1]);
+        bool binop = ops[count - 1].kind == WM_CONST_BINOP;
+        if (binop && height < 2) {
+            bad = "type mismatch";
+            bad_at = in.offset;
+            continue;
+        }
+        height = binop ? height - 1 : height + 1;
     }
-    if (nonconst)
-        decode_invalid(d, nonconst_at, "constant expression required");
-    else if (count != 1)
+    if (bad)
+        decode_invalid(d, bad_at, bad);
+    else if (height != 1)
         decode_invalid(d, count ? in.offset : ce->offset, "type mismatch");
+    if (bad || height != 1 || count == 0) {
+        free(ops);
+        return true;
+    }
+    if (count == 1) {
+        *ce = ops[0];
+        free(ops);
+        return true;
+    }
+    ce->kind = WM_CONST_EXPR;
+    ce->nops = count;
+    ce->ops = ops;
     return true;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Sections */
 
-static uint64_t decode_type_hash(const wm_functype *t)
+/* A type's full value type k with a concrete reference to an earlier type replaced by that
+ * type's canonical index, and one to itself by a marker (a recursive type: iso-recursive
+ * equivalence compares it as "this type"), so that identical types compare equal. */
+static wm_vt decode_canon_vt(const weft_module *m, uint32_t self, wm_vt vt)
 {
+    if (!(vt & WM_VT_CONCRETE))
+        return vt;
+    uint32_t j = wm_vt_index(vt);
+    vt &= (1u << WM_VT_SHIFT) - 1;
+    if (j == self)
+        return vt | WM_VT_BOTTOM; /* never set with CONCRETE otherwise */
+    return vt | (j < self ? m->type_canon[j] : j) << WM_VT_SHIFT;
+}
+
+static uint64_t decode_type_hash(const weft_module *m, uint32_t i)
+{
+    const wm_functype *t = &m->types[i];
     uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)t->nparams << 32 | t->nresults);
     for (uint32_t k = 0; k < t->nparams + t->nresults; k++)
-        h = (h ^ t->types[k]) * 0x100000001b3ull;
+        h = (h ^ decode_canon_vt(m, i, t->vts[k])) * 0x100000001b3ull;
     return h ^ h >> 29;
+}
+
+static bool decode_type_eq(const weft_module *m, uint32_t i, uint32_t j)
+{
+    const wm_functype *a = &m->types[i], *b = &m->types[j];
+    if (a->nparams != b->nparams || a->nresults != b->nresults)
+        return false;
+    for (uint32_t k = 0; k < a->nparams + a->nresults; k++)
+        if (decode_canon_vt(m, i, a->vts[k]) != decode_canon_vt(m, j, b->vts[k]))
+            return false;
+    return true;
 }
 
 /* type_canon[i] = the first type identical to type i, found through a hash table: comparing
@@ -255,8 +310,7 @@ static bool decode_canon_types(weft_module *m)
         return false;
     memset(slot, 0xff, size * sizeof *slot); /* UINT32_MAX: empty */
     for (uint32_t i = 0; i < m->ntypes; i++) {
-        const wm_functype *t = &m->types[i];
-        size_t at = (size_t)decode_type_hash(t) & (size - 1);
+        size_t at = (size_t)decode_type_hash(m, i) & (size - 1);
         for (;;) {
             uint32_t j = slot[at];
             if (j == UINT32_MAX) {
@@ -264,7 +318,7 @@ static bool decode_canon_types(weft_module *m)
                 m->type_canon[i] = i;
                 break;
             }
-            if (wm_functype_eq(&m->types[j], t)) {
+            if (decode_type_eq(m, j, i)) {
                 m->type_canon[i] = j;
                 break;
             }
@@ -272,6 +326,21 @@ static bool decode_canon_types(weft_module *m)
         }
     }
     free(slot);
+    return true;
+}
+
+/* A vector of value types appended to *vts after `have` of them (*n: how many). */
+static bool decode_valtypes(wr_reader *r, wm_vt **vts, uint32_t *n, uint32_t have)
+{
+    uint32_t cap;
+    size_t capb = 0;
+    if (!decode_count(r, n, &cap))
+        return false;
+    if (!xgrow((void **)vts, &capb, (size_t)have + cap + 1, sizeof **vts))
+        return wr_fail(r, "out of memory");
+    for (uint32_t k = 0; k < *n; k++)
+        if (k >= cap ? !wr_fail(r, "unexpected end") : !decode_valtype(r, &(*vts)[have + k]))
+            return false;
     return true;
 }
 
@@ -290,7 +359,6 @@ static bool decode_types(decoder *d)
         wm_functype *t = &m->types[i];
         if (i >= cap)
             return wr_fail(r, "unexpected end");
-        const uint8_t *params, *results;
         uint32_t np, nr;
         uint8_t form;
         size_t at = wr_offset(r);
@@ -300,27 +368,13 @@ static bool decode_types(decoder *d)
             return wr_fail_at(r, at, "integer representation too long");
         if (form != 0x60)
             return wr_fail_at(r, at, "malformed function type");
-        if (!wr_u32(r, &np))
+        if (!decode_valtypes(r, &t->vts, &np, 0) || !decode_valtypes(r, &t->vts, &nr, np))
             return false;
-        at = wr_offset(r);
-        if (!wr_bytes(r, np, &params))
-            return false;
-        for (uint32_t k = 0; k < np; k++)
-            if (!decode_check_valtype(r, params[k], at + k))
-                return false;
-        if (!wr_u32(r, &nr))
-            return false;
-        at = wr_offset(r);
-        if (!wr_bytes(r, nr, &results))
-            return false;
-        for (uint32_t k = 0; k < nr; k++)
-            if (!decode_check_valtype(r, results[k], at + k))
-                return false;
-        t->types = xcalloc((size_t)np + nr, 1);
+        t->types = xcalloc((size_t)np + nr + 1, 1);
         if (!t->types)
             return wr_fail(r, "out of memory");
-        memcpy(t->types, params, np);
-        memcpy(t->types + np, results, nr);
+        for (uint32_t k = 0; k < np + nr; k++)
+            t->types[k] = wm_vt_code(t->vts[k]);
         t->nparams = np;
         t->nresults = nr;
         m->ntypes = i + 1;
@@ -495,15 +549,41 @@ static bool decode_functions(decoder *d)
     return true;
 }
 
+/* A table: its type, or (typed function references) 0x40 0x00, its type and an initialiser
+ * expression for its elements. */
 static bool decode_tables(decoder *d)
 {
-    uint32_t n;
+    wr_reader *r = &d->r;
+    weft_module *m = d->m;
+    uint32_t n, cap;
     wm_tabletype *t;
-    if (!wr_u32(&d->r, &n))
+    if (!decode_count(r, &n, &cap))
         return false;
-    for (uint32_t i = 0; i < n; i++)
-        if (!(t = decode_push_table(d)) || !decode_tabletype(&d->r, t))
+    m->table_init = xcalloc(cap + 1, sizeof *m->table_init);
+    if (!m->table_init)
+        return wr_fail(r, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        wm_constexpr *init = &m->table_init[i];
+        if (i >= cap)
+            return wr_fail(r, "unexpected end");
+        if (!(t = decode_push_table(d)))
             return false;
+        if (r->p < r->end && *r->p == 0x40) {
+            r->p++;
+            size_t at = wr_offset(r);
+            uint8_t zero;
+            if (!wr_u8(r, &zero))
+                return false;
+            if (zero != 0)
+                return wr_fail_at(r, at, "malformed table");
+            if (!decode_tabletype(r, t) || !decode_constexpr(d, init))
+                return false;
+            if (!init->kind) /* an invalid expression: keep the table's slot non-empty */
+                init->kind = WM_CONST_REF_NULL;
+        } else if (!decode_tabletype(r, t)) {
+            return false;
+        }
+    }
     return true;
 }
 
@@ -617,6 +697,7 @@ static bool decode_elem(decoder *d, wm_elem *e)
         return wr_fail_at(r, at, "malformed elements segment kind");
     exprs = (flags & 4) != 0;
     e->reftype = WEFT_FUNCREF;
+    e->vt = exprs ? WEFT_FUNCREF : WEFT_FUNCREF | WM_VT_NONNULL; /* elemkind func: (ref func) */
     if (flags & 1) {
         e->mode = (flags & 2) ? WM_SEG_DECLARATIVE : WM_SEG_PASSIVE;
     } else {
@@ -629,8 +710,9 @@ static bool decode_elem(decoder *d, wm_elem *e)
     /* an element kind / reference type is present unless the flags are 0 or 4 */
     if (flags & 3) {
         if (exprs) {
-            if (!decode_reftype(r, &e->reftype))
+            if (!decode_reftype(r, &e->vt))
                 return false;
+            e->reftype = wm_vt_code(e->vt);
         } else {
             uint8_t kind;
             at = wr_offset(r);
@@ -712,7 +794,7 @@ static bool decode_locals(decoder *d, wm_func *f)
     wr_reader *r = &d->r;
     uint32_t ngroups, count;
     uint64_t total = 0;
-    uint8_t t;
+    wm_vt t;
     const uint8_t *start;
     size_t at = wr_offset(r);
 
@@ -730,8 +812,9 @@ static bool decode_locals(decoder *d, wm_func *f)
     }
     if (total > DECODE_MAX_LOCALS)
         return wr_fail_at(r, at, "too many locals");
-    f->local_types = xcalloc((size_t)total, 1);
-    if (!f->local_types)
+    f->local_types = xcalloc((size_t)total + 1, 1);
+    f->local_vts = xcalloc((size_t)total + 1, sizeof *f->local_vts);
+    if (!f->local_types || !f->local_vts)
         return wr_fail(r, "out of memory");
     f->nlocals = (uint32_t)total;
     /* second pass over the same, already checked, bytes */
@@ -741,8 +824,10 @@ static bool decode_locals(decoder *d, wm_func *f)
         wr_init(&again, start, (size_t)(r->p - start), 0);
         for (uint32_t i = 0; i < ngroups; i++) {
             wr_u32(&again, &count);
-            wr_u8(&again, &t);
-            memset(f->local_types + k, t, count);
+            decode_valtype(&again, &t);
+            memset(f->local_types + k, wm_vt_code(t), count);
+            for (uint32_t j = 0; j < count; j++)
+                f->local_vts[k + j] = t;
             k += count;
         }
     }

@@ -54,6 +54,8 @@ static const wi_info wi_single[256] = {
     [0x0C] = {"br", IM_IDX}, [0x0D] = {"br_if", IM_IDX}, [0x0E] = {"br_table", IM_BR_TABLE},
     [0x0F] = {"return", IM_NONE}, [0x10] = {"call", IM_IDX},
     [0x11] = {"call_indirect", IM_CALL_IND},
+    [0x12] = {"return_call", IM_IDX}, [0x13] = {"return_call_indirect", IM_CALL_IND},
+    [0x14] = {"call_ref", IM_IDX}, [0x15] = {"return_call_ref", IM_IDX},
     [0x1A] = {"drop", IM_NONE}, [0x1B] = {"select", IM_NONE}, [0x1C] = {"select", IM_SELECT_T},
     [0x20] = {"local.get", IM_IDX}, [0x21] = {"local.set", IM_IDX}, [0x22] = {"local.tee", IM_IDX},
     [0x23] = {"global.get", IM_IDX}, [0x24] = {"global.set", IM_IDX},
@@ -136,6 +138,8 @@ static const wi_info wi_single[256] = {
     [0xC4] = {"i64.extend32_s", IM_NONE},
     [0xD0] = {"ref.null", IM_REFTYPE}, [0xD1] = {"ref.is_null", IM_NONE},
     [0xD2] = {"ref.func", IM_IDX},
+    [0xD4] = {"ref.as_non_null", IM_NONE}, [0xD5] = {"br_on_null", IM_IDX},
+    [0xD6] = {"br_on_non_null", IM_IDX},
 };
 
 /* 0xFC prefix: saturating truncation, bulk memory, tables. */
@@ -306,8 +310,54 @@ static bool wi_try_table(wr_reader *r, wi_instr *in, wi_targets *t)
     return true;
 }
 
+/* A heap type after 0x63/0x64 (or ref.null's immediate): a type index, or an abstract one. */
+bool wi_heaptype(wr_reader *r, bool nullable, wm_vt *vt)
+{
+    int64_t ht;
+    size_t at = wr_offset(r);
+    if (!wr_s33(r, &ht))
+        return false;
+    wm_vt nn = nullable ? 0 : WM_VT_NONNULL;
+    if (ht >= 0) {
+        /* an index past what a wm_vt holds is past any module's types: "unknown type" */
+        *vt = wm_vt_concrete(ht > WM_VT_MAX_INDEX ? WM_VT_MAX_INDEX : (uint32_t)ht, nullable);
+        return true;
+    }
+    switch (ht + 0x80) {
+    case WEFT_FUNCREF: *vt = WEFT_FUNCREF | nn; return true;
+    case WEFT_EXTERNREF: *vt = WEFT_EXTERNREF | nn; return true;
+    case WEFT_EXNREF: *vt = WEFT_EXNREF | nn; return true;
+    case 0x73: *vt = WEFT_FUNCREF | WM_VT_BOTTOM | nn; return true;   /* nofunc */
+    case 0x72: *vt = WEFT_EXTERNREF | WM_VT_BOTTOM | nn; return true; /* noextern */
+    default: return wr_fail_at(r, at, "malformed heap type");
+    }
+}
+
+/* A value type whose first byte b has been read. */
+static bool wi_valtype_rest(wr_reader *r, uint8_t b, size_t at, wm_vt *vt)
+{
+    switch (b) {
+    case WEFT_I32: case WEFT_I64: case WEFT_F32: case WEFT_F64: case WEFT_V128:
+    case WEFT_FUNCREF: case WEFT_EXTERNREF: case WEFT_EXNREF:
+        *vt = b;
+        return true;
+    case 0x73: *vt = WEFT_FUNCREF | WM_VT_BOTTOM; return true;   /* nullfuncref */
+    case 0x72: *vt = WEFT_EXTERNREF | WM_VT_BOTTOM; return true; /* nullexternref */
+    case 0x63: case 0x64: return wi_heaptype(r, b == 0x63, vt);
+    default: return wr_fail_at(r, at, "malformed value type");
+    }
+}
+
+bool wi_valtype(wr_reader *r, wm_vt *vt)
+{
+    uint8_t b;
+    size_t at = wr_offset(r);
+    return wr_u8(r, &b) && wi_valtype_rest(r, b, at, vt);
+}
+
 /* A block type is kept as its raw s33 value: WI_BT_EMPTY, a negative one-byte value type code
- * (wi_bt_valtype gives the type byte), or a type index >= 0. */
+ * (wi_bt_valtype gives the type byte), or a type index >= 0. A reference type of several
+ * bytes is given as its erased one-byte code there, and in full in imm. */
 static bool wi_blocktype(wr_reader *r, wi_instr *in)
 {
     int64_t bt;
@@ -315,17 +365,17 @@ static bool wi_blocktype(wr_reader *r, wi_instr *in)
     if (!wr_s33(r, &bt))
         return false;
     if (bt < 0 && bt != WI_BT_EMPTY) {
-        uint8_t t = wi_bt_valtype(bt);
-        if (bt < -0x40 || (t != WEFT_I32 && t != WEFT_I64 && t != WEFT_F32 && t != WEFT_F64 &&
-                           t != WEFT_V128 && t != WEFT_FUNCREF && t != WEFT_EXTERNREF &&
-                           t != WEFT_EXNREF))
-            return wr_fail_at(r, at, "malformed value type");
+        wm_vt vt;
+        if (bt < -0x40 || !wi_valtype_rest(r, (uint8_t)(bt + 0x80), at, &vt))
+            return bt < -0x40 ? wr_fail_at(r, at, "malformed value type") : false;
+        bt = (int64_t)wm_vt_code(vt) - 0x80;
+        in->imm = vt;
     }
     in->blocktype = bt;
     return true;
 }
 
-/* select with types: the types are read and checked to be one-byte value types; the
+/* select with types: a = their number, b the first one's erased code, imm its full type; the
  * validator checks that there is exactly one. */
 static bool wi_select_t(wr_reader *r, wi_instr *in)
 {
@@ -335,11 +385,13 @@ static bool wi_select_t(wr_reader *r, wi_instr *in)
     in->a = n;
     in->b = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t t;
-        if (!wr_u8(r, &t))
+        wm_vt t;
+        if (!wi_valtype(r, &t))
             return false;
-        if (i == 0)
-            in->b = t;
+        if (i == 0) {
+            in->b = wm_vt_code(t);
+            in->imm = t;
+        }
     }
     return true;
 }
@@ -448,14 +500,12 @@ static bool wi_immediates(wr_reader *r, wi_instr *in, wi_targets *t, uint8_t imm
         return wi_memidx(r, in, &in->mem);
     case IM_MEM2:
         return wi_memidx(r, in, &in->mem) && wi_memidx(r, in, &in->mem2);
-    case IM_REFTYPE: {
-        uint8_t b;
-        size_t at = wr_offset(r);
-        if (!wr_u8(r, &b))
+    case IM_REFTYPE: { /* a heap type: a = the erased reftype, imm the full nullable type */
+        wm_vt vt;
+        if (!wi_heaptype(r, true, &vt))
             return false;
-        if (b != WEFT_FUNCREF && b != WEFT_EXTERNREF && b != WEFT_EXNREF)
-            return wr_fail_at(r, at, "malformed reference type");
-        in->a = b;
+        in->a = wm_vt_code(vt);
+        in->imm = vt;
         return true;
     }
     default:

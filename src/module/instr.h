@@ -52,8 +52,13 @@ typedef struct wi_instr {
      *   loads/stores/atomics:    a = align exponent, imm = offset (u64), mem = memory index
      *   i32.const, i64.const:    imm = value (sign extended to 64 bits)
      *   f32.const, f64.const:    imm = bits
-     *   ref.null:                a = reftype
-     *   select with types:       a = number of types, b = the first type
+     *   ref.null:                a = reftype (erased), imm = its full type (wm_vt)
+     *   select with types:       a = number of types, b = the first type (erased), imm =
+     *                            its full type
+     *   block types of a reference type: imm = the full type (blocktype has the erased one)
+     *   return_call, call_ref, return_call_ref: a = function or type index
+     *   return_call_indirect:    a = type index, b = table index
+     *   br_on_null, br_on_non_null: a = label
      *   memory.size/grow/fill:   mem = memory index
      *   memory.copy:             mem = destination memory, mem2 = source memory
      *   atomic.fence:            reserved byte checked to be 0x00
@@ -78,6 +83,9 @@ typedef struct wi_targets {
  * storage is reused between calls and freed with wi_targets_free. */
 bool wi_read(wr_reader *r, wi_instr *in, wi_targets *targets);
 void wi_targets_free(wi_targets *t);
+/* A value type with typed references (0x63/0x64 and a heap type), and a heap type alone. */
+bool wi_valtype(wr_reader *r, wm_vt *vt);
+bool wi_heaptype(wr_reader *r, bool nullable, wm_vt *vt);
 /* The signature of a numeric opcode (0x45..0xC4 and the saturating truncations): operand
  * type a, second operand b (0 for unary), result r. False when op is not numeric. Shared by
  * the validator and the compiled tier's translator. */

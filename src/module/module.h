@@ -19,6 +19,7 @@
 struct weft_functype {
     uint32_t nparams, nresults;
     uint8_t *types; /* nparams params, then nresults results */
+    uint32_t *vts;  /* module types: the same as full types (wm_vt), else NULL */
 };
 typedef struct weft_functype wm_functype;
 static inline const uint8_t *wm_params(const wm_functype *t) { return t->types; }
@@ -43,6 +44,36 @@ static inline uint32_t wm_result_slots(const wm_functype *t)
 /* Structural equality. */
 bool wm_functype_eq(const wm_functype *a, const wm_functype *b);
 
+/* Full value types (typed function references, WebAssembly 3.0), as validation sees them. The
+ * low byte is the type as the rest of weft knows it (WEFT_I32 ... WEFT_FUNCREF,
+ * WEFT_EXTERNREF: what the value is at run time), so erasing is taking that byte; a reference
+ * type says more above it. (ref null func) is plain WEFT_FUNCREF, (ref $t) is
+ * WEFT_FUNCREF | WM_VT_NONNULL | WM_VT_CONCRETE | t << WM_VT_SHIFT. */
+typedef uint32_t wm_vt;
+#define WM_VT_NONNULL 0x100u  /* (ref ht): no null */
+#define WM_VT_BOTTOM 0x200u   /* heap type nofunc / noextern: the bottom of the hierarchy */
+#define WM_VT_CONCRETE 0x400u /* heap type: the function type of index vt >> WM_VT_SHIFT */
+#define WM_VT_SHIFT 11
+#define WM_VT_MAX_INDEX (UINT32_MAX >> WM_VT_SHIFT)
+static inline uint8_t wm_vt_code(wm_vt t) { return (uint8_t)t; }
+static inline bool wm_vt_is_ref(wm_vt t)
+{
+    return wm_vt_code(t) == WEFT_FUNCREF || wm_vt_code(t) == WEFT_EXTERNREF;
+}
+static inline uint32_t wm_vt_index(wm_vt t) { return t >> WM_VT_SHIFT; }
+static inline wm_vt wm_vt_concrete(uint32_t typeidx, bool nullable)
+{
+    return WEFT_FUNCREF | WM_VT_CONCRETE | (nullable ? 0 : WM_VT_NONNULL) |
+           typeidx << WM_VT_SHIFT;
+}
+/* Whether a value of this type has a default (zero, or null): a (ref ...) has none. */
+static inline bool wm_vt_defaultable(wm_vt t) { return !(t & WM_VT_NONNULL); }
+/* The full type of a function type's i-th value (parameters, then results). */
+static inline wm_vt wm_functype_vt(const wm_functype *t, uint32_t i)
+{
+    return t->vts ? t->vts[i] : t->types[i];
+}
+
 typedef struct wm_limits {
     uint64_t min, max;
     bool has_max, shared;
@@ -54,20 +85,31 @@ static inline uint8_t wm_addr_type(const wm_limits *l) { return l->is64 ? WEFT_I
 typedef struct wm_tabletype {
     uint8_t reftype; /* WEFT_FUNCREF or WEFT_EXTERNREF */
     wm_limits lim;
+    wm_vt vt;        /* the full reference type, or 0: reftype itself */
 } wm_tabletype;
 
 typedef struct wm_globaltype {
     uint8_t type;
     bool mut;
+    wm_vt vt;        /* the full value type, or 0: type itself */
 } wm_globaltype;
 
-/* A constant expression of WebAssembly 2.0: exactly one instruction then `end`. The decoder
- * rejects anything else ("constant expression required" is a validation error, reported with
- * kind VALIDATE; a missing `end` is malformed). */
-enum { WM_CONST_VALUE = 1, WM_CONST_REF_NULL, WM_CONST_REF_FUNC, WM_CONST_GLOBAL_GET };
+static inline wm_vt wm_table_vt(const wm_tabletype *t) { return t->vt ? t->vt : t->reftype; }
+static inline wm_vt wm_global_vt(const wm_globaltype *g) { return g->vt ? g->vt : g->type; }
+
+/* A constant expression: one instruction then `end`, or (extended constant expressions,
+ * WebAssembly 3.0) several, kind WM_CONST_EXPR: ops holds them in order (each of the other
+ * kinds, or WM_CONST_BINOP: an i32/i64 add, sub or mul, `index` its opcode) and they run on a
+ * stack. The decoder rejects other instructions ("constant expression required" is a
+ * validation error, reported with kind VALIDATE; a missing `end` is malformed). */
+enum { WM_CONST_VALUE = 1, WM_CONST_REF_NULL, WM_CONST_REF_FUNC, WM_CONST_GLOBAL_GET,
+       WM_CONST_BINOP, WM_CONST_EXPR };
 typedef struct wm_constexpr {
     uint8_t kind;   /* WM_CONST_* */
     uint8_t type;   /* VALUE: the value's type; REF_NULL: the reftype */
+    wm_vt vt;       /* REF_NULL: the full reference type */
+    uint32_t nops;  /* EXPR: the instructions */
+    struct wm_constexpr *ops;
     uint32_t index; /* REF_FUNC: function index; GLOBAL_GET: global index */
     uint64_t bits;  /* VALUE: i32/i64 value or f32/f64 bits; v128: its low 8 bytes */
     uint64_t bits_hi; /* VALUE: a v128's high 8 bytes */
@@ -98,6 +140,7 @@ typedef struct wm_func {
     uint32_t typeidx;
     uint32_t nlocals;     /* declared locals, not counting parameters */
     uint8_t *local_types; /* nlocals types */
+    wm_vt *local_vts;     /* their full types */
     size_t body_offset;   /* module byte offset of the first instruction (after the locals) */
     size_t body_end;      /* module byte offset just past the final `end` */
     size_t code_offset;   /* module byte offset of the code entry (its size field) */
@@ -111,6 +154,7 @@ enum { WM_SEG_ACTIVE = 0, WM_SEG_PASSIVE = 1, WM_SEG_DECLARATIVE = 2 };
 typedef struct wm_elem {
     uint8_t mode;         /* WM_SEG_* */
     uint8_t reftype;
+    wm_vt vt;             /* the full reference type */
     uint32_t table;       /* ACTIVE */
     wm_constexpr offset;  /* ACTIVE */
     uint32_t count;
@@ -151,6 +195,7 @@ struct weft_module {
 
     uint32_t ntables, ntable_imports;
     wm_tabletype *tables; /* ntables */
+    wm_constexpr *table_init; /* ntables - ntable_imports: kind 0 when the table has none */
 
     uint32_t nmems, nmem_imports;
     wm_limits *mems; /* nmems */
@@ -187,6 +232,9 @@ struct weft_module {
     /* weft_feature bits switched off by the engine; set by the loader before validation */
     uint32_t disabled_features;
 
+    /* Set by validation: some function makes tail calls (return_call*): the compiled tier
+     * leaves those functions to the interpreter (native/nat_cgen.c) */
+    bool tail_calls;
     /* Set by validation: funcs that may be referenced by ref.func (C.refs), nfuncs flags. */
     uint8_t *func_declared;
 
@@ -226,6 +274,17 @@ void module_lines_free(struct wm_lines *lines);
 /* names.c: the "name" custom section's payload (after the section name) into m->func_names
  * and m->module_name. Needs m->nfuncs. A malformed name section is ignored, as the spec asks. */
 void decode_names(weft_module *m, const uint8_t *data, size_t len);
+
+/* Full types: a <: b (reftypes.c). */
+bool wm_vt_sub(const weft_module *m, wm_vt a, wm_vt b);
+/* The same across two modules (import matching): a in the types of ma, b in those of mb; a
+ * module may be NULL when its type names no type index (a host's). */
+bool wm_vt_sub_across(const weft_module *ma, wm_vt a, const weft_module *mb, wm_vt b);
+/* Type ia of ma and type ib of mb are the same function type (iso-recursive equivalence). */
+bool wm_functype_eq_across(const weft_module *ma, uint32_t ia, const weft_module *mb,
+                           uint32_t ib);
+/* Frees what a constant expression owns (an extended one's instructions). */
+void wm_const_free(wm_constexpr *c);
 
 /* validate.c: the full WebAssembly 2.0 validation (+ threads proposal). Kind VALIDATE errors
  * carry the byte offset and, in code, the function index. */

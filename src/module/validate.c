@@ -34,19 +34,39 @@ static weft_error *valid_error(size_t offset, const char *fmt, ...)
     return err_new(WEFT_ERR_VALIDATE, offset, "%s at byte 0x%zx", msg, offset);
 }
 
-static const char *valid_type_name(uint8_t t)
+static const char *valid_type_name(wm_vt t)
 {
-    const char *name = weft_valtype_name(t);
-    return t == VALID_UNKNOWN ? "any" : name ? name : "?";
+    const char *name = weft_valtype_name(wm_vt_code(t));
+    if (t == VALID_UNKNOWN)
+        return "any";
+    if (t & (WM_VT_NONNULL | WM_VT_CONCRETE | WM_VT_BOTTOM))
+        return wm_vt_code(t) == WEFT_FUNCREF ? "a typed function reference" : "a typed reference";
+    return name ? name : "?";
+}
+
+/* A full type names only types that exist. */
+static bool valid_vt_ok(const weft_module *m, wm_vt t)
+{
+    return !(t & WM_VT_CONCRETE) || wm_vt_index(t) < m->ntypes;
+}
+
+static weft_error *valid_vts_ok(const weft_module *m, const wm_vt *v, uint32_t n, size_t at)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!valid_vt_ok(m, v[i]))
+            return valid_error(at, "unknown type %u", wm_vt_index(v[i]));
+    return NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Limits */
 
-static weft_error *valid_table_limits(const wm_tabletype *t)
+static weft_error *valid_table_limits(const weft_module *m, const wm_tabletype *t)
 {
     if (t->reftype != WEFT_FUNCREF && t->reftype != WEFT_EXTERNREF)
         return valid_error(WEFT_NO_OFFSET, "malformed reference type");
+    if (!valid_vt_ok(m, wm_table_vt(t)))
+        return valid_error(WEFT_NO_OFFSET, "unknown type %u", wm_vt_index(t->vt));
     if (t->lim.has_max && t->lim.min > t->lim.max)
         return valid_error(WEFT_NO_OFFSET, "size minimum must not be greater than maximum");
     if (!t->lim.is64 && (t->lim.min > UINT32_MAX || (t->lim.has_max && t->lim.max > UINT32_MAX)))
@@ -68,34 +88,75 @@ static weft_error *valid_mem_limits(const wm_limits *l)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Constant expressions. The decoder has already checked their shape (one instruction and
- * `end`); here they get their types. In 2.0, global.get may only name an imported global,
- * and it must be immutable, since a constant must not depend on anything that can change. */
+/* Constant expressions. The decoder has already checked their shape (constant instructions,
+ * operands for each i32/i64 add, sub or mul, one value left); here they get their types.
+ * global.get may name only an immutable global, since a constant must not depend on anything
+ * that can change: in a global's initialiser one defined before it (WebAssembly 3.0; 2.0
+ * allowed only imported ones), elsewhere any. */
 
-static weft_error *valid_const(const weft_module *m, const wm_constexpr *e, uint8_t want)
+/* The type of one instruction of a constant expression that pushes a value. */
+static weft_error *valid_const_push(const weft_module *m, const wm_constexpr *e,
+                                    uint32_t nglobals, wm_vt *got)
 {
-    uint8_t got;
     switch (e->kind) {
     case WM_CONST_VALUE:
+        *got = e->type;
+        return NULL;
     case WM_CONST_REF_NULL:
-        got = e->type;
-        break;
+        if (!valid_vt_ok(m, e->vt ? e->vt : e->type))
+            return valid_error(e->offset, "unknown type %u", wm_vt_index(e->vt));
+        *got = e->vt ? e->vt : e->type;
+        return NULL;
     case WM_CONST_REF_FUNC:
         if (e->index >= m->nfuncs)
             return valid_error(e->offset, "unknown function %u", e->index);
-        got = WEFT_FUNCREF;
-        break;
+        *got = wm_vt_concrete(m->func_types[e->index], false);
+        return NULL;
     case WM_CONST_GLOBAL_GET:
-        if (e->index >= m->nglobal_imports || e->index >= m->nglobals)
+        if (e->index >= nglobals || e->index >= m->nglobals)
             return valid_error(e->offset, "unknown global %u", e->index);
         if (m->globals[e->index].mut)
             return valid_error(e->offset, "constant expression required");
-        got = m->globals[e->index].type;
-        break;
+        if (e->index >= m->nglobal_imports && (m->disabled_features & WEFT_FEATURE_EXTENDED_CONST))
+            return valid_error(e->offset, "unknown global %u", e->index);
+        *got = wm_global_vt(&m->globals[e->index]);
+        return NULL;
     default:
         return valid_error(e->offset, "constant expression required");
     }
-    if (got != want)
+}
+
+static weft_error *valid_const(const weft_module *m, const wm_constexpr *e, wm_vt want,
+                               uint32_t nglobals)
+{
+    wm_vt got = 0;
+    weft_error *err;
+    if (e->kind == WM_CONST_EXPR) {
+        /* an extended constant expression: i32/i64 add, sub and mul on a stack of types
+         * (the decoder checked that every operator has its two operands) */
+        wm_vt *stack = xcalloc(e->nops, sizeof *stack);
+        uint32_t h = 0;
+        if (!stack)
+            return err_new(WEFT_ERR_RESOURCE, e->offset, "out of memory");
+        err = (m->disabled_features & WEFT_FEATURE_EXTENDED_CONST)
+                  ? valid_error(e->offset, "constant expression required") : NULL;
+        for (uint32_t i = 0; i < e->nops && !err; i++) {
+            const wm_constexpr *op = &e->ops[i];
+            if (op->kind != WM_CONST_BINOP)
+                err = valid_const_push(m, op, nglobals, &stack[h++]);
+            else if (h < 2 || stack[h - 1] != op->type || stack[h - 2] != op->type)
+                err = valid_error(op->offset, "type mismatch");
+            else
+                h--;
+        }
+        got = h ? stack[0] : 0;
+        free(stack);
+        if (err)
+            return err;
+    } else if ((err = valid_const_push(m, e, nglobals, &got))) {
+        return err;
+    }
+    if (!wm_vt_sub(m, got, want))
         return valid_error(e->offset, "type mismatch: expected %s, got %s",
                            valid_type_name(want), valid_type_name(got));
     return NULL;
@@ -120,7 +181,7 @@ static weft_error *valid_tables_mems(const weft_module *m)
     weft_error *e;
     bool no64 = (m->disabled_features & WEFT_FEATURE_MEMORY64) != 0;
     for (uint32_t i = 0; i < m->ntables; i++) {
-        if ((e = valid_table_limits(&m->tables[i])))
+        if ((e = valid_table_limits(m, &m->tables[i])))
             return e;
         if (no64 && m->tables[i].lim.is64)
             return valid_error(WEFT_NO_OFFSET, "table with i64 indices needs memory64");
@@ -159,11 +220,50 @@ static weft_error *valid_tags(const weft_module *m)
     return NULL;
 }
 
+/* Every full type of the type section, the imports and the locals names a type. */
+static weft_error *valid_type_refs(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        if (m->types[i].vts && (e = valid_vts_ok(m, m->types[i].vts,
+                                                 m->types[i].nparams + m->types[i].nresults,
+                                                 WEFT_NO_OFFSET)))
+            return e;
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (!valid_vt_ok(m, wm_global_vt(&m->globals[i])))
+            return valid_error(WEFT_NO_OFFSET, "unknown type %u", wm_vt_index(m->globals[i].vt));
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+        if (m->funcs[i].local_vts &&
+            (e = valid_vts_ok(m, m->funcs[i].local_vts, m->funcs[i].nlocals,
+                              m->funcs[i].code_offset)))
+            return e;
+    return NULL;
+}
+
+/* A defined table's initialiser (or null, which its type must then allow). */
+static weft_error *valid_table_inits(const weft_module *m)
+{
+    weft_error *e;
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+        const wm_constexpr *init = m->table_init ? &m->table_init[i - m->ntable_imports] : NULL;
+        wm_vt t = wm_table_vt(&m->tables[i]);
+        if (init && init->kind) {
+            if ((e = valid_const(m, init, t, m->nglobal_imports)))
+                return e;
+        } else if (!wm_vt_defaultable(t)) {
+            return valid_error(WEFT_NO_OFFSET, "type mismatch: a table of non-nullable "
+                               "references needs an initialiser");
+        }
+    }
+    return NULL;
+}
+
 static weft_error *valid_globals(const weft_module *m)
 {
     weft_error *e;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
-        if ((e = valid_const(m, &m->global_init[i - m->nglobal_imports], m->globals[i].type)))
+        if ((e = valid_const(m, &m->global_init[i - m->nglobal_imports],
+                             wm_global_vt(&m->globals[i]), i)))
             return e;
     return NULL;
 }
@@ -178,15 +278,18 @@ static weft_error *valid_elems(const weft_module *m)
         if (el->mode == WM_SEG_ACTIVE) {
             if (el->table >= m->ntables)
                 return valid_error(el->offset.offset, "unknown table %u", el->table);
-            if (m->tables[el->table].reftype != el->reftype)
+            if (!wm_vt_sub(m, el->vt, wm_table_vt(&m->tables[el->table])))
                 return valid_error(el->offset.offset, "type mismatch: segment of %s for a table "
-                                   "of %s", valid_type_name(el->reftype),
-                                   valid_type_name(m->tables[el->table].reftype));
-            if ((e = valid_const(m, &el->offset, wm_addr_type(&m->tables[el->table].lim))))
+                                   "of %s", valid_type_name(el->vt),
+                                   valid_type_name(wm_table_vt(&m->tables[el->table])));
+            if ((e = valid_const(m, &el->offset, wm_addr_type(&m->tables[el->table].lim),
+                                 m->nglobals)))
                 return e;
         }
+        if (!valid_vt_ok(m, el->vt))
+            return valid_error(WEFT_NO_OFFSET, "unknown type %u", wm_vt_index(el->vt));
         for (uint32_t j = 0; j < el->count; j++)
-            if ((e = valid_const(m, &el->items[j], el->reftype)))
+            if ((e = valid_const(m, &el->items[j], el->vt, m->nglobals)))
                 return e;
     }
     return NULL;
@@ -201,7 +304,7 @@ static weft_error *valid_datas(const weft_module *m)
             continue;
         if (d->memory >= m->nmems)
             return valid_error(d->offset.offset, "unknown memory %u", d->memory);
-        if ((e = valid_const(m, &d->offset, wm_addr_type(&m->mems[d->memory]))))
+        if ((e = valid_const(m, &d->offset, wm_addr_type(&m->mems[d->memory]), m->nglobals)))
             return e;
     }
     return NULL;
@@ -302,20 +405,29 @@ static weft_error *valid_declared(weft_module *m)
 typedef struct valid_frame {
     uint32_t op; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 the function itself */
     uint32_t nparams, nresults;
-    const uint8_t *params, *results;
+    const wm_vt *params, *results; /* NULL for a one-type block: `one` (see valid_results) */
+    wm_vt one;
     size_t height;    /* operand stack height at entry */
+    size_t inits;     /* height of the log of initialised locals at entry */
     bool unreachable; /* after br, return, unreachable...: the stack is polymorphic */
 } valid_frame;
 
 typedef struct valid_ctx {
     weft_module *m;
-    uint8_t *vals; /* operand types */
+    wm_vt *vals; /* operand types */
     size_t nvals, capvals;
     valid_frame *ctrls;
     size_t nctrls, capctrls;
-    uint8_t *locals; /* parameters, then declared locals */
+    wm_vt *locals; /* parameters, then declared locals */
     size_t nlocals, caplocals;
-    uint8_t *scratch; /* br_table: the types popped for one target, pushed back after */
+    /* Locals without a default (non-nullable references) must be set before they are read;
+     * a set counts until the end of its block: set[] per local, log the ones set in open
+     * blocks, undone down to a frame's `inits` at its end. */
+    uint8_t *set;
+    size_t capset;
+    uint32_t *log;
+    size_t nlog, caplog;
+    wm_vt *scratch; /* br_table: the types popped for one target, pushed back after */
     size_t capscratch;
     wi_targets targets;
     uint32_t ntry; /* legacy try blocks nested at most in this function (wm_func.ntry) */
@@ -323,30 +435,14 @@ typedef struct valid_ctx {
     weft_error *err;
 } valid_ctx;
 
-/* Types that may appear in a block type or a typed select. The block types point into this
- * table. */
-static const uint8_t valid_valtypes[] = {WEFT_I32, WEFT_I64, WEFT_F32, WEFT_F64, WEFT_V128,
-                                         WEFT_FUNCREF, WEFT_EXTERNREF, WEFT_EXNREF};
-
-static const uint8_t *valid_find_type(uint8_t t)
-{
-    for (size_t i = 0; i < sizeof valid_valtypes; i++)
-        if (valid_valtypes[i] == t)
-            return &valid_valtypes[i];
-    return NULL;
-}
-
 /* Numeric or vector: what an untyped select may choose between. */
-static bool valid_is_num(uint8_t t)
+static bool valid_is_num(wm_vt t)
 {
     return t == WEFT_I32 || t == WEFT_I64 || t == WEFT_F32 || t == WEFT_F64 ||
            t == WEFT_V128 || t == VALID_UNKNOWN;
 }
 
-static bool valid_is_ref(uint8_t t)
-{
-    return t == WEFT_FUNCREF || t == WEFT_EXTERNREF || t == WEFT_EXNREF || t == VALID_UNKNOWN;
-}
+static bool valid_is_ref(wm_vt t) { return wm_vt_is_ref(t) || t == VALID_UNKNOWN; }
 
 static bool valid_fail(valid_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool valid_fail(valid_ctx *c, const char *fmt, ...)
@@ -371,7 +467,7 @@ static bool valid_oom(valid_ctx *c)
 
 /* ---- the operand stack ---- */
 
-static bool valid_push(valid_ctx *c, uint8_t t)
+static bool valid_push(valid_ctx *c, wm_vt t)
 {
     if (c->nvals == c->capvals &&
         !xgrow((void **)&c->vals, &c->capvals, c->nvals + 1, sizeof *c->vals))
@@ -380,7 +476,7 @@ static bool valid_push(valid_ctx *c, uint8_t t)
     return true;
 }
 
-static bool valid_push_n(valid_ctx *c, const uint8_t *types, uint32_t n)
+static bool valid_push_n(valid_ctx *c, const wm_vt *types, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (!valid_push(c, types[i]))
@@ -390,10 +486,10 @@ static bool valid_push_n(valid_ctx *c, const uint8_t *types, uint32_t n)
 
 /* Pops one operand that must be `want` (or anything when want is VALID_UNKNOWN); *got is the
  * type actually popped, VALID_UNKNOWN below the base of an unreachable frame. */
-static bool valid_pop_as(valid_ctx *c, uint8_t want, uint8_t *got)
+static bool valid_pop_as(valid_ctx *c, wm_vt want, wm_vt *got)
 {
     const valid_frame *f = &c->ctrls[c->nctrls - 1];
-    uint8_t t;
+    wm_vt t;
     if (c->nvals == f->height) {
         if (!f->unreachable)
             return valid_fail(c, "type mismatch: expected %s but the stack is empty",
@@ -402,7 +498,7 @@ static bool valid_pop_as(valid_ctx *c, uint8_t want, uint8_t *got)
     } else {
         t = c->vals[--c->nvals];
     }
-    if (t != want && t != VALID_UNKNOWN && want != VALID_UNKNOWN)
+    if (t != want && t != VALID_UNKNOWN && want != VALID_UNKNOWN && !wm_vt_sub(c->m, t, want))
         return valid_fail(c, "type mismatch: expected %s, got %s", valid_type_name(want),
                           valid_type_name(t));
     if (got)
@@ -410,9 +506,9 @@ static bool valid_pop_as(valid_ctx *c, uint8_t want, uint8_t *got)
     return true;
 }
 
-static bool valid_pop(valid_ctx *c, uint8_t want) { return valid_pop_as(c, want, NULL); }
+static bool valid_pop(valid_ctx *c, wm_vt want) { return valid_pop_as(c, want, NULL); }
 
-static bool valid_pop_n(valid_ctx *c, const uint8_t *types, uint32_t n)
+static bool valid_pop_n(valid_ctx *c, const wm_vt *types, uint32_t n)
 {
     for (uint32_t i = n; i-- > 0;)
         if (!valid_pop(c, types[i]))
@@ -422,8 +518,13 @@ static bool valid_pop_n(valid_ctx *c, const uint8_t *types, uint32_t n)
 
 /* ---- the control stack ---- */
 
-static bool valid_push_ctrl(valid_ctx *c, uint32_t op, const uint8_t *params, uint32_t np,
-                            const uint8_t *results, uint32_t nr)
+static const wm_vt *valid_results(const valid_frame *f)
+{
+    return f->results ? f->results : &f->one;
+}
+
+static bool valid_push_ctrl(valid_ctx *c, uint32_t op, const wm_vt *params, uint32_t np,
+                            const wm_vt *results, uint32_t nr, wm_vt one)
 {
     valid_frame *f;
     if (c->nctrls == c->capctrls &&
@@ -435,7 +536,9 @@ static bool valid_push_ctrl(valid_ctx *c, uint32_t op, const uint8_t *params, ui
     f->nparams = np;
     f->results = results;
     f->nresults = nr;
+    f->one = one;
     f->height = c->nvals;
+    f->inits = c->nlog;
     f->unreachable = false;
     return valid_push_n(c, params, np);
 }
@@ -443,8 +546,11 @@ static bool valid_push_ctrl(valid_ctx *c, uint32_t op, const uint8_t *params, ui
 static bool valid_pop_ctrl(valid_ctx *c, valid_frame *out)
 {
     const valid_frame *f = &c->ctrls[c->nctrls - 1];
-    if (!valid_pop_n(c, f->results, f->nresults))
+    if (!valid_pop_n(c, valid_results(f), f->nresults))
         return false;
+    /* locals set inside the block are unset again after it */
+    while (c->nlog > f->inits)
+        c->set[c->log[--c->nlog]] = 0;
     if (c->nvals != f->height)
         return valid_fail(c, "type mismatch: %zu value(s) left on the stack at the end of the "
                           "block", c->nvals - f->height);
@@ -476,38 +582,46 @@ static uint32_t valid_label_arity(const valid_frame *f)
     return f->op == 0x03 ? f->nparams : f->nresults;
 }
 
-static const uint8_t *valid_label_types(const valid_frame *f)
+static const wm_vt *valid_label_types(const valid_frame *f)
 {
-    return f->op == 0x03 ? f->params : f->results;
+    return f->op == 0x03 ? f->params : valid_results(f);
 }
 
-static bool valid_types_eq(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb)
+/* Every type of a is a subtype of its counterpart in b. */
+static bool valid_types_sub(const weft_module *m, const wm_vt *a, uint32_t na, const wm_vt *b,
+                            uint32_t nb)
 {
-    return na == nb && (na == 0 || memcmp(a, b, na) == 0);
+    if (na != nb)
+        return false;
+    for (uint32_t i = 0; i < na; i++)
+        if (!wm_vt_sub(m, a[i], b[i]))
+            return false;
+    return true;
 }
 
 /* ---- control instructions ---- */
 
-static bool valid_blocktype(valid_ctx *c, int64_t bt, valid_frame *f)
+static bool valid_blocktype(valid_ctx *c, const wi_instr *in, valid_frame *f)
 {
+    int64_t bt = in->blocktype;
     f->params = f->results = NULL;
     f->nparams = f->nresults = 0;
+    f->one = 0;
     if (bt == WI_BT_EMPTY)
         return true;
     if (bt < 0) {
-        const uint8_t *t = valid_find_type(wi_bt_valtype(bt));
-        if (!t)
-            return valid_fail(c, "invalid block type");
-        f->results = t;
+        f->one = in->imm ? (wm_vt)in->imm : wi_bt_valtype(bt);
+        if (!valid_vt_ok(c->m, f->one))
+            return valid_fail(c, "unknown type %u", wm_vt_index(f->one));
         f->nresults = 1;
         return true;
     }
     if ((uint64_t)bt >= c->m->ntypes)
         return valid_fail(c, "unknown type %lld", (long long)bt);
     const wm_functype *ft = &c->m->types[bt];
-    f->params = wm_params(ft);
+    f->params = ft->vts;
     f->nparams = ft->nparams;
-    f->results = wm_results(ft);
+    f->results = ft->vts + ft->nparams;
     f->nresults = ft->nresults;
     return true;
 }
@@ -515,12 +629,12 @@ static bool valid_blocktype(valid_ctx *c, int64_t bt, valid_frame *f)
 static bool valid_block(valid_ctx *c, const wi_instr *in)
 {
     valid_frame bt;
-    if (!valid_blocktype(c, in->blocktype, &bt))
+    if (!valid_blocktype(c, in, &bt))
         return false;
     if (in->op == 0x04 && !valid_pop(c, WEFT_I32))
         return false;
     return valid_pop_n(c, bt.params, bt.nparams) &&
-           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults, bt.one);
 }
 
 static bool valid_else(valid_ctx *c)
@@ -529,7 +643,7 @@ static bool valid_else(valid_ctx *c)
     if (c->ctrls[c->nctrls - 1].op != 0x04)
         return valid_fail(c, "else without if");
     return valid_pop_ctrl(c, &f) &&
-           valid_push_ctrl(c, 0x05, f.params, f.nparams, f.results, f.nresults);
+           valid_push_ctrl(c, 0x05, f.params, f.nparams, f.results, f.nresults, f.one);
 }
 
 static bool valid_end(valid_ctx *c)
@@ -539,22 +653,25 @@ static bool valid_end(valid_ctx *c)
         return false;
     /* An if without else has an empty else branch, which must turn the parameters into
      * the results: possible only when they are the same types. */
-    if (f.op == 0x04 && !valid_types_eq(f.params, f.nparams, f.results, f.nresults))
+    if (f.op == 0x04 &&
+        !valid_types_sub(c->m, f.params, f.nparams, valid_results(&f), f.nresults))
         return valid_fail(c, "type mismatch: if without else must have equal parameters and "
                           "results");
-    return c->nctrls == 0 || valid_push_n(c, f.results, f.nresults);
+    return c->nctrls == 0 || valid_push_n(c, valid_results(&f), f.nresults);
 }
 
-static bool valid_br(valid_ctx *c, uint32_t l, bool conditional)
+/* br, br_if (conditional), and the branch of br_on_null (conditional, no condition: the
+ * caller popped the reference). */
+static bool valid_br(valid_ctx *c, uint32_t l, bool conditional, bool popped)
 {
     const valid_frame *f;
-    if (conditional && !valid_pop(c, WEFT_I32))
+    if (conditional && !popped && !valid_pop(c, WEFT_I32))
         return false;
     if (!(f = valid_label(c, l)))
         return false;
     if (!valid_pop_n(c, valid_label_types(f), valid_label_arity(f)))
         return false;
-    if (conditional)
+    if (conditional || popped)
         return valid_push_n(c, valid_label_types(f), valid_label_arity(f));
     valid_unreachable(c);
     return true;
@@ -565,8 +682,8 @@ static bool valid_br(valid_ctx *c, uint32_t l, bool conditional)
 static bool valid_br_table_target(valid_ctx *c, const valid_frame *f)
 {
     uint32_t n = valid_label_arity(f);
-    const uint8_t *types = valid_label_types(f);
-    if (!xgrow((void **)&c->scratch, &c->capscratch, (size_t)n + 1, 1))
+    const wm_vt *types = valid_label_types(f);
+    if (!xgrow((void **)&c->scratch, &c->capscratch, (size_t)n + 1, sizeof *c->scratch))
         return valid_oom(c);
     for (uint32_t i = n; i-- > 0;)
         if (!valid_pop_as(c, types[i], &c->scratch[i]))
@@ -591,12 +708,12 @@ static bool valid_br_table(valid_ctx *c, const wi_instr *in)
         if (!valid_br_table_target(c, f))
             return false;
     }
-    return valid_br(c, t[in->a], false);
+    return valid_br(c, t[in->a], false, false);
 }
 
 static bool valid_return(valid_ctx *c)
 {
-    if (!valid_pop_n(c, c->ctrls[0].results, c->ctrls[0].nresults))
+    if (!valid_pop_n(c, valid_results(&c->ctrls[0]), c->ctrls[0].nresults))
         return false;
     valid_unreachable(c);
     return true;
@@ -604,15 +721,32 @@ static bool valid_return(valid_ctx *c)
 
 static bool valid_call_type(valid_ctx *c, const wm_functype *t)
 {
-    return valid_pop_n(c, wm_params(t), t->nparams) &&
-           valid_push_n(c, wm_results(t), t->nresults);
+    return valid_pop_n(c, t->vts, t->nparams) &&
+           valid_push_n(c, t->vts + t->nparams, t->nresults);
 }
 
-static bool valid_call(valid_ctx *c, uint32_t f)
+/* return_call*: the callee's results must be the caller's, then nothing follows. */
+static bool valid_tail_call_type(valid_ctx *c, const wm_functype *t)
+{
+    const valid_frame *f0 = &c->ctrls[0];
+    if (c->m->disabled_features & WEFT_FEATURE_TAIL_CALL)
+        return valid_fail(c, "tail calls are disabled");
+    c->m->tail_calls = true;
+    if (!valid_types_sub(c->m, t->vts + t->nparams, t->nresults, valid_results(f0),
+                         f0->nresults))
+        return valid_fail(c, "type mismatch: the callee's results are not the caller's");
+    if (!valid_pop_n(c, t->vts, t->nparams))
+        return false;
+    valid_unreachable(c);
+    return true;
+}
+
+static bool valid_call(valid_ctx *c, uint32_t f, bool tail)
 {
     if (f >= c->m->nfuncs)
         return valid_fail(c, "unknown function %u", f);
-    return valid_call_type(c, &c->m->types[c->m->func_types[f]]);
+    const wm_functype *t = &c->m->types[c->m->func_types[f]];
+    return tail ? valid_tail_call_type(c, t) : valid_call_type(c, t);
 }
 
 static bool valid_call_indirect(valid_ctx *c, const wi_instr *in)
@@ -622,25 +756,42 @@ static bool valid_call_indirect(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "unknown table %u", in->b);
     if (in->a >= m->ntypes)
         return valid_fail(c, "unknown type %u", in->a);
-    if (m->tables[in->b].reftype != WEFT_FUNCREF)
+    if (!wm_vt_sub(m, wm_table_vt(&m->tables[in->b]), WEFT_FUNCREF))
         return valid_fail(c, "type mismatch: call_indirect needs a table of funcref");
-    return valid_pop(c, wm_addr_type(&m->tables[in->b].lim)) &&
-           valid_call_type(c, &m->types[in->a]);
+    if (!valid_pop(c, wm_addr_type(&m->tables[in->b].lim)))
+        return false;
+    return in->op == 0x13 ? valid_tail_call_type(c, &m->types[in->a])
+                          : valid_call_type(c, &m->types[in->a]);
+}
+
+/* call_ref and return_call_ref $t: a (ref null $t) on top of the arguments. */
+static bool valid_call_ref(valid_ctx *c, const wi_instr *in)
+{
+    const weft_module *m = c->m;
+    if (m->disabled_features & WEFT_FEATURE_FUNCTION_REFERENCES)
+        return valid_fail(c, "%s needs function references, which are disabled",
+                          wi_name(in->op));
+    if (in->a >= m->ntypes)
+        return valid_fail(c, "unknown type %u", in->a);
+    if (!valid_pop(c, wm_vt_concrete(in->a, true)))
+        return false;
+    return in->op == 0x15 ? valid_tail_call_type(c, &m->types[in->a])
+                          : valid_call_type(c, &m->types[in->a]);
 }
 
 /* ---- parametric and variable instructions ---- */
 
 static bool valid_select(valid_ctx *c, const wi_instr *in)
 {
-    uint8_t t1 = 0, t2 = 0;
+    wm_vt t1 = 0, t2 = 0;
     if (in->op == 0x1C) {
-        const uint8_t *t;
+        wm_vt t = (wm_vt)in->imm;
         if (in->a != 1)
             return valid_fail(c, "invalid result arity");
-        if (!(t = valid_find_type((uint8_t)in->b)))
-            return valid_fail(c, "invalid value type");
-        return valid_pop(c, WEFT_I32) && valid_pop(c, *t) && valid_pop(c, *t) &&
-               valid_push(c, *t);
+        if (!valid_vt_ok(c->m, t))
+            return valid_fail(c, "unknown type %u", wm_vt_index(t));
+        return valid_pop(c, WEFT_I32) && valid_pop(c, t) && valid_pop(c, t) &&
+               valid_push(c, t);
     }
     /* Untyped select: only numeric operands, so that an engine needs no type annotation to
      * know the size of what it copies. */
@@ -655,16 +806,31 @@ static bool valid_select(valid_ctx *c, const wi_instr *in)
     return valid_push(c, t1 == VALID_UNKNOWN ? t2 : t1);
 }
 
+/* A local without a default is set here: it stays set to the end of the innermost block. */
+static bool valid_local_set(valid_ctx *c, uint32_t x)
+{
+    if (c->set[x])
+        return true;
+    if (!xgrow((void **)&c->log, &c->caplog, c->nlog + 1, sizeof *c->log))
+        return valid_oom(c);
+    c->set[x] = 1;
+    c->log[c->nlog++] = x;
+    return true;
+}
+
 static bool valid_local(valid_ctx *c, const wi_instr *in)
 {
-    uint8_t t;
+    wm_vt t;
     if (in->a >= c->nlocals)
         return valid_fail(c, "unknown local %u", in->a);
     t = c->locals[in->a];
     switch (in->op) {
-    case 0x20: return valid_push(c, t);
-    case 0x21: return valid_pop(c, t);
-    default: return valid_pop(c, t) && valid_push(c, t);
+    case 0x20:
+        if (!c->set[in->a])
+            return valid_fail(c, "uninitialized local %u", in->a);
+        return valid_push(c, t);
+    case 0x21: return valid_pop(c, t) && valid_local_set(c, in->a);
+    default: return valid_pop(c, t) && valid_local_set(c, in->a) && valid_push(c, t);
     }
 }
 
@@ -675,19 +841,19 @@ static bool valid_global(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "unknown global %u", in->a);
     g = &c->m->globals[in->a];
     if (in->op == 0x23)
-        return valid_push(c, g->type);
+        return valid_push(c, wm_global_vt(g));
     if (!g->mut)
         return valid_fail(c, "global is immutable");
-    return valid_pop(c, g->type);
+    return valid_pop(c, wm_global_vt(g));
 }
 
 /* ---- tables ---- */
 
-static bool valid_table(valid_ctx *c, uint32_t x, uint8_t *reftype)
+static bool valid_table(valid_ctx *c, uint32_t x, wm_vt *reftype)
 {
     if (x >= c->m->ntables)
         return valid_fail(c, "unknown table %u", x);
-    *reftype = c->m->tables[x].reftype;
+    *reftype = wm_table_vt(&c->m->tables[x]);
     return true;
 }
 
@@ -703,17 +869,17 @@ static uint8_t valid_min_at(uint8_t a, uint8_t b)
     return a == WEFT_I64 && b == WEFT_I64 ? WEFT_I64 : WEFT_I32;
 }
 
-static bool valid_elem(valid_ctx *c, uint32_t x, uint8_t *reftype)
+static bool valid_elem(valid_ctx *c, uint32_t x, wm_vt *reftype)
 {
     if (x >= c->m->nelems)
         return valid_fail(c, "unknown elem segment %u", x);
-    *reftype = c->m->elems[x].reftype;
+    *reftype = c->m->elems[x].vt;
     return true;
 }
 
 static bool valid_table_op(valid_ctx *c, const wi_instr *in)
 {
-    uint8_t rt = 0, rt2 = 0;
+    wm_vt rt = 0, rt2 = 0;
     switch (in->op) {
     case 0x25: /* table.get */
         return valid_table(c, in->a, &rt) && valid_pop(c, valid_table_at(c, in->a)) &&
@@ -724,7 +890,7 @@ static bool valid_table_op(valid_ctx *c, const wi_instr *in)
     case WI_FC(12): /* table.init elem table */
         if (!valid_table(c, in->b, &rt) || !valid_elem(c, in->a, &rt2))
             return false;
-        if (rt != rt2)
+        if (!wm_vt_sub(c->m, rt2, rt))
             return valid_fail(c, "type mismatch: segment of %s for a table of %s",
                               valid_type_name(rt2), valid_type_name(rt));
         return valid_pop(c, WEFT_I32) && valid_pop(c, WEFT_I32) &&
@@ -734,7 +900,7 @@ static bool valid_table_op(valid_ctx *c, const wi_instr *in)
     case WI_FC(14): /* table.copy dst src */
         if (!valid_table(c, in->a, &rt) || !valid_table(c, in->b, &rt2))
             return false;
-        if (rt != rt2)
+        if (!wm_vt_sub(c->m, rt2, rt))
             return valid_fail(c, "type mismatch: copy from a table of %s to a table of %s",
                               valid_type_name(rt2), valid_type_name(rt));
         return valid_pop(c, valid_min_at(valid_table_at(c, in->a), valid_table_at(c, in->b))) &&
@@ -984,7 +1150,7 @@ static const wm_functype *valid_tag(valid_ctx *c, uint32_t x)
 static bool valid_throw(valid_ctx *c, uint32_t x)
 {
     const wm_functype *t = valid_tag(c, x);
-    if (!t || !valid_pop_n(c, wm_params(t), t->nparams))
+    if (!t || !valid_pop_n(c, t->vts, t->nparams))
         return false;
     valid_unreachable(c);
     return true;
@@ -994,9 +1160,8 @@ static bool valid_throw(valid_ctx *c, uint32_t x)
  * values, then an exnref for the _ref forms). Labels count from outside the try_table. */
 static bool valid_catch_clause(valid_ctx *c, const uint32_t *clause)
 {
-    static const uint8_t exn[1] = {WEFT_EXNREF};
     const valid_frame *f = valid_label(c, clause[2]);
-    const uint8_t *want = NULL, *lt;
+    const wm_vt *want = NULL, *lt;
     uint32_t n = 0, ln;
     bool ref = clause[0] == WI_CATCH_REF || clause[0] == WI_CATCH_ALL_REF;
     if (!f)
@@ -1005,12 +1170,14 @@ static bool valid_catch_clause(valid_ctx *c, const uint32_t *clause)
         const wm_functype *t = valid_tag(c, clause[1]);
         if (!t)
             return false;
-        want = wm_params(t);
+        want = t->vts;
         n = t->nparams;
     }
     lt = valid_label_types(f);
     ln = valid_label_arity(f);
-    if (ln != n + ref || (n && memcmp(lt, want, n) != 0) || (ref && lt[n] != exn[0]))
+    /* the clause hands the tag's values, then a (ref exn) for the _ref forms */
+    if (ln != n + ref || (n && !valid_types_sub(c->m, want, n, lt, n)) ||
+        (ref && !wm_vt_sub(c->m, WEFT_EXNREF | WM_VT_NONNULL, lt[n])))
         return valid_fail(c, "type mismatch in catch clause");
     return true;
 }
@@ -1018,13 +1185,13 @@ static bool valid_catch_clause(valid_ctx *c, const uint32_t *clause)
 static bool valid_try_table(valid_ctx *c, const wi_instr *in)
 {
     valid_frame bt;
-    if (!valid_blocktype(c, in->blocktype, &bt))
+    if (!valid_blocktype(c, in, &bt))
         return false;
     for (uint32_t i = 0; i < in->a; i++)
         if (!valid_catch_clause(c, &c->targets.v[3 * i]))
             return false;
     return valid_pop_n(c, bt.params, bt.nparams) &&
-           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+           valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults, bt.one);
 }
 
 /* Legacy try blocks open now (try, or one of its catch arms). */
@@ -1046,9 +1213,10 @@ static bool valid_catch(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "%s without try", in->op == 0x07 ? "catch" : "catch_all");
     if (in->op == 0x07 && !(t = valid_tag(c, in->a)))
         return false;
-    if (!valid_pop_ctrl(c, &f) || !valid_push_ctrl(c, in->op, NULL, 0, f.results, f.nresults))
+    if (!valid_pop_ctrl(c, &f) ||
+        !valid_push_ctrl(c, in->op, NULL, 0, f.results, f.nresults, f.one))
         return false;
-    return !t || valid_push_n(c, wm_params(t), t->nparams);
+    return !t || valid_push_n(c, t->vts, t->nparams);
 }
 
 static bool valid_delegate(valid_ctx *c, const wi_instr *in)
@@ -1058,7 +1226,7 @@ static bool valid_delegate(valid_ctx *c, const wi_instr *in)
         return valid_fail(c, "delegate without try");
     if (!valid_pop_ctrl(c, &f) || !valid_label(c, in->a))
         return false;
-    return valid_push_n(c, f.results, f.nresults);
+    return valid_push_n(c, valid_results(&f), f.nresults);
 }
 
 static bool valid_rethrow(valid_ctx *c, uint32_t l)
@@ -1082,9 +1250,9 @@ static bool valid_eh(valid_ctx *c, const wi_instr *in)
     switch (in->op) {
     case 0x06: {
         valid_frame bt;
-        bool ok = valid_blocktype(c, in->blocktype, &bt) &&
-                  valid_pop_n(c, bt.params, bt.nparams) &&
-                  valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults);
+        bool ok = valid_blocktype(c, in, &bt) && valid_pop_n(c, bt.params, bt.nparams) &&
+                  valid_push_ctrl(c, in->op, bt.params, bt.nparams, bt.results, bt.nresults,
+                                  bt.one);
         uint32_t d = valid_try_depth(c);
         if (d > c->ntry)
             c->ntry = d;
@@ -1105,27 +1273,65 @@ static bool valid_eh(valid_ctx *c, const wi_instr *in)
 
 /* ---- references ---- */
 
+/* Pops a reference of any type (*t; VALID_UNKNOWN in unreachable code). */
+static bool valid_pop_ref(valid_ctx *c, wm_vt *t, const char *what)
+{
+    if (!valid_pop_as(c, VALID_UNKNOWN, t))
+        return false;
+    if (!valid_is_ref(*t))
+        return valid_fail(c, "type mismatch: %s needs a reference, got %s", what,
+                          valid_type_name(*t));
+    return true;
+}
+
+/* br_on_null l: [t* (ref null ht)] -> [t* (ref ht)], branching with t* on null.
+ * br_on_non_null l: [t* (ref null ht)] -> [t*], branching with t* (ref ht) otherwise. */
+static bool valid_br_on(valid_ctx *c, const wi_instr *in)
+{
+    const valid_frame *f;
+    wm_vt t;
+    if (c->m->disabled_features & WEFT_FEATURE_FUNCTION_REFERENCES)
+        return valid_fail(c, "%s needs function references, which are disabled",
+                          wi_name(in->op));
+    if (!valid_pop_ref(c, &t, wi_name(in->op)) || !(f = valid_label(c, in->a)))
+        return false;
+    uint32_t n = valid_label_arity(f);
+    wm_vt nonnull = t == VALID_UNKNOWN ? VALID_UNKNOWN : t | WM_VT_NONNULL;
+    if (in->op == 0xD5)
+        return valid_br(c, in->a, false, true) && valid_push(c, nonnull);
+    if (n == 0 || !valid_is_ref(valid_label_types(f)[n - 1]))
+        return valid_fail(c, "type mismatch: br_on_non_null needs a label ending in a "
+                          "reference");
+    if (nonnull != VALID_UNKNOWN &&
+        !wm_vt_sub(c->m, nonnull, valid_label_types(f)[n - 1]))
+        return valid_fail(c, "type mismatch: %s for a label of %s", valid_type_name(nonnull),
+                          valid_type_name(valid_label_types(f)[n - 1]));
+    return valid_pop_n(c, valid_label_types(f), n - 1) &&
+           valid_push_n(c, valid_label_types(f), n - 1);
+}
+
 static bool valid_ref(valid_ctx *c, const wi_instr *in)
 {
-    uint8_t t = 0;
+    wm_vt t = 0;
     switch (in->op) {
     case 0xD0: /* ref.null */
-        if (!valid_is_ref((uint8_t)in->a) || in->a == VALID_UNKNOWN)
-            return valid_fail(c, "malformed reference type");
-        return valid_push(c, (uint8_t)in->a);
+        if (!valid_vt_ok(c->m, (wm_vt)in->imm))
+            return valid_fail(c, "unknown type %u", wm_vt_index((wm_vt)in->imm));
+        return valid_push(c, (wm_vt)in->imm);
     case 0xD1: /* ref.is_null */
-        if (!valid_pop_as(c, VALID_UNKNOWN, &t))
-            return false;
-        if (!valid_is_ref(t))
-            return valid_fail(c, "type mismatch: ref.is_null needs a reference, got %s",
-                              valid_type_name(t));
-        return valid_push(c, WEFT_I32);
-    default: /* ref.func */
+        return valid_pop_ref(c, &t, "ref.is_null") && valid_push(c, WEFT_I32);
+    case 0xD4: /* ref.as_non_null */
+        if (c->m->disabled_features & WEFT_FEATURE_FUNCTION_REFERENCES)
+            return valid_fail(c, "ref.as_non_null needs function references, which are "
+                              "disabled");
+        return valid_pop_ref(c, &t, "ref.as_non_null") &&
+               valid_push(c, t == VALID_UNKNOWN ? t : t | WM_VT_NONNULL);
+    default: /* ref.func: a (ref $t) of the function's type */
         if (in->a >= c->m->nfuncs)
             return valid_fail(c, "unknown function %u", in->a);
         if (!c->m->func_declared[in->a])
             return valid_fail(c, "undeclared function reference");
-        return valid_push(c, WEFT_FUNCREF);
+        return valid_push(c, wm_vt_concrete(c->m->func_types[in->a], false));
     }
 }
 
@@ -1159,12 +1365,15 @@ static bool valid_instr(valid_ctx *c, const wi_instr *in)
     case 0x0B: return valid_end(c);
     case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
         return valid_eh(c, in);
-    case 0x0C: return valid_br(c, in->a, false);
-    case 0x0D: return valid_br(c, in->a, true);
+    case 0x0C: return valid_br(c, in->a, false, false);
+    case 0x0D: return valid_br(c, in->a, true, false);
     case 0x0E: return valid_br_table(c, in);
     case 0x0F: return valid_return(c);
-    case 0x10: return valid_call(c, in->a);
-    case 0x11: return valid_call_indirect(c, in);
+    case 0x10: case 0x12: return valid_call(c, in->a, op == 0x12);
+    case 0x11: case 0x13: return valid_call_indirect(c, in);
+    case 0x14: case 0x15: return valid_call_ref(c, in);
+    case 0xD4: return valid_ref(c, in);
+    case 0xD5: case 0xD6: return valid_br_on(c, in);
     case 0x1A: return valid_pop(c, VALID_UNKNOWN);
     case 0x1B: case 0x1C: return valid_select(c, in);
     case 0x20: case 0x21: case 0x22: return valid_local(c, in);
@@ -1206,13 +1415,17 @@ static weft_error *valid_missing_end(const weft_module *m, size_t at)
 static bool valid_locals(valid_ctx *c, const wm_functype *t, const wm_func *f)
 {
     size_t n = (size_t)t->nparams + f->nlocals;
-    if (!xgrow((void **)&c->locals, &c->caplocals, n + 1, 1))
+    if (!xgrow((void **)&c->locals, &c->caplocals, n + 1, sizeof *c->locals) ||
+        !xgrow((void **)&c->set, &c->capset, n + 1, 1))
         return valid_oom(c);
-    if (t->nparams)
-        memcpy(c->locals, wm_params(t), t->nparams);
-    if (f->nlocals)
-        memcpy(c->locals + t->nparams, f->local_types, f->nlocals);
+    for (uint32_t i = 0; i < t->nparams; i++)
+        c->locals[i] = t->vts[i];
+    for (uint32_t i = 0; i < f->nlocals; i++)
+        c->locals[t->nparams + i] = f->local_vts ? f->local_vts[i] : f->local_types[i];
+    for (size_t i = 0; i < n; i++)
+        c->set[i] = i < t->nparams || wm_vt_defaultable(c->locals[i]);
     c->nlocals = n;
+    c->nlog = 0;
     return true;
 }
 
@@ -1230,7 +1443,7 @@ static weft_error *valid_body(valid_ctx *c, uint32_t defidx)
     if (f->body_offset > f->body_end || f->body_end > m->len)
         return err_new(WEFT_ERR_DECODE, f->code_offset, "function body out of bounds");
     if (!valid_locals(c, t, f) ||
-        !valid_push_ctrl(c, 0, NULL, 0, wm_results(t), t->nresults))
+        !valid_push_ctrl(c, 0, NULL, 0, t->vts + t->nparams, t->nresults, 0))
         return c->err;
     wr_init(&r, m->bytes + f->body_offset, f->body_end - f->body_offset, f->body_offset);
     while (c->nctrls > 0) {
@@ -1266,6 +1479,8 @@ static weft_error *valid_code(weft_module *m)
     free(c.vals);
     free(c.ctrls);
     free(c.locals);
+    free(c.set);
+    free(c.log);
     free(c.scratch);
     wi_targets_free(&c.targets);
     return e;
@@ -1274,8 +1489,8 @@ static weft_error *valid_code(weft_module *m)
 weft_error *validate_module(weft_module *m)
 {
     weft_error *e;
-    if ((e = valid_func_types(m)) || (e = valid_tables_mems(m)) || (e = valid_tags(m)) ||
-        (e = valid_globals(m)) ||
+    if ((e = valid_func_types(m)) || (e = valid_type_refs(m)) || (e = valid_tables_mems(m)) ||
+        (e = valid_tags(m)) || (e = valid_table_inits(m)) || (e = valid_globals(m)) ||
         (e = valid_elems(m)) || (e = valid_datas(m)) || (e = valid_start(m)) ||
         (e = valid_exports(m)) || (e = valid_declared(m)))
         return e;

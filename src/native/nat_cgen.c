@@ -736,6 +736,34 @@ static void cg_call_indirect(cg *c, const wi_instr *in)
     cg_call_func(c, typeidx, o);
 }
 
+/* call_ref $t: the reference on top of the arguments. */
+static void cg_call_ref(cg *c, const wi_instr *in)
+{
+    c->calls_or_loops = true;
+    OUT("{ void *F_ = (void *)%s;\n", cg_top(c, 0));
+    cg_pop(c, 1);
+    OUT("if (!F_) WN_TRAP(%u, WEFT_TRAP_NULL_FUNC_REF, %u);\n", FIDX, OFF(in));
+    cg_call_func(c, in->a, OFF(in));
+}
+
+/* br_on_null l: branch without the reference when it is null; br_on_non_null l: branch
+ * with it when it is not, else drop it. */
+static void cg_br_on(cg *c, const wi_instr *in)
+{
+    char ref[24];
+    snprintf(ref, sizeof ref, "%s", cg_top(c, 0));
+    if (in->op == 0xD5) {
+        cg_pop(c, 1);
+        OUT("if (!%s) ", ref);
+        cg_branch(c, in->a);
+        cg_push(c, WEFT_FUNCREF);
+        return;
+    }
+    OUT("if (%s) ", ref);
+    cg_branch(c, in->a);
+    cg_pop(c, 1);
+}
+
 /* ---- memory ------------------------------------------------------------------------------------ */
 
 /* Loads 0x28..0x35: the C type read and how it widens to the result. */
@@ -1466,6 +1494,11 @@ static void cg_instr(cg *c, const wi_instr *in)
         return;
     case 0x10: cg_call(c, in); return;
     case 0x11: cg_call_indirect(c, in); return;
+    case 0x14: cg_call_ref(c, in); return;
+    case 0xD4:
+        OUT("if (!%s) WN_TRAP(%u, WEFT_TRAP_NULL_REF, %u);\n", cg_top(c, 0), FIDX, OFF(in));
+        return;
+    case 0xD5: case 0xD6: cg_br_on(c, in); return;
     case 0x1A: cg_pop(c, 1); return;
     case 0x1B: case 0x1C: cg_select(c); return;
     case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: cg_variable(c, in); return;
@@ -1575,6 +1608,59 @@ static bool cg_body(cg *c, uint32_t f, nat_text *decl)
     return !c->bug;
 }
 
+/* Does defined function f make tail calls? Such functions run in the interpreter, which
+ * reuses frames (see README, "The compiled tier"): C has no portable guaranteed tail call. */
+static bool cg_has_tail_call(cg *c, uint32_t f)
+{
+    const weft_module *m = c->m;
+    const wm_func *fn = &m->funcs[f - m->nfunc_imports];
+    wr_reader r;
+    wi_instr in;
+    wr_init(&r, m->bytes + fn->body_offset, fn->body_end - fn->body_offset, fn->body_offset);
+    while (!wr_eof(&r)) {
+        if (!wi_read(&r, &in, &c->targets)) {
+            weft_error_free(r.err);
+            return false;
+        }
+        if (in.op == 0x12 || in.op == 0x13 || in.op == 0x15)
+            return true;
+    }
+    return false;
+}
+
+/* The C entry of a function that runs in the interpreter: its arguments into slots, the
+ * runtime's call, its results out of them. */
+static void cg_interp_stub(nat_text *o, const weft_module *m, uint32_t f)
+{
+    const wm_functype *t = &m->types[m->func_types[f]];
+    uint32_t np = wm_param_slots(t), nr = wm_result_slots(t), n = np > nr ? np : nr;
+    tx_printf(o, "{\nuint64_t sl_[%u];\n", n ? n : 1);
+    for (uint32_t k = 0, off = 0; k < t->nparams; off += cg_slot_width(wm_params(t)[k]), k++) {
+        char a[24];
+        snprintf(a, sizeof a, "l%u", k);
+        cg_put_slot(o, wm_params(t)[k], "sl_", off, a);
+    }
+    /* callers may rely on this entry's check for an interrupt (cg_polls) */
+    tx_printf(o, "WN_POLL(%u, %u);\nWN_AT(uint32_t, X, WN_OFF_X_DEPTH) = D - 1;\n"
+                 "I->rt->call(X, I, I->funcs[%u], sl_, %u, 0);\n",
+              f, (uint32_t)m->funcs[f - m->nfunc_imports].body_offset, f, f);
+    if (t->nresults == 1) {
+        tx_printf(o, "%s r_;\n", cg_ctype(wm_results(t)[0]));
+        cg_get_slot(o, wm_results(t)[0], "r_", "sl_", 0);
+        tx_printf(o, "return r_;\n");
+    } else if (t->nresults > 1) {
+        tx_printf(o, "wn_r%u r_;\n", m->type_canon[m->func_types[f]]);
+        for (uint32_t k = 0, off = 0; k < t->nresults;
+             off += cg_slot_width(wm_results(t)[k]), k++) {
+            char v[24];
+            snprintf(v, sizeof v, "r_.v%u", k);
+            cg_get_slot(o, wm_results(t)[k], v, "sl_", off);
+        }
+        tx_printf(o, "return r_;\n");
+    }
+    tx_printf(o, "}\n");
+}
+
 /* The slots wrapper of f: arguments from slots, results back into them. */
 static void cg_wrapper(nat_text *o, const weft_module *m, uint32_t f)
 {
@@ -1633,6 +1719,13 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
         tx_clear(&body);
         tx_clear(&decl);
         c->o = &body;
+        if (c->interp[f]) {
+            tx_printf(&defs, "WN_HID ");
+            cg_signature(&defs, m, f, false);
+            cg_interp_stub(&defs, m, f);
+            cg_wrapper(&defs, m, f);
+            continue;
+        }
         if (!cg_body(c, f, &decl)) {
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                         "compiled tier: cannot translate function %u: %s", f, c->bug);
@@ -1676,16 +1769,27 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
 }
 
 /* The unit that ties the others together: the module table with every function's entries. */
-static void cg_module_unit(const weft_module *m, nat_text *out)
+static void cg_module_unit(const weft_module *m, const uint8_t *interp, nat_text *out)
 {
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    /* every function is declared at the top of this unit (cg_unit, last) */
+    /* every function is declared at the top of this unit (cg_unit, last); one that runs in
+     * the interpreter has no entries: callers through a weft_func go to the runtime */
     tx_printf(out, "static void *const wn_entries[] = {");
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-        tx_printf(out, "%s(void *)f%u", f == m->nfunc_imports ? "" : ",", f);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        tx_printf(out, "%s", f == m->nfunc_imports ? "" : ",");
+        if (interp[f])
+            tx_printf(out, "0");
+        else
+            tx_printf(out, "(void *)f%u", f);
+    }
     tx_printf(out, "%s};\nstatic const wn_slots_fn wn_slots[] = {", ndef ? "" : "0");
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-        tx_printf(out, "%sw%u", f == m->nfunc_imports ? "" : ",", f);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        tx_printf(out, "%s", f == m->nfunc_imports ? "" : ",");
+        if (interp[f])
+            tx_printf(out, "0");
+        else
+            tx_printf(out, "w%u", f);
+    }
     tx_printf(out, "%s};\n__attribute__((visibility(\"default\"))) const wn_module "
                    "weft_native_module = {%u, %u, wn_entries, wn_slots};\n",
               ndef ? "" : "0", (unsigned)NAT_ABI_VERSION, ndef);
@@ -1737,11 +1841,14 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
     c.m = m;
     c.multi_types = xcalloc(m->ntypes ? m->ntypes : 1, 1);
     c.callees = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
+    c.interp = xcalloc(m->nfuncs ? m->nfuncs : 1, 1);
     c.polls = cg_polls(m);
-    if (!out || !c.multi_types || !c.callees || !c.polls) {
+    if (!out || !c.multi_types || !c.callees || !c.interp || !c.polls) {
         e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "compiled tier: out of memory");
         goto done;
     }
+    for (uint32_t k = m->nfunc_imports; m->tail_calls && k < m->nfuncs; k++)
+        c.interp[k] = cg_has_tail_call(&c, k);
     /* contiguous ranges of about total/n bytes of code each */
     uint32_t f = m->nfunc_imports;
     size_t sofar = 0;
@@ -1757,7 +1864,7 @@ weft_error *nat_cgen_module(const weft_module *m, size_t max_units, nat_text **u
     }
     if (!e) {
         /* the module table goes into the last unit: no compiler run of its own */
-        cg_module_unit(m, &out[made - 1]);
+        cg_module_unit(m, c.interp, &out[made - 1]);
         if (out[made - 1].oom)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET, "compiled tier: out of memory");
     }
@@ -1767,6 +1874,7 @@ done:
     free(c.ctl);
     free(c.multi_types);
     free(c.callees);
+    free(c.interp);
     free(c.polls);
     wi_targets_free(&c.targets);
     wi_fuel_plan_free(&c.fuel);

@@ -45,6 +45,7 @@ typedef struct cg {
     uint32_t labels;
     uint8_t *multi_types;  /* per canonical type: needs a result struct in this unit */
     uint8_t *callees;      /* per function index: needs a prototype in this unit */
+    uint8_t *interp;       /* per function index: makes tail calls, runs in the interpreter */
     uint8_t *polls;        /* per function index: its entry checks for an interrupt */
     const wr_reader *r;    /* the body's reader, after the instruction being translated */
     wi_targets targets;

@@ -67,7 +67,8 @@ const char *weft_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd relaxed-simd exceptions legacy-exceptions "
-           "threads shared-memory atomics memory64 multi-memory "
+           "threads shared-memory atomics memory64 multi-memory tail-call extended-const "
+           "function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }
@@ -76,7 +77,8 @@ const char *weft_known_features(void)
 {
     return "mvp mutable-globals sign-extension saturating-float-to-int multi-value "
            "bulk-memory reference-types simd relaxed-simd exceptions legacy-exceptions "
-           "threads shared-memory atomics memory64 multi-memory "
+           "threads shared-memory atomics memory64 multi-memory tail-call extended-const "
+           "function-references "
            "wasi-preview1 wasi-threads "
            "workers messages transfer shared-buffers host-atomics worker-pools";
 }

@@ -13,6 +13,7 @@ weft_global *global_create(weft_store *s, const wm_globaltype *gt, const uint64_
     if (!g)
         return NULL;
     g->type = gt->type;
+    g->vt = wm_global_vt(gt);
     g->mut = gt->mut;
     g->val = val[0];
     g->hi = gt->type == WEFT_V128 ? val[1] : 0;
@@ -25,7 +26,7 @@ weft_global *weft_global_new(weft_store *store, uint8_t type, bool mutable_, wef
 {
     if (!store || !global_type_ok(type) || init.type != type)
         return NULL;
-    wm_globaltype gt = {type, mutable_};
+    wm_globaltype gt = {type, mutable_, 0};
     uint64_t slots[2] = {0, 0};
     rt_val_to_slots(init, slots);
     return global_create(store, &gt, slots);

@@ -1,6 +1,7 @@
 /* imports.c - checking the externs given for a module's imports, as the spec's import
  * matching says: same kind, and a type that matches (functions structurally, tables and
- * memories by limits subtyping, globals exactly). */
+ * memories by limits subtyping, globals by subtyping when immutable, exactly otherwise;
+ * reference types compared across the two modules, reftypes.c). */
 #include <string.h>
 
 #include "runtime.h"
@@ -17,12 +18,22 @@ static bool imp_matches(const weft_module *m, const wm_import *im, const weft_ex
     if (x->kind != im->kind)
         return false;
     switch (x->kind) {
-    case WEFT_EXTERN_FUNC:
-        return im->desc.typeidx < m->ntypes &&
-               wm_functype_eq(&m->types[im->desc.typeidx], x->of.func->type);
+    case WEFT_EXTERN_FUNC: {
+        const weft_func *f = x->of.func;
+        if (im->desc.typeidx >= m->ntypes || !wm_functype_eq(&m->types[im->desc.typeidx], f->type))
+            return false;
+        /* typed references: the same types, named in either module */
+        const weft_module *fm = f->inst ? f->inst->module : NULL;
+        return !fm || !m->types[im->desc.typeidx].vts || !f->type->vts ||
+               wm_functype_eq_across(m, im->desc.typeidx, fm,
+                                     (uint32_t)(f->type - fm->types));
+    }
     case WEFT_EXTERN_TABLE: {
+        /* tables are mutable: their element types must be equal */
         const weft_table *t = x->of.table;
-        return t->reftype == im->desc.table.reftype && t->is64 == im->desc.table.lim.is64 &&
+        wm_vt want = wm_table_vt(&im->desc.table);
+        return wm_vt_sub_across(t->vmod, t->vt, m, want) &&
+               wm_vt_sub_across(m, want, t->vmod, t->vt) && t->is64 == im->desc.table.lim.is64 &&
                imp_limits_ok(t->size, t->type_max, t->has_max, &im->desc.table.lim);
     }
     case WEFT_EXTERN_MEMORY: {
@@ -31,9 +42,13 @@ static bool imp_matches(const weft_module *m, const wm_import *im, const weft_ex
                imp_limits_ok(weft_memory_size(mem) / WM_PAGE_SIZE, mem->type_max,
                              mem->has_max, &im->desc.mem);
     }
-    case WEFT_EXTERN_GLOBAL:
-        return x->of.global->type == im->desc.global.type &&
-               x->of.global->mut == im->desc.global.mut;
+    case WEFT_EXTERN_GLOBAL: {
+        /* an immutable global may have a subtype of the import's; a mutable one its type */
+        const weft_global *g = x->of.global;
+        wm_vt want = wm_global_vt(&im->desc.global);
+        return g->mut == im->desc.global.mut && wm_vt_sub_across(g->vmod, g->vt, m, want) &&
+               (!g->mut || wm_vt_sub_across(m, want, g->vmod, g->vt));
+    }
     case WEFT_EXTERN_TAG: /* exact: a tag's values go both ways */
         return im->desc.typeidx < m->ntypes &&
                wm_functype_eq(&m->types[im->desc.typeidx], x->of.tag->type);

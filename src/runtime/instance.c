@@ -105,19 +105,6 @@ static void inst_make_funcs(weft_instance *inst)
     }
 }
 
-static weft_error *inst_make_tables(weft_instance *inst)
-{
-    const weft_module *m = inst->module;
-    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
-        inst->tables[i] = table_create(inst->store, &m->tables[i], 0);
-        if (!inst->tables[i])
-            return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
-                           "cannot allocate table %u of %llu entries", i,
-                           (unsigned long long)m->tables[i].lim.min);
-    }
-    return NULL;
-}
-
 static weft_error *inst_make_mems(weft_instance *inst)
 {
     const weft_module *m = inst->module;
@@ -130,6 +117,40 @@ static weft_error *inst_make_mems(weft_instance *inst)
     return NULL;
 }
 
+static uint64_t inst_const2(const weft_instance *inst, const wm_constexpr *c, uint64_t *hi);
+
+/* An extended constant expression: i32/i64 add, sub and mul (wrapping) on a stack. */
+static uint64_t inst_const_expr(const weft_instance *inst, const wm_constexpr *c, uint64_t *hi)
+{
+    uint64_t small[8], *v = c->nops <= 8 ? small : xcalloc(c->nops, sizeof *v), r = 0;
+    uint32_t h = 0;
+    if (!v)
+        return 0;
+    for (uint32_t i = 0; i < c->nops; i++) {
+        const wm_constexpr *op = &c->ops[i];
+        if (op->kind != WM_CONST_BINOP) {
+            uint64_t ohi; /* only i32 and i64 values meet here */
+            v[h++] = inst_const2(inst, op, &ohi);
+            continue;
+        }
+        if (h < 2)
+            break; /* validation rules this out */
+        uint64_t a = v[h - 2], b = v[h - 1], x;
+        switch (op->index) {
+        case 0x6A: case 0x7C: x = a + b; break;
+        case 0x6B: case 0x7D: x = a - b; break;
+        default: x = a * b; break;
+        }
+        v[h - 2] = op->type == WEFT_I32 ? (uint32_t)x : x;
+        h--;
+    }
+    r = h ? v[0] : 0;
+    *hi = 0;
+    if (v != small)
+        free(v);
+    return r;
+}
+
 /* A constant expression's value as a slot. Validation guarantees the indices; we still
  * check them so that a bad module can never make us read out of bounds. */
 static uint64_t inst_const2(const weft_instance *inst, const wm_constexpr *c, uint64_t *hi)
@@ -137,6 +158,7 @@ static uint64_t inst_const2(const weft_instance *inst, const wm_constexpr *c, ui
     const weft_module *m = inst->module;
     *hi = 0;
     switch (c->kind) {
+    case WM_CONST_EXPR: return inst_const_expr(inst, c, hi);
     case WM_CONST_VALUE: *hi = c->bits_hi; return c->bits;
     case WM_CONST_REF_FUNC:
         return c->index < m->nfuncs ? (uint64_t)(uintptr_t)inst->funcs[c->index] : 0;
@@ -155,6 +177,24 @@ static uint64_t inst_const(const weft_instance *inst, const wm_constexpr *c)
     return inst_const2(inst, c, &hi);
 }
 
+static weft_error *inst_make_tables(weft_instance *inst)
+{
+    const weft_module *m = inst->module;
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+        /* a table's initialiser (typed function references) fills it; else null */
+        const wm_constexpr *init = m->table_init ? &m->table_init[i - m->ntable_imports] : NULL;
+        inst->tables[i] = table_create(inst->store, &m->tables[i],
+                                       init && init->kind ? (uintptr_t)inst_const(inst, init) : 0);
+        if (inst->tables[i])
+            inst->tables[i]->vmod = m;
+        if (!inst->tables[i])
+            return err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
+                           "cannot allocate table %u of %llu entries", i,
+                           (unsigned long long)m->tables[i].lim.min);
+    }
+    return NULL;
+}
+
 static weft_error *inst_make_globals(weft_instance *inst)
 {
     const weft_module *m = inst->module;
@@ -164,6 +204,7 @@ static weft_error *inst_make_globals(weft_instance *inst)
         inst->globals[i] = global_create(inst->store, &m->globals[i], v);
         if (!inst->globals[i])
             return inst_oom();
+        inst->globals[i]->vmod = m;
     }
     return NULL;
 }
@@ -257,13 +298,14 @@ static weft_error *inst_build(weft_instance *inst, const weft_extern *imports)
 {
     inst_bind_imports(inst, imports);
     inst_make_funcs(inst);
-    weft_error *e = inst_make_tables(inst);
+    /* globals first: a table's initialiser may read them */
+    weft_error *e = inst_make_globals(inst);
+    if (!e)
+        e = inst_make_tables(inst);
     if (!e)
         e = rt_make_tags(inst);
     if (!e)
         e = inst_make_mems(inst);
-    if (!e)
-        e = inst_make_globals(inst);
     if (!e)
         e = nat_instance_attach(inst);
     if (!e)

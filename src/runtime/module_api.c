@@ -50,11 +50,16 @@ static nat_options modapi_nat_options(const weft_engine *engine)
 static weft_error *modapi_prepare(weft_engine *engine, weft_module *m, const uint8_t *so,
                                   size_t so_len)
 {
-    if (so)
-        return nat_attach(m, so, so_len);
+    /* functions that make tail calls run in the interpreter (nat_cgen.c): they need its
+     * translation also when the module has native code */
+    if (so) {
+        weft_error *e = nat_attach(m, so, so_len);
+        return !e && m->tail_calls ? compile_module(m) : e;
+    }
     if (engine->cfg.tier == WEFT_TIER_COMPILED) {
         nat_options o = modapi_nat_options(engine);
-        return nat_compile_cached(m, &o, engine->cfg.cache_dir, false);
+        weft_error *e = nat_compile_cached(m, &o, engine->cfg.cache_dir, false);
+        return !e && m->tail_calls ? compile_module(m) : e;
     }
     m->tiered = engine->cfg.tier == WEFT_TIER_TIERED;
     weft_error *e = compile_module(m);

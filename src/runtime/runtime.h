@@ -60,6 +60,8 @@ struct weft_memory {
 
 struct weft_table {
     uint8_t reftype;
+    wm_vt vt;                 /* the full reference type, in the types of vmod */
+    const weft_module *vmod;  /* the defining module, NULL for a host table */
     uint32_t size;
     uint32_t max; /* effective maximum (UINT32_MAX when none) */
     uint64_t type_max; /* the type's maximum (when has_max), for import matching */
@@ -72,6 +74,8 @@ struct weft_table {
 struct weft_global {
     uint8_t type;
     bool mut;
+    wm_vt vt;                 /* the full value type, in the types of vmod */
+    const weft_module *vmod;  /* the defining module, NULL for a host global */
     uint64_t val;
     uint64_t hi;       /* a v128's high 8 bytes (val holds the low ones) */
     weft_global *next; /* store's list */

@@ -17,6 +17,7 @@ weft_table *table_create(weft_store *s, const wm_tabletype *tt, uintptr_t init)
     if (!t)
         return NULL;
     t->reftype = tt->reftype;
+    t->vt = wm_table_vt(tt);
     t->size = (uint32_t)tt->lim.min;
     t->has_max = tt->lim.has_max;
     t->type_max = tt->lim.max;
@@ -115,7 +116,7 @@ weft_error *weft_table_new(weft_store *store, uint8_t reftype, uint32_t min, uin
         e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,
                     "weft_table_new: a table of %u elements is over the store's limits", min);
     else {
-        wm_tabletype tt = {reftype, {min, max, has_max, false, false}};
+        wm_tabletype tt = {reftype, {min, max, has_max, false, false}, 0};
         t = table_create(store, &tt, 0);
         if (!t)
             e = err_new(WEFT_ERR_RESOURCE, WEFT_NO_OFFSET,

@@ -48,6 +48,7 @@ const char *err_trap_message(weft_trap_code code)
     case WEFT_TRAP_HOST: return "host trap";
     case WEFT_TRAP_EXCEPTION: return "uncaught exception";
     case WEFT_TRAP_OUT_OF_FUEL: return "out of fuel";
+    case WEFT_TRAP_NULL_FUNC_REF: return "null function reference";
     }
     return "trap";
 }

@@ -190,8 +190,19 @@ static void test_limits_and_globals(void)
     }
     INVALID("global not constant", "constant expression required", 13, HDR, 0x06, 0x07, 0x01,
             0x7F, 0x00, 0x01, 0x41, 0x00, 0x0B);
-    INVALID("global add", "constant expression required", 17, HDR, 0x06, 0x09, 0x01, 0x7F, 0x00,
-            0x41, 0x00, 0x41, 0x00, 0x6A, 0x0B);
+    /* extended constant expressions: i32/i64 add, sub, mul, with their two operands */
+    {
+        weft_module *m = decode_ok("global add", BYTES(HDR, 0x06, 0x09, 0x01, 0x7F, 0x00, 0x41,
+                                                        0x00, 0x41, 0x00, 0x6A, 0x0B));
+        CHECK(m && m->global_init[0].kind == WM_CONST_EXPR && m->global_init[0].nops == 3 &&
+                  m->global_init[0].ops[2].kind == WM_CONST_BINOP,
+              "global add: an extended constant expression of 3 instructions");
+        module_free(m);
+    }
+    INVALID("global add of one operand", "type mismatch", 15, HDR, 0x06, 0x07, 0x01, 0x7F, 0x00,
+            0x41, 0x00, 0x6A, 0x0B);
+    INVALID("global div", "constant expression required", 17, HDR, 0x06, 0x09, 0x01, 0x7F, 0x00,
+            0x41, 0x00, 0x41, 0x01, 0x6D, 0x0B);
     INVALID("global two consts", "type mismatch", 17, HDR, 0x06, 0x08, 0x01, 0x7F, 0x00, 0x41,
             0x00, 0x41, 0x00, 0x0B);
     INVALID("global empty", "type mismatch", 13, HDR, 0x06, 0x04, 0x01, 0x7F, 0x00, 0x0B);
@@ -397,8 +408,22 @@ static void test_instr(void)
     CHECK(READ(&in, &t, &e, 0x28, 0x02, 0x80, 0x01) && in.a == 2 && in.imm == 128, "i32.load");
     CHECK(READ(&in, &t, &e, 0x1C, 0x01, 0x7E) && in.a == 1 && in.b == WEFT_I64, "select t");
     CHECK(READ(&in, &t, &e, 0xD0, 0x6F) && in.a == WEFT_EXTERNREF, "ref.null extern");
-    CHECK(!READ(&in, &t, &e, 0xD0, 0x7F) && e && strncmp(e->msg, "malformed reference type", 24) == 0,
+    CHECK(!READ(&in, &t, &e, 0xD0, 0x7F) && e && strncmp(e->msg, "malformed heap type", 19) == 0,
           "ref.null i32");
+    weft_error_free(e);
+    /* typed function references: a heap type that is a type index, erased to funcref */
+    CHECK(READ(&in, &t, &e, 0xD0, 0x02) && in.a == WEFT_FUNCREF &&
+              in.imm == wm_vt_concrete(2, true),
+          "ref.null $2");
+    CHECK(READ(&in, &t, &e, 0x02, 0x64, 0x01) && wi_bt_valtype(in.blocktype) == WEFT_FUNCREF &&
+              in.imm == wm_vt_concrete(1, false),
+          "block (result (ref $1))");
+    CHECK(READ(&in, &t, &e, 0x1C, 0x01, 0x63, 0x6F) && in.b == WEFT_EXTERNREF &&
+              in.imm == WEFT_EXTERNREF,
+          "select (ref null extern)");
+    CHECK(READ(&in, &t, &e, 0x12, 0x07) && in.op == 0x12 && in.a == 7, "return_call");
+    CHECK(READ(&in, &t, &e, 0x13, 0x03, 0x01) && in.a == 3 && in.b == 1, "return_call_indirect");
+    CHECK(READ(&in, &t, &e, 0xD6, 0x02) && in.op == 0xD6 && in.a == 2, "br_on_non_null");
     weft_error_free(e);
     CHECK(READ(&in, &t, &e, 0xFC, 0x08, 0x03, 0x00) && in.op == WI_FC(8) && in.a == 3,
           "memory.init");
