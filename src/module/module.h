@@ -58,7 +58,8 @@ typedef uint32_t wm_vt;
 static inline uint8_t wm_vt_code(wm_vt t) { return (uint8_t)t; }
 static inline bool wm_vt_is_ref(wm_vt t)
 {
-    return wm_vt_code(t) == WEFT_FUNCREF || wm_vt_code(t) == WEFT_EXTERNREF;
+    return wm_vt_code(t) == WEFT_FUNCREF || wm_vt_code(t) == WEFT_EXTERNREF ||
+           wm_vt_code(t) == WEFT_EXNREF;
 }
 static inline uint32_t wm_vt_index(wm_vt t) { return t >> WM_VT_SHIFT; }
 static inline wm_vt wm_vt_concrete(uint32_t typeidx, bool nullable)
