@@ -359,6 +359,7 @@ static bool decode_types(decoder *d)
         wm_functype *t = &m->types[i];
         if (i >= cap)
             return wr_fail(r, "unexpected end");
+        m->ntypes = i + 1; /* freed with the module even if it fails half-read */
         uint32_t np, nr;
         uint8_t form;
         size_t at = wr_offset(r);
@@ -377,7 +378,6 @@ static bool decode_types(decoder *d)
             t->types[k] = wm_vt_code(t->vts[k]);
         t->nparams = np;
         t->nresults = nr;
-        m->ntypes = i + 1;
     }
     if (!decode_canon_types(m))
         return wr_fail(r, "out of memory");
