@@ -643,7 +643,10 @@ static wast_result wast_cmd_register(wast_runner *r, const json_value *cmd)
     return WR_PASS;
 }
 
-static wast_result wast_cmd_action(wast_runner *r, const json_value *cmd)
+/* Runs cmd's action; passes when it ran and `expect` holds of its outcome (the error it
+ * returned, or NULL), else fails with "expected WHAT, got ...". */
+static wast_result wast_run_expecting(wast_runner *r, const json_value *cmd, wast_kind kind,
+                                      bool (*expect)(const weft_error *), const char *what)
 {
     wast_outcome o;
     char buf[512];
@@ -651,13 +654,19 @@ static wast_result wast_cmd_action(wast_runner *r, const json_value *cmd)
     wast_result res = WR_PASS;
     if (s == WS_SKIP) {
         res = WR_SKIP;
-    } else if (s == WS_CANNOT || o.err) {
-        wast_fail(r, WK_ACTION, "expected the action to run, got %s",
-                  wast_outcome_str(&o, buf, sizeof buf));
+    } else if (s != WS_RAN || !expect(o.err)) {
+        wast_fail(r, kind, "expected %s, got %s", what, wast_outcome_str(&o, buf, sizeof buf));
         res = WR_FAIL;
     }
     wast_outcome_free(&o);
     return res;
+}
+
+static bool wast_no_error(const weft_error *e) { return e == NULL; }
+
+static wast_result wast_cmd_action(wast_runner *r, const json_value *cmd)
+{
+    return wast_run_expecting(r, cmd, WK_ACTION, wast_no_error, "the action to run");
 }
 
 /* Entry i of an "expected" or "either" list: WR_PASS with it parsed, WR_SKIP (a type this
@@ -805,21 +814,15 @@ static wast_result wast_cmd_assert_exhaustion(wast_runner *r, const json_value *
 
 /* assert_exception: the action must end with a wasm exception that nothing caught (a trap
  * is not one). */
+static bool wast_is_exception(const weft_error *e)
+{
+    return weft_error_exception(e, NULL, NULL, 0, NULL);
+}
+
 static wast_result wast_cmd_assert_exception(wast_runner *r, const json_value *cmd)
 {
-    wast_outcome o;
-    char buf[512];
-    wast_status s = wast_action(r, json_get(cmd, "action"), &o);
-    wast_result res = WR_PASS;
-    if (s == WS_SKIP) {
-        res = WR_SKIP;
-    } else if (s != WS_RAN || !weft_error_exception(o.err, NULL, NULL, 0, NULL)) {
-        wast_fail(r, WK_ASSERT_EXCEPTION, "expected an uncaught exception, got %s",
-                  wast_outcome_str(&o, buf, sizeof buf));
-        res = WR_FAIL;
-    }
-    wast_outcome_free(&o);
-    return res;
+    return wast_run_expecting(r, cmd, WK_ASSERT_EXCEPTION, wast_is_exception,
+                              "an uncaught exception");
 }
 
 /* assert_invalid and assert_malformed: loading must fail. Text modules would need a text

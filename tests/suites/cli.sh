@@ -8,19 +8,11 @@
 # Environment: BUILD (default build), WEFT (default $BUILD/weft), WASI_CC (default clang).
 # Needs wat2wasm, wasm-objdump (wabt) and clang for wasm32-wasi; the compiled-tier checks need a C compiler.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
+. "$(dirname "$0")/../suite_lib.sh"
 WASI_CC=${WASI_CC:-clang}
 SRC="$ROOT/tests/cli"
 OUT="$BUILD/cli"
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi; }
 # has NAME TEXT FILE: FILE contains the line TEXT (fixed string)
 has() { if grep -qxF -- "$2" "$3"; then ok "$1"; else bad "$1: no line [$2] in: $(cat "$3")"; fi; }
 

@@ -6,21 +6,11 @@
 # interpreter, runaway recursion as a trap, and a clear error when there is no C compiler.
 # Needs a C compiler ($CC or cc): without one it checks only that error and passes.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
-case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+. "$(dirname "$0")/../suite_lib.sh"
 OUT="$BUILD/compiled"
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
 CACHE="$OUT/cache"
-pass=0
-fail=0
 
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-# check NAME EXPECTED ACTUAL
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi; }
 
 wasm="$OUT/basics.wasm"
 wat2wasm "$ROOT/tests/compiled/basics.wat" -o "$wasm" || { echo "compiled: 0 passed, 1 failed"; exit 1; }

@@ -6,11 +6,7 @@
 # says so and passes; without a C compiler the compiled run is skipped. Under the
 # sanitizers the compiled run is left out (the interpreter's covers the same code paths).
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
-case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+. "$(dirname "$0")/../suite_lib.sh"
 SUITE=${SPEC30_DIR:-$ROOT/../shared/spec-testsuite-3.0}/core
 if [ ! -d "$SUITE" ]; then
     echo "spec_funcref: skipped: no 3.0 spec suite at $SUITE"
@@ -21,8 +17,6 @@ ref_as_non_null local_init global data elem ref ref_func ref_is_null select tabl
 unreached-valid unreached-invalid func call_indirect br_table binary linking table"
 modes="interp"
 command -v "${CC:-cc}" >/dev/null 2>&1 && [ -z "${SANITIZE:-}" ] && modes="interp compiled"
-pass=0
-fail=0
 for mode in $modes; do
     flags=""
     [ "$mode" = compiled ] && flags="--compile -O 0 --cache-dir $BUILD/cache"

@@ -6,19 +6,10 @@
 # usage errors (2) with a message, and `weft help run` lists both. The compiled tier's
 # checks are skipped, with a message, when there is no C compiler.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
-case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+. "$(dirname "$0")/../suite_lib.sh"
 OUT="$BUILD/stop"
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
-pass=0
-fail=0
 
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi; }
 now_ms() { date +%s%3N; }
 
 wasm="$OUT/loop.wasm"

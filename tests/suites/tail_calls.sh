@@ -6,18 +6,9 @@
 # and tiered execution; and the control, the same recursion with plain calls, must exhaust
 # the frame limit. Needs wat2wasm; the compiled checks need a C compiler.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
-case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+. "$(dirname "$0")/../suite_lib.sh"
 OUT="$BUILD/tail_calls"
 rm -rf "$OUT" && mkdir -p "$OUT" || exit 1
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected [$2], got [$3]"; fi; }
 
 wasm="$OUT/tail_calls.wasm"
 wat2wasm --enable-tail-call "$ROOT/tests/tail/tail_calls.wat" -o "$wasm" ||

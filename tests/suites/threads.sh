@@ -4,15 +4,9 @@
 # blocked, shared-memory growth seen across threads, spawning past --max-threads.
 # Every run has a timeout: a lost wake-up or a thread that outlives the program fails here.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-WEFT=${WEFT:-$BUILD/weft}
-case "$WEFT" in /*) ;; *) WEFT="$ROOT/$WEFT" ;; esac
+. "$(dirname "$0")/../suite_lib.sh"
 OUT="$BUILD/threads"
 mkdir -p "$OUT"
-pass=0
-fail=0
 
 # run NAME EXPECTED_STATUS STDERR_PATTERN [weft run options...]
 run() {
