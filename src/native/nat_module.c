@@ -37,8 +37,10 @@ static void nat_flags(const nat_options *o, const char **argv, size_t n, char *k
                                                               "0123456789-_.") == strlen(march)) {
         snprintf(march_flag, sizeof(nat_march), "-march=%s", march);
         argv[k++] = march_flag;
-    } else if (nat_cpu_march()) {
-        argv[k++] = nat_cpu_march();
+    } else {
+        const char *cpu = nat_cpu_march(); /* reads /proc/cpuinfo: once */
+        if (cpu)
+            argv[k++] = cpu;
     }
     for (size_t i = 0; fixed[i] && k + 1 < n; i++)
         argv[k++] = fixed[i];

@@ -1,5 +1,7 @@
 ;; loop.wat - guests for `weft run --fuel` and `--timeout` (tests/suites/stop.sh):
-;; spin(n) counts to n in a loop without calls; forever never ends; _start sleeps 60 s in
+;; spin(n) counts to n in a loop without calls; forever never ends; forever_calling never
+;; ends either, each turn calling tick, which checks for interrupts on entry (so the compiled
+;; tier's loop does not check itself: nat_cgen.c, cg_loop_calls); _start sleeps 60 s in
 ;; poll_oneoff when given an argument, else spins to a million.
 (module
   (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
@@ -14,6 +16,8 @@
         (br $l)))
     (local.get $i))
   (func (export "forever") (loop $l (br $l)))
+  (func $tick (result i32) (call $spin (i32.const 1)))
+  (func (export "forever_calling") (loop $l (drop (call $tick)) (br $l)))
   (func (export "_start")
     (drop (call $args_sizes (i32.const 200) (i32.const 204)))
     (if (i32.gt_u (i32.load (i32.const 200)) (i32.const 1))

@@ -63,6 +63,11 @@ for tier in $tiers; do
     grep -q "^trap: interrupted" "$OUT/loop.$tier" && ok "$tier: trap: interrupted" ||
         bad "$tier: $(cat "$OUT/loop.$tier")"
     [ $t -ge 300 ] && [ $t -lt 20000 ] && ok "$tier: after ${t} ms" || bad "$tier: loop stopped after $t ms"
+    # a loop that leaves the interrupt check to the function it calls each turn
+    "$WEFT" run "$@" --timeout 300ms --invoke forever_calling "$wasm" >/dev/null 2>"$OUT/call.$tier"
+    check "$tier: --timeout stops a loop whose callee checks (134)" 134 $?
+    grep -q "^trap: interrupted" "$OUT/call.$tier" && ok "$tier: that loop: trap: interrupted" ||
+        bad "$tier: $(cat "$OUT/call.$tier")"
     t0=$(now_ms)
     "$WEFT" run "$@" --timeout 0.5s "$wasm" sleep >/dev/null 2>"$OUT/poll.$tier"
     st=$?
