@@ -6,17 +6,22 @@
 // that must equal the native (g++) build's.
 //
 //   exceptions [ROUNDS]
+//   exceptions_threads [THREADS [ROUNDS]]   (built with -DWITH_THREADS) each thread its own loop
 //
 // Tests: tests/suites/eh_guests.sh builds it natively (g++) and with guest/weft-c++.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#ifdef WITH_THREADS
+#include <pthread.h>
+#endif
 
-static uint64_t sum = 0xcbf29ce484222325ull;
+// Per thread, so that the threaded build's threads throw and catch at the same time.
+static thread_local uint64_t sum;
 static void mix(uint64_t v) { sum = (sum ^ v) * 0x100000001b3ull; }
 
-static long constructed, destroyed; // every Guard made is destroyed, however its frame ends
+static thread_local long constructed, destroyed; // every Guard made is destroyed, however its frame ends
 
 struct Guard {
     int id;
@@ -151,15 +156,64 @@ static int outer(unsigned round) {
     }
 }
 
-int main(int argc, char **argv) {
-    unsigned rounds = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 20000;
+struct Result {
+    unsigned seed, rounds;
+    long total, constructed, destroyed;
+    uint64_t sum;
+};
+
+static void run(Result *res) {
+    sum = 0xcbf29ce484222325ull ^ res->seed;
+    constructed = destroyed = 0;
     long total = 0;
-    for (unsigned i = 0; i < rounds; i++) {
-        int r = outer(i * 7919u % 100003u);
+    for (unsigned i = 0; i < res->rounds; i++) {
+        int r = outer((i * 7919u + res->seed) % 100003u);
         total += r;
         mix(static_cast<uint64_t>(static_cast<int64_t>(r)));
     }
-    std::printf("rounds %u, total %ld, guards %ld made %ld destroyed, checksum %016llx\n", rounds, total,
-                constructed, destroyed, static_cast<unsigned long long>(sum));
-    return constructed == destroyed ? 0 : 1;
+    res->total = total;
+    res->constructed = constructed;
+    res->destroyed = destroyed;
+    res->sum = sum;
 }
+
+static bool report(const Result &r) {
+    std::printf("seed %u: rounds %u, total %ld, guards %ld made %ld destroyed, checksum %016llx\n", r.seed, r.rounds,
+                r.total, r.constructed, r.destroyed, static_cast<unsigned long long>(r.sum));
+    return r.constructed == r.destroyed;
+}
+
+#ifdef WITH_THREADS
+static void *thread_main(void *arg) {
+    run(static_cast<Result *>(arg));
+    return nullptr;
+}
+
+int main(int argc, char **argv) {
+    unsigned threads = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 4;
+    unsigned rounds = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 5000;
+    if (threads < 1 || threads > 64)
+        threads = 4;
+    Result results[64];
+    pthread_t ids[64];
+    for (unsigned t = 0; t < threads; t++) {
+        results[t] = Result{t + 1, rounds, 0, 0, 0, 0};
+        if (pthread_create(&ids[t], nullptr, thread_main, &results[t]) != 0) {
+            std::fprintf(stderr, "pthread_create failed\n");
+            return 1;
+        }
+    }
+    bool balanced = true;
+    for (unsigned t = 0; t < threads; t++) {
+        pthread_join(ids[t], nullptr);
+        balanced = report(results[t]) && balanced;
+    }
+    return balanced ? 0 : 1;
+}
+#else
+int main(int argc, char **argv) {
+    Result r{0, argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 20000, 0, 0, 0, 0};
+    run(&r);
+    return report(r) ? 0 : 1;
+}
+#endif

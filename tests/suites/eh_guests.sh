@@ -4,7 +4,7 @@
 #   sjlj.c          setjmp/longjmp error recovery, 20,000 rounds (weft-cc --sjlj; gcc)
 #   sjlj.c threads  the same loop in 4 threads at once, each with its own handlers
 #   exceptions.cpp  C++ throw/catch across frames, rethrow, catch (...), destructors during
-#                   unwinding, 20,000 rounds (guest/weft-c++; g++)
+#                   unwinding, 20,000 rounds (guest/weft-c++; g++), and in 4 threads at once
 # Each must print exactly what the native program prints, under `weft run`, `weft run
 # --compile` and, when node 20+ is installed, node (guest/tools/node_threads.mjs). An
 # uncaught C++ exception ends the run like a trap (134, "uncaught exception") in both
@@ -102,6 +102,12 @@ fi
 if build exceptions "$CXX_NATIVE" -O2 -Wall -Wextra -o "$OUT/exceptions" "$SRC/exceptions.cpp" &&
    build exceptions.wasm "$ROOT/guest/weft-c++" -O2 -Wall -Wextra "$SRC/exceptions.cpp" -o "$OUT/exceptions.wasm"; then
     compare exceptions "$OUT/exceptions.wasm" 20000
+fi
+if build exceptions_threads "$CXX_NATIVE" -O2 -Wall -Wextra -pthread -DWITH_THREADS -o "$OUT/exceptions_threads" \
+       "$SRC/exceptions.cpp" &&
+   build exceptions_threads.wasm "$ROOT/guest/weft-c++" -O2 -Wall -Wextra -DWITH_THREADS "$SRC/exceptions.cpp" \
+       -o "$OUT/exceptions_threads.wasm"; then
+    compare exceptions_threads "$OUT/exceptions_threads.wasm" 4 5000
 fi
 
 # An exception no clause catches ends the program like a trap, after its earlier output.
