@@ -4,12 +4,12 @@
  * time (-mllvm -wasm-enable-sjlj, which weft-cc --sjlj adds): each function calling setjmp
  * records the call in its jmp_buf through __wasm_setjmp, and wraps its calls in a handler
  * for the __c_longjmp exception tag; longjmp throws that tag. The runtime those calls need
- * is guest/src/sjlj.c. See guest/README.md ("setjmp and longjmp"). */
+ * is guest/src/sjlj.c. See guest/README.md ("setjmp/longjmp and C++ exceptions"). */
 #ifndef WEFT_GUEST_SETJMP_H
 #define WEFT_GUEST_SETJMP_H
 
 #if !defined(__wasm_exception_handling__)
-#error "setjmp/longjmp need the exception-handling lowering: build with weft-cc --sjlj (clang 19)"
+#error "setjmp/longjmp need the exception-handling lowering: build with weft-cc --sjlj"
 #endif
 
 #ifdef __cplusplus

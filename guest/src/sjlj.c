@@ -1,5 +1,5 @@
-/* sjlj.c - the runtime behind clang's WebAssembly setjmp/longjmp lowering (LLVM 18 and
- * later; weft-cc --sjlj uses clang 19).
+/* sjlj.c - the runtime behind clang's WebAssembly setjmp/longjmp lowering: LLVM 18 and
+ * later's interface (clang 19) first, then clang 14's, at the end.
  *
  * What the compiler emits, in a function that calls setjmp:
  *   - each setjmp(env) becomes __wasm_setjmp(env, label, frame) and yields 0: label numbers
@@ -13,8 +13,10 @@
  *   - longjmp(env, value) becomes __wasm_longjmp(env, value).
  * Everything lives in the caller's jmp_buf, so threads need no shared state, and the
  * payload outlives the frames the exception unwinds (the jmp_buf's owner is still live).
- * Built with -mexception-handling and without the lowering itself. */
+ * Built with -mllvm -wasm-enable-sjlj, the lowering's own flag: only then does clang define
+ * the __c_longjmp tag that __builtin_wasm_throw(1, ...) throws (weakly, in each object). */
 #include <setjmp.h>
+#include <stdlib.h>
 
 struct jump { /* the tag's payload, as the compiler reads it */
     void *env;
@@ -51,4 +53,62 @@ _Noreturn void __wasm_longjmp(void *env, int value)
 _Noreturn void longjmp(jmp_buf env, int value)
 {
     __wasm_longjmp(env, value);
+}
+
+/* ---- clang 14 to 17: the older interface ----
+ * There a function calling setjmp keeps a table of {id, label} pairs (malloc'd, ended by
+ * id 0, `size` entries of room), which it frees on return:
+ *   table = saveSetjmp(env, label, table, size); size = getTempRet0();
+ * gives env a new id and records it; after catching __c_longjmp (the same payload),
+ *   label = testSetjmp(*(int *)env, table, size)
+ * is the label of the setjmp that owns env, or 0. The id sits where __wasm_setjmp keeps
+ * the frame; ids are unique across threads, the "temp return" (a second result) is per
+ * thread. */
+static _Thread_local unsigned temp_ret0;
+static unsigned next_id; /* atomically incremented */
+
+struct slot {
+    unsigned id, label;
+};
+
+unsigned getTempRet0(void)
+{
+    return temp_ret0;
+}
+
+void setTempRet0(unsigned value)
+{
+    temp_ret0 = value;
+}
+
+void *saveSetjmp(void *env, unsigned label, void *table, unsigned size)
+{
+    struct slot *slots = table;
+    unsigned id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+    if (id == 0) /* 0 ends a table: skip it when the counter wraps */
+        id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+    *(unsigned *)env = id;
+    unsigned i = 0;
+    while (i < size && slots[i].id != 0)
+        i++;
+    if (i + 1 >= size) { /* room for this one and the end mark */
+        struct slot *grown = realloc(slots, 2 * size * sizeof *slots);
+        if (!grown)
+            abort();
+        slots = grown;
+        size *= 2;
+    }
+    slots[i] = (struct slot){id, label};
+    slots[i + 1].id = 0;
+    temp_ret0 = size;
+    return slots;
+}
+
+unsigned testSetjmp(unsigned id, void *table, unsigned size)
+{
+    const struct slot *slots = table;
+    for (unsigned i = 0; i < size && slots[i].id != 0; i++)
+        if (slots[i].id == id)
+            return slots[i].label;
+    return 0;
 }

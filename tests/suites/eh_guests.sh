@@ -2,7 +2,8 @@
 # eh_guests.sh - C and C++ guests whose control flow is WebAssembly exception handling,
 # built here with the guest kit on clang 19 and compared with their native builds:
 #   sjlj.c          setjmp/longjmp error recovery, 20,000 rounds (weft-cc --sjlj; gcc)
-#   sjlj.c threads  the same loop in 4 threads at once, each with its own handlers
+#   sjlj.c threads  the same loop in 4 threads at once, each with its own handlers; also
+#                   built with clang 14, whose lowering calls an older runtime interface
 #   exceptions.cpp  C++ throw/catch across frames, rethrow, catch (...), destructors during
 #                   unwinding, 20,000 rounds (guest/weft-c++; g++), and in 4 threads at once
 # Each must print exactly what the native program prints, under `weft run`, `weft run
@@ -47,7 +48,7 @@ build() {
 }
 
 # compare NAME WASM ARGS...: the native program NAME's output against the module's in each
-# tier (ARGS are plain words)
+# of $tiers (ARGS are plain words)
 compare() {
     name=$1 wasm=$2
     shift 2
@@ -58,7 +59,7 @@ compare() {
         bad "$name: the native build failed ($st): $(head -3 "$OUT/$name.expect")"
         return
     fi
-    for tier in interp compiled node; do
+    for tier in $tiers; do
         case $tier in
         interp) set -- "$WEFT" run "$wasm" ;;
         compiled) set -- "$WEFT" run --compile --opt-level 1 --cache-dir "$OUT/cache" "$wasm" ;;
@@ -84,6 +85,7 @@ if command -v node >/dev/null 2>&1; then
 fi
 [ -n "$node" ] || echo "eh_guests: node 20 or later not found: node comparisons skipped"
 
+tiers="interp compiled node"
 CC_NATIVE=${CC_NATIVE:-gcc}
 CXX_NATIVE=${CXX_NATIVE:-g++}
 
@@ -96,6 +98,19 @@ if build sjlj_threads "$CC_NATIVE" -O2 -Wall -Wextra -pthread -DWITH_THREADS -o 
    build sjlj_threads.wasm "$ROOT/guest/weft-cc" --sjlj -O2 -Wall -Wextra -DWITH_THREADS "$SRC/sjlj.c" \
        -o "$OUT/sjlj_threads.wasm"; then
     compare sjlj_threads "$OUT/sjlj_threads.wasm" 4 5000
+fi
+# clang 14 (Debian's default) lowers setjmp to the older interface, which sjlj.c has too
+if command -v clang-14 >/dev/null 2>&1 &&
+   build sjlj_threads_14.wasm env WEFT_EH_CLANG=clang-14 "$ROOT/guest/weft-cc" --sjlj -O2 -DWITH_THREADS \
+       "$SRC/sjlj.c" -o "$OUT/sjlj_threads_14.wasm"; then
+    if wasm-objdump -x "$OUT/sjlj_threads_14.wasm" 2>/dev/null | grep -q saveSetjmp; then
+        cp "$OUT/sjlj_threads" "$OUT/sjlj_threads_14"
+        tiers=interp # the interface is the runtime's, not a tier's
+        compare sjlj_threads_14 "$OUT/sjlj_threads_14.wasm" 4 5000
+        tiers="interp compiled node"
+    else
+        bad "clang 14's module does not use saveSetjmp: not the interface this checks"
+    fi
 fi
 
 # C++ exceptions
