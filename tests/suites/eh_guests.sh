@@ -48,7 +48,8 @@ build() {
 }
 
 # compare NAME WASM ARGS...: the native program NAME's output against the module's in each
-# of $tiers (ARGS are plain words)
+# of $tiers (ARGS are plain words, split on purpose)
+# shellcheck disable=SC2086
 compare() {
     name=$1 wasm=$2
     shift 2
