@@ -14,7 +14,9 @@
  *     number of the clause that matches (0: none, and the code rethrows);
  *   - the clause's code calls __cxa_begin_catch(header) for the object (adjusted to the
  *     caught base class) and __cxa_end_catch() when it is done, `throw;` calls __cxa_rethrow;
- *   - destructors run in catch_all blocks that rethrow, with no call here.
+ *   - destructors run in catch_all blocks that rethrow, with no call here;
+ *   - std::exception_ptr (libc++) counts references to an exception and throws it again
+ *     with __cxa_rethrow_primary_exception.
  * WebAssembly has no two-phase unwinding: an exception no clause catches leaves _start as
  * an uncaught wasm exception (weft reports it like a trap) instead of calling
  * std::terminate.
@@ -174,20 +176,30 @@ static int can_catch(const struct type_info *caught, const struct type_info *thr
 
 /* ---- exceptions ---- */
 
-struct exception { /* the header in front of every thrown object; 16-byte aligned, as is the object */
+/* The header in front of every thrown object (16-byte aligned, as is the object). A
+ * std::exception_ptr thrown again by std::rethrow_exception is a header of its own, with no
+ * object, pointing at the one it repeats (the primary), so that both can be in flight. */
+struct exception {
     const struct type_info *type;
     void *(*destroy)(void *);  /* WebAssembly's C++ ABI: destructors return `this` */
-    struct exception *next; /* the thread's stack of caught exceptions */
-    int handlers;           /* catch clauses inside it; negated while it is being rethrown */
-    void *adjusted;         /* the object as the matching clause sees it */
+    struct exception *next;    /* the thread's stack of caught exceptions */
+    int handlers;              /* catch clauses inside it; negated while it is being rethrown */
+    void *adjusted;            /* the object as the matching clause sees it */
+    struct exception *primary; /* for a repeat: the exception it repeats, else NULL */
+    unsigned refs;             /* a primary's owners: the throw, exception_ptrs, repeats */
 } __attribute__((aligned(16)));
 
 static _Thread_local struct exception *caught_stack;
 static _Thread_local unsigned uncaught_count;
 
+static struct exception *header_of(void *object)
+{
+    return (struct exception *)object - 1;
+}
+
 static void *object_of(struct exception *e)
 {
-    return e + 1;
+    return e->primary ? (void *)(e->primary + 1) : (void *)(e + 1);
 }
 
 void *__cxa_allocate_exception(size_t size)
@@ -195,20 +207,47 @@ void *__cxa_allocate_exception(size_t size)
     struct exception *e = calloc(1, sizeof *e + size);
     if (!e)
         abort(); /* no memory even for the exception: std::terminate in spirit */
-    return object_of(e);
+    return e + 1;
 }
 
 void __cxa_free_exception(void *object)
 {
-    free((struct exception *)object - 1);
+    free(header_of(object));
+}
+
+struct exception *__cxa_init_primary_exception(void *object, const struct type_info *type, void *(*destroy)(void *))
+{
+    struct exception *e = header_of(object);
+    e->type = type;
+    e->destroy = destroy;
+    e->adjusted = object;
+    e->primary = NULL;
+    e->refs = 0; /* std::make_exception_ptr's exception_ptr takes the first reference */
+    return e;
+}
+
+void __cxa_increment_exception_refcount(void *object)
+{
+    if (object)
+        __atomic_add_fetch(&header_of(object)->refs, 1, __ATOMIC_RELAXED);
+}
+
+void __cxa_decrement_exception_refcount(void *object)
+{
+    if (!object)
+        return;
+    struct exception *e = header_of(object);
+    if (__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        if (e->destroy)
+            (void)e->destroy(object);
+        free(e);
+    }
 }
 
 _Noreturn void __cxa_throw(void *object, const struct type_info *type, void *(*destroy)(void *))
 {
-    struct exception *e = (struct exception *)object - 1;
-    e->type = type;
-    e->destroy = destroy;
-    e->adjusted = object;
+    struct exception *e = __cxa_init_primary_exception(object, type, destroy);
+    e->refs = 1;
     uncaught_count++;
     __builtin_wasm_throw(0, e); /* tag 0: __cpp_exception */
 }
@@ -243,9 +282,10 @@ void __cxa_end_catch(void)
     }
     if (--e->handlers == 0) {
         caught_stack = e->next;
-        if (e->destroy)
-            (void)e->destroy(object_of(e));
-        free(e);
+        void *object = object_of(e);
+        if (e->primary)
+            free(e);
+        __cxa_decrement_exception_refcount(object);
     }
 }
 
@@ -259,6 +299,32 @@ _Noreturn void __cxa_rethrow(void)
     __builtin_wasm_throw(0, e);
 }
 
+/* std::current_exception: the exception being handled, as a new reference. */
+void *__cxa_current_primary_exception(void)
+{
+    if (!caught_stack)
+        return NULL;
+    void *object = object_of(caught_stack);
+    __cxa_increment_exception_refcount(object);
+    return object;
+}
+
+/* std::rethrow_exception: throws a repeat of the exception_ptr's exception. */
+void __cxa_rethrow_primary_exception(void *object)
+{
+    if (!object)
+        return; /* libc++ then calls std::terminate */
+    struct exception *repeat = calloc(1, sizeof *repeat), *primary = header_of(object);
+    if (!repeat)
+        abort();
+    repeat->primary = primary;
+    repeat->type = primary->type;
+    repeat->adjusted = object;
+    __cxa_increment_exception_refcount(object);
+    uncaught_count++;
+    __builtin_wasm_throw(0, repeat);
+}
+
 void *__cxa_current_exception_type(void)
 {
     return caught_stack ? (void *)caught_stack->type : NULL;
@@ -267,6 +333,11 @@ void *__cxa_current_exception_type(void)
 int __cxa_uncaught_exceptions(void)
 {
     return (int)uncaught_count;
+}
+
+_Bool __cxa_uncaught_exception(void)
+{
+    return uncaught_count != 0;
 }
 
 /* ---- the personality: which catch clause of a landing pad takes the exception ---- */

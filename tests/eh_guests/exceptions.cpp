@@ -1,9 +1,9 @@
 // exceptions.cpp - C++ exceptions across frames, thousands of times: a derived class thrown
 // several frames down and caught by base reference, rethrown with `throw;`, caught again by
 // catch (...); exceptions of multiply and virtually inheriting classes, of std::exception's
-// family, of fundamental and pointer types; a new exception thrown from a handler; and
-// destructors run during unwinding (RAII counters that must balance). Prints a checksum
-// that must equal the native (g++) build's.
+// family, of fundamental and pointer types; a new exception thrown from a handler;
+// std::exception_ptr kept and thrown again; and destructors run during unwinding (RAII
+// counters that must balance). Prints a checksum that must equal the native (g++) build's.
 //
 //   exceptions [ROUNDS]
 //   exceptions_threads [THREADS [ROUNDS]]   (built with -DWITH_THREADS) each thread its own loop
@@ -156,6 +156,35 @@ static int outer(unsigned round) {
     }
 }
 
+// std::exception_ptr: an exception kept past its handler and thrown again twice, and one
+// made without a throw.
+static int replay(unsigned round) {
+    std::exception_ptr kept;
+    try {
+        descend(round, 2);
+    } catch (...) {
+        kept = std::current_exception();
+    }
+    int r = 0;
+    for (int k = 0; k < 2; k++) {
+        try {
+            std::rethrow_exception(kept);
+        } catch (const Error &e) {
+            r += e.code + e.kind();
+        } catch (int x) {
+            r += x % 1000;
+        } catch (...) {
+            r += 1;
+        }
+    }
+    try {
+        std::rethrow_exception(std::make_exception_ptr(ParseError(r, 4)));
+    } catch (const ParseError &p) {
+        r += p.line;
+    }
+    return r;
+}
+
 struct Result {
     unsigned seed, rounds;
     long total, constructed, destroyed;
@@ -170,6 +199,8 @@ static void run(Result *res) {
         int r = outer((i * 7919u + res->seed) % 100003u);
         total += r;
         mix(static_cast<uint64_t>(static_cast<int64_t>(r)));
+        if (i % 16 == 0)
+            mix(static_cast<uint64_t>(replay(i + res->seed)));
     }
     res->total = total;
     res->constructed = constructed;
