@@ -26,7 +26,8 @@
  * to void, or with more cv-qualification; nullptr for any pointer; catch (...). Pointers to
  * members and multi-level pointer conversions match only their exact type.
  *
- * Everything is per thread: the caught-exception stack and the landing pad's context. */
+ * The caught-exception stack and the landing pad's context are per thread; an exception's
+ * reference count (std::exception_ptr may cross threads) is atomic. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
