@@ -2,8 +2,9 @@
 // several frames down and caught by base reference, rethrown with `throw;`, caught again by
 // catch (...); exceptions of multiply and virtually inheriting classes, of std::exception's
 // family, of fundamental and pointer types; a new exception thrown from a handler;
-// std::exception_ptr kept and thrown again; and destructors run during unwinding (RAII
-// counters that must balance). Prints a checksum that must equal the native (g++) build's.
+// std::exception_ptr kept and thrown again; std::out_of_range from std::vector::at; and
+// destructors run during unwinding (RAII counters that must balance). Prints a checksum
+// that must equal the native (g++) build's.
 //
 //   exceptions [ROUNDS]
 //   exceptions_threads [THREADS [ROUNDS]]   (built with -DWITH_THREADS) each thread its own loop
@@ -13,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <stdexcept>
+#include <vector>
 #ifdef WITH_THREADS
 #include <pthread.h>
 #endif
@@ -181,6 +184,13 @@ static int replay(unsigned round) {
         std::rethrow_exception(std::make_exception_ptr(ParseError(r, 4)));
     } catch (const ParseError &p) {
         r += p.line;
+    }
+    std::vector<int> v(4); // the library throws: std::out_of_range, caught as its base
+    try {
+        v.at(round % 7) = 1;
+        r += 3;
+    } catch (const std::logic_error &) {
+        r += 300;
     }
     return r;
 }
