@@ -3,7 +3,7 @@
 # against wasm.h (and weft_wasm.h for what wasm.h cannot say), each checking its own
 # results and printing `N passed, M failed`. Every program is built warning-free
 # (-Wall -Wextra -pedantic -Werror) as C11 with gcc and clang and as C++ with g++, linked
-# with $BUILD/libweft.a and run. Under SANITIZE=asan or tsan only the gcc build runs, with
+# with $BUILD/libweft.a and run (the gcc build on both tiers). Under SANITIZE=asan or tsan only the gcc build runs, with
 # the run's sanitizer (make check-sanitize). Also: wasm.h and weft_wasm.h alone build
 # warning-free as C99, GNU C99 and C++11 too; every wasm_* and weft_wasm_* function
 # the library defines is called by some program here, and, when WASM_C_API_EXAMPLES names
@@ -55,16 +55,18 @@ compile() {
     return 1
 }
 
-# run LABEL BINARY: run a program in the guests' directory; it must exit 0 and end with
-# `N passed, 0 failed`.
+# run LABEL BINARY [VAR=VALUE...]: run a program in the guests' directory, with those
+# variables in its environment; it must exit 0 and end with `N passed, 0 failed`.
 run() {
-    res=$(cd "$OUT" && CAPI_WASM_DIR="$OUT" timeout 300 "$2" 2>&1)
+    label=$1 prog=$2
+    shift 2
+    res=$(cd "$OUT" && env CAPI_WASM_DIR="$OUT" "$@" timeout 300 "$prog" 2>&1)
     status=$?
     last=$(printf '%s\n' "$res" | tail -n 1)
     if [ "$status" -eq 0 ] && printf '%s\n' "$last" | grep -q '^[0-9][0-9]* passed, 0 failed$'; then
-        ok "$1 ($last)"
+        ok "$label ($last)"
     else
-        bad "$1 (status $status)"
+        bad "$label (status $status)"
         printf '%s\n' "$res" | tail -n 15 | sed 's/^/    /'
     fi
 }
@@ -76,6 +78,11 @@ for src in "$ROOT"/tests/capi/*.c; do
     name=$(basename "$src" .c)
     if compile "$name (gcc)" "$OUT/$name" gcc -std=c11 $WARN $INC -O1 -g $SAN "$src" $LIBS; then
         run "$name (gcc)" "$OUT/$name"
+        # the same program on the compiled tier (an engine of wasm_engine_new takes the
+        # tier from WEFT_TIER); TSan cannot see into the uninstrumented generated code
+        [ "$SANITIZE" = tsan ] ||
+            run "$name (gcc, compiled tier)" "$OUT/$name" \
+                WEFT_TIER=compiled WEFT_OPT_LEVEL=0 WEFT_CACHE_DIR="$OUT/cache"
     fi
     [ -n "$SAN" ] && continue
     if command -v clang >/dev/null 2>&1 &&
