@@ -6,9 +6,7 @@
 # with $BUILD/libweft.a and run (the gcc build on both tiers). Under SANITIZE=asan or tsan only the gcc build runs, with
 # the run's sanitizer (make check-sanitize). Also: wasm.h and weft_wasm.h alone build
 # warning-free as C99, GNU C99 and C++11 too; every wasm_* and weft_wasm_* function
-# the library defines is called by some program here, and, when WASM_C_API_EXAMPLES names
-# the example/ directory of a WebAssembly/wasm-c-api checkout, its examples build unchanged
-# against weft's wasm.h and run to completion.
+# the library defines is called by some program here.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -127,26 +125,4 @@ else
     bad "functions no program calls:$missing"
 fi
 
-# The reference repository's examples, unchanged, when a checkout is given.
-if [ -n "${WASM_C_API_EXAMPLES:-}" ] && [ -d "$WASM_C_API_EXAMPLES" ] && [ -z "$SAN" ]; then
-    ref="$OUT/reference"
-    mkdir -p "$ref"
-    for src in "$WASM_C_API_EXAMPLES"/*.c; do
-        name=$(basename "$src" .c)
-        # hostref.wat predates the final reference-types text format, `(ref.null extern)`
-        sed 's/(ref\.null)/(ref.null extern)/g' "${src%.c}.wat" >"$ref/$name.wat"
-        wat2wasm --enable-threads "$ref/$name.wat" -o "$ref/$name.wasm" 2>/dev/null ||
-            cp "${src%.c}.wasm" "$ref/$name.wasm"
-        if ! gcc -std=gnu11 -w $INC "$src" $LIBS -o "$ref/$name" >"$ref/$name.log" 2>&1; then
-            bad "reference $name does not build"
-            continue
-        fi
-        if (cd "$ref" && timeout 300 "./$name" >"$name.out" 2>&1); then
-            ok "reference example $name"
-        else
-            bad "reference example $name"
-            tail -n 10 "$ref/$name.out" | sed 's/^/    /'
-        fi
-    done
-fi
 finish
