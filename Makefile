@@ -34,10 +34,11 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/*/*.h) Makefile
 PRELUDE_HDRS = include/weft.h src/exec/numeric.h src/exec/simd.h src/native/nat_abi.h
 # The prelude also names the translator's source by its hash: the cache keys artifacts by the
 # prelude, so code from another version of the translator is never taken from the cache.
-$(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) src/native/nat_cgen.c Makefile
+NAT_TRANSLATOR = src/native/nat_cgen.c src/native/nat_cgen_eh.c src/native/nat_cgen_int.h
+$(BUILD)/gen/nat_prelude_text.h: $(PRELUDE_HDRS) $(NAT_TRANSLATOR) Makefile
 	@mkdir -p $(dir $@)
 	{ echo 'static const char nat_prelude_text[] ='; \
-	  printf '"/* translator %s */\\n"\n' "$$(cksum < src/native/nat_cgen.c | tr ' ' -)"; \
+	  printf '"/* translator %s */\\n"\n' "$$(cat $(NAT_TRANSLATOR) | cksum | tr ' ' -)"; \
 	  cat $(PRELUDE_HDRS) | grep -v '^#include "' | \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'; echo ';'; } > $@.tmp
 	mv $@.tmp $@

@@ -44,10 +44,14 @@ extern "C" {
 /* ------------------------------------------------------------------------------------------ */
 /* Machine types                                                                              */
 
-#ifdef __cplusplus
+/* C11 and C++ say it with a static assertion; C99 (which -pedantic holds to the letter) with
+ * an array type whose size is negative when the check fails. */
+#if defined(__cplusplus)
 static_assert(sizeof(float) == 4 && sizeof(double) == 8, "wasm.h needs IEEE binary32/64");
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "wasm.h needs IEEE binary32/64");
+#else
+typedef char wasm_needs_ieee_binary32_and_64_[sizeof(float) == 4 && sizeof(double) == 8 ? 1 : -1];
 #endif
 
 typedef char byte_t;

@@ -37,7 +37,7 @@ exec_ctx *exec_ctx_new(weft_engine *e)
         return NULL;
     ctx->engine = e;
     ctx->max_depth = depth;
-    ctx->nat_max_d = (uint64_t)depth * NAT_D_STEP;
+    atomic_init(&ctx->nat_max_d, (uint64_t)depth * NAT_D_STEP);
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
@@ -48,7 +48,6 @@ exec_ctx *exec_ctx_new(weft_engine *e)
     }
     ctx->stack_end = ctx->stack + slots;
     ctx->top = ctx->stack;
-    atomic_init(&ctx->interrupt, false);
     atomic_init(&ctx->wake_rd, -1);
     atomic_init(&ctx->wake_wr, -1);
     atomic_init(&ctx->no_epoch, 0);
@@ -81,7 +80,7 @@ void exec_interrupt(exec_ctx *ctx)
         return;
     /* the flag first: a host call that finds the pipe readable checks it (seq_cst, so a
      * call registering after our write still sees the flag) */
-    atomic_store(&ctx->interrupt, true);
+    atomic_store(&ctx->nat_max_d, 0);
     thr_cancel_signal(&ctx->cancel);
     int wr = atomic_load(&ctx->wake_wr);
     if (wr >= 0)
@@ -90,7 +89,7 @@ void exec_interrupt(exec_ctx *ctx)
 
 bool exec_interrupted(exec_ctx *ctx)
 {
-    return ctx && atomic_load(&ctx->interrupt);
+    return ctx && atomic_load(&ctx->nat_max_d) == 0;
 }
 
 void exec_interrupt_clear(exec_ctx *ctx)
@@ -98,7 +97,7 @@ void exec_interrupt_clear(exec_ctx *ctx)
     char buf[16];
     if (!ctx)
         return;
-    atomic_store_explicit(&ctx->interrupt, false, memory_order_relaxed);
+    atomic_store(&ctx->nat_max_d, (uint64_t)ctx->max_depth * NAT_D_STEP);
     atomic_store(&ctx->cancel.flag, 0);
     int rd = atomic_load(&ctx->wake_rd);
     if (rd >= 0)
@@ -121,7 +120,7 @@ bool exec_enable_wake(exec_ctx *ctx)
     }
     atomic_store(&ctx->wake_rd, p[0]);
     atomic_store(&ctx->wake_wr, p[1]);
-    if (atomic_load(&ctx->interrupt)) /* an interrupt that came first: keep it visible */
+    if (atomic_load(&ctx->nat_max_d) == 0) /* an interrupt that came first: keep it visible */
         (void)!write(p[1], "x", 1);
     return true;
 }

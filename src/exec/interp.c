@@ -75,7 +75,7 @@ _Static_assert(sizeof(code_word) == 8 && offsetof(code_word, p.a) == 0 &&
         goto do_trap;                                                                         \
     } while (0)
 #define MEMSIZE() atomic_load_explicit(&mem->size, memory_order_relaxed)
-#define INTERRUPTED() atomic_load_explicit(&ctx->interrupt, memory_order_relaxed)
+#define INTERRUPTED() (atomic_load_explicit(&ctx->nat_max_d, memory_order_relaxed) == 0)
 #define LOAD_INST()                                                                           \
     do {                                                                                      \
         mem = inst->module->nmems ? inst->mems[0] : NULL;                                     \

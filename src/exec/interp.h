@@ -30,7 +30,6 @@ struct exec_ctx {
     interp_frame *frames;
     uint32_t depth, max_depth;   /* active wasm frames, and the limit */
     uint32_t reentry;            /* nested exec_invoke calls */
-    atomic_bool interrupt;
     thr_cancel cancel;           /* lets another thread cancel an atomic wait of ours */
     atomic_int wake_rd, wake_wr; /* exec_enable_wake's pipe, or -1 */
     /* Stopping guests: fuel left (consume_fuel) and the epoch deadline (epoch_interruption),
@@ -48,7 +47,11 @@ struct exec_ctx {
     weft_error *nat_err;         /* the error being carried to it */
     uint32_t nat_top;            /* the deepest valid record (below) when a trap unwinds */
     const weft_instance *nat_inner; /* and the instance of the frame above it */
-    uint64_t nat_max_d;          /* max_depth as compiled code counts it (NAT_D_STEP each) */
+    /* max_depth as compiled code counts it (NAT_D_STEP each), or 0 while an interrupt is
+     * pending: the one word that says both, so a compiled function's entry checks its depth
+     * and interrupts with one compare, and its slow path tells them apart; loop headers (both
+     * tiers) test it for 0 (exec_interrupt, exec_interrupt_clear) */
+    _Atomic uint64_t nat_max_d;
     /* Compiled code's backtrace records, one per depth (max_depth + 1; the context is mapped
      * with them, see ctx.c). A function at depth d about to call writes its record's `site`,
      * NAT_SITE(cross, the call's module offset): one store of a constant at a fixed distance

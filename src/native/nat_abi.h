@@ -79,6 +79,12 @@ typedef struct wn_rt {
                                                  uint32_t func, uint32_t offset);
     void *(*eh_get)(wn_exec *X); /* the current unwind (a function's entry keeps it) */
     void (*eh_set)(wn_exec *X, void *unwind);
+    /* a function's entry found its depth D over the limit or the C stack (its sp) below
+     * its floor: traps "interrupted" if the limit read 0 (an interrupt), else "call stack
+     * exhausted" */
+    __attribute__((noreturn)) void (*enter_slow)(wn_exec *X, wn_inst *I, uint64_t D,
+                                                 uintptr_t sp, uint32_t func,
+                                                 uint32_t offset);
 } wn_rt;
 
 /* An instance as compiled code sees it: built by nat_rt.c when a module with native code is

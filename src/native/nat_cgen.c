@@ -91,7 +91,6 @@ void tx_printf(nat_text *t, const char *fmt, ...)
 /* The runtime structs generated code reads, by offset. A change of layout changes the
  * prelude, and with it every cache key. */
 #define NAT_OFFSETS(X)                                                                        \
-    X(WN_OFF_X_INTR, struct exec_ctx, interrupt)                                              \
     X(WN_OFF_X_LIMIT, struct exec_ctx, nat_stack_limit)                                       \
     X(WN_OFF_X_DEPTH, struct exec_ctx, depth)                                                 \
     X(WN_OFF_X_MAXD, struct exec_ctx, nat_max_d)                                              \
@@ -144,19 +143,22 @@ static const char nat_prelude_tail[] =
     "WN_TRAP(f, WEFT_TRAP_MEMORY_OOB, o); } while (0)\n"
     "#define WN_ACHK(ea, n, f, o) do { WN_CHK(ea, n, f, o); if ((ea) & ((n) - 1)) "
     "WN_TRAP(f, WEFT_TRAP_UNALIGNED_ATOMIC, o); } while (0)\n"
-    "#define WN_POLL(f, o) do { if (WN_UNLIKELY(atomic_load_explicit(&WN_AT(_Atomic _Bool, X, "
-    "WN_OFF_X_INTR), memory_order_relaxed))) WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
+    /* the depth limit, 0 while an interrupt is pending (exec_interrupt) */
+    "#define WN_MAXD() atomic_load_explicit(&WN_AT(_Atomic uint64_t, X, WN_OFF_X_MAXD), "
+    "memory_order_relaxed)\n"
+    "#define WN_POLL(f, o) do { if (WN_UNLIKELY(WN_MAXD() == 0)) "
+    "WN_TRAP(f, WEFT_TRAP_INTERRUPTED, o); } while (0)\n"
     /* a call: the engine's frame limit (shared with the interpreter, so both tiers stop at
      * the same depth), the C stack's floor, and an interrupt. D, every function's hidden
      * parameter, counts the wasm frames with this one, WN_D_STEP each (the size of a
      * backtrace record, so that D addresses this frame's): passed in a register, it costs no
      * memory traffic, and a trap has nothing to undo */
-    "#define WN_ENTER(f, o) do { "
-    "if (WN_UNLIKELY(D > WN_AT(uint64_t, X, WN_OFF_X_MAXD) || "
-    "wn_sp() < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); "
-    "WN_POLL(f, o); } while (0)\n"
-    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_AT(uint64_t, X, WN_OFF_X_MAXD))) "
-    "WN_TRAP(f, WEFT_TRAP_STACK_EXHAUSTED, o); } while (0)\n"
+    /* one compare serves the depth limit and interrupts; the slow path tells them apart */
+    "#define WN_ENTER(f, o) do { uintptr_t wn_s = wn_sp(); "
+    "if (WN_UNLIKELY(D > WN_MAXD() || wn_s < WN_AT(uintptr_t, X, WN_OFF_X_LIMIT))) "
+    "{ WN_SYNC_DEPTH(); I->rt->enter_slow(X, I, D, wn_s, f, o); } } while (0)\n"
+    "#define WN_ENTER_LEAF(f, o) do { if (WN_UNLIKELY(D > WN_MAXD())) "
+    "{ WN_SYNC_DEPTH(); I->rt->enter_slow(X, I, D, UINTPTR_MAX, f, o); } } while (0)\n"
     /* stopping guests, emitted only for engines that ask (module/fuel_plan.c says where fuel
      * is charged, the same places as the interpreter's fuel op) */
     "#define WN_FUEL(f, o, k) do { uint64_t *wn_fu = &WN_AT(uint64_t, X, WN_OFF_X_FUEL); "
@@ -1699,6 +1701,10 @@ static void cg_wrapper(nat_text *o, const weft_module *m, uint32_t f)
     tx_printf(o, "}\n");
 }
 
+#ifndef NAT_INLINE_MAX_BYTES
+#define NAT_INLINE_MAX_BYTES 128
+#endif
+
 /* Defined functions [lo, hi) as one unit. */
 static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text *out)
 {
@@ -1733,7 +1739,12 @@ static weft_error *cg_unit(cg *c, uint32_t lo, uint32_t hi, bool last, nat_text 
                         "compiled tier: cannot translate function %u: %s", f, c->bug);
             break;
         }
-        tx_printf(&defs, "WN_HID ");
+        /* a small function is offered to the C compiler's inliner (`inline` raises gcc's
+         * size limit for it from 15 to 70 estimated instructions at -O2); the prototype
+         * above keeps the definition external */
+        const wm_func *fn = &m->funcs[f - m->nfunc_imports];
+        bool small = fn->body_end - fn->body_offset <= NAT_INLINE_MAX_BYTES;
+        tx_printf(&defs, small ? "WN_HID inline " : "WN_HID ");
         cg_signature(&defs, m, f, c->has_eh);
         tx_printf(&defs, " {\n%s", decl.p ? decl.p : "");
         tx_put(&defs, body.p ? body.p : "", body.len);

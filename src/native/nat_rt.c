@@ -239,13 +239,26 @@ __attribute__((noreturn)) static void rt_eh_rethrow_(wn_exec *X, wn_inst *I, voi
 static void *rt_eh_get_(wn_exec *X) { return NAT_CTX(X)->nat_jmp; }
 static void rt_eh_set_(wn_exec *X, void *unwind) { NAT_CTX(X)->nat_jmp = unwind; }
 
+__attribute__((noreturn)) static void rt_enter_slow_(wn_exec *X, wn_inst *I, uint64_t D,
+                                                     uintptr_t sp, uint32_t func,
+                                                     uint32_t offset)
+{
+    exec_ctx *ctx = NAT_CTX(X);
+    uint64_t max = atomic_load(&ctx->nat_max_d);
+    /* an entry that saw the limit at 0 stops even if the interrupt was consumed since */
+    rt_trap_(X, I, func,
+             max != 0 && (D > max || sp < ctx->nat_stack_limit) ? WEFT_TRAP_STACK_EXHAUSTED
+                                                                 : WEFT_TRAP_INTERRUPTED,
+             offset);
+}
+
 static const wn_rt nat_services = {
     rt_trap_,       rt_call_,        rt_type_eq_,    rt_mem_grow_,   rt_mem_init_,
     rt_data_drop_,  rt_wait_,        rt_notify_,     rt_table_get_,  rt_table_set_,
     rt_table_size_, rt_table_grow_,  rt_table_fill_, rt_table_copy_, rt_table_init_,
     rt_elem_drop_,  rt_memx_,        rt_eh_push_,    rt_eh_pop_,     rt_eh_catch_,
     rt_eh_is_,      rt_eh_values_,   rt_eh_throw_,   rt_eh_rethrow_, rt_eh_get_,
-    rt_eh_set_,
+    rt_eh_set_,     rt_enter_slow_,
 };
 
 /* ---- instances ------------------------------------------------------------------------------ */

@@ -19,7 +19,7 @@
 
 /* The ABI between generated code and the runtime. The lead bumps it when that ABI changes;
  * artifacts of another ABI are refused. */
-#define NAT_ABI_VERSION 1
+#define NAT_ABI_VERSION 2
 
 /* ------------------------------------------------------------------------------------------ */
 /* The system C compiler (nat_cc.c). */
