@@ -71,6 +71,7 @@ check-sanitize: setup
 	$(MAKE) BUILD=build/tsan SAN="-fsanitize=thread" OPT="-O1 -g" all unit
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/unit.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/threads.sh
+	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/eh_guests.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/wasi_testsuite.sh
 	@BUILD=build/tsan SANITIZE=tsan TSAN_OPTIONS="halt_on_error=1" sh tests/suites/workers.sh

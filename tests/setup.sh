@@ -7,6 +7,9 @@
 #   pkg-config, man, groff  (pkg-config, man-db, groff-base)  the install suite
 #   libdwarf                (libdwarf-dev)          file:line in backtraces (cli suite); weft
 #                                                   builds and runs without it
+#   clang 19 for wasm32     (clang-19, lld-19, libclang-rt-19-dev-wasm32, libc++-19-dev-wasm32,
+#                            libc++abi-19-dev-wasm32, g++)  setjmp/longjmp and C++ exception
+#                                                   guests (eh_guests suite)
 # Needs root to install (apt-get); otherwise prints the command to run and fails.
 
 missing=""
@@ -25,6 +28,14 @@ command -v man >/dev/null 2>&1 || need man-db
 command -v groff >/dev/null 2>&1 || need groff-base
 # backtraces with file:line: the header for the build, libdwarf.so.1 (its dependency) to run
 [ -f /usr/include/libdwarf/libdwarf.h ] || need libdwarf-dev
+# setjmp/longjmp and C++ exceptions in guests (eh_guests suite): clang 19 with its wasm32
+# runtime, Debian's libc++/libc++abi for wasm32, and g++ for the native reference builds
+command -v clang-19 >/dev/null 2>&1 || need clang-19
+command -v wasm-ld-19 >/dev/null 2>&1 || need lld-19
+[ -f /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a ] || need libclang-rt-19-dev-wasm32
+[ -f /usr/lib/llvm-19/lib/wasm32-wasi/libc++.a ] || need libc++-19-dev-wasm32
+[ -f /usr/lib/llvm-19/lib/wasm32-wasi/libc++abi.a ] || need libc++abi-19-dev-wasm32
+command -v g++ >/dev/null 2>&1 || need g++
 
 # The runtime library's package is versioned like clang; 14 is Debian 12's.
 clang_major=14

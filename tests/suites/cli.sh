@@ -3,7 +3,8 @@
 # innermost first, in the interpreter and on compiled code; file:line for a guest built with
 # -g when libdwarf.so.1 is installed), --max-call-depth, --env KEY (weft's own variable),
 # `weft FILE.wasm ARGS` and `--` as short forms of `weft run`, the clear error for a text
-# module, and guest exit statuses outside 0..125 refused as wasmtime refuses them.
+# module, guest exit statuses outside 0..125 refused as wasmtime refuses them, and a guest
+# whose 64-bit memory grows to 4.5 GiB and is touched in every page (both tiers).
 #
 # Environment: BUILD (default build), WEFT (default $BUILD/weft), WASI_CC (default clang).
 # Needs wat2wasm, wasm-objdump (wabt) and clang for wasm32-wasi; the compiled-tier checks need a C compiler.
@@ -113,6 +114,25 @@ for s in 126 255 -1; do
         "weft: $OUT/status.wasm: exit with invalid exit status $shown, outside of [0..125]" \
         "$OUT/status.err"
 done
+
+# ---- a 64-bit memory past 4 GiB -------------------------------------------------------------
+# 73,728 pages (4.5 GiB), one byte written and read back in each: the sum is the formula's
+# only if no page aliases another and no address wraps at 4 GiB
+if wat2wasm --enable-memory64 "$SRC/big64.wat" -o "$OUT/big64.wasm"; then
+    want=$(awk 'BEGIN { s = 0; for (i = 0; i < 73728; i++) s += i % 128 + 1; print s }')
+    for tier in $tiers; do
+        opt=""
+        [ "$tier" = compiled ] && opt="--compile --opt-level 1 --cache-dir $OUT/cache"
+        got=$("$WEFT" run $opt --invoke touch "$OUT/big64.wasm" 73728 2>"$OUT/big64.err")
+        if [ "$got" = -1 ]; then
+            echo "cli: $tier: the host refused a 4.5 GiB memory; not checked"
+        else
+            check "$tier: 4.5 GiB of a 64-bit memory written and read back" "$want" "$got"
+        fi
+    done
+else
+    bad "wat2wasm --enable-memory64 big64.wat"
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
