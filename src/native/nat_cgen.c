@@ -1452,9 +1452,6 @@ static void cg_table64_operands(cg *c, const wi_instr *in)
 static void cg_instr(cg *c, const wi_instr *in)
 {
     uint32_t op = in->op;
-    if (cg_memx(c, in))
-        return;
-    cg_table64_operands(c, in);
     switch (op) {
     case 0x02: case 0x03: case 0x04: cg_block(c, in); return;
     case 0x06: case 0x07: case 0x18: case 0x19: case 0x1F:
@@ -1463,8 +1460,13 @@ static void cg_instr(cg *c, const wi_instr *in)
     case 0x05: cg_else(c); return;
     case 0x0B: cg_end(c); return;
     }
+    /* unreachable code is not translated: its operand stack is the validator's polymorphic
+     * one, which may be shorter than what an instruction pops */
     if (c->dead)
         return;
+    if (cg_memx(c, in))
+        return;
+    cg_table64_operands(c, in);
     switch (op) {
     case 0x00:
         OUT("WN_TRAP(%u, WEFT_TRAP_UNREACHABLE, %u);\n", FIDX, OFF(in));

@@ -67,12 +67,39 @@ class Func:
         self.sig = (tuple(params), result)
 
 
+# WebAssembly 3.0 features some seeds use (a seed's own draw, or DIFF_FEATURES=a,b for all):
+#   tail  return_call, return_call_indirect (early, final, and a deep mutual tail recursion)
+#   eh    tags, throw, try/catch/catch_all, rethrow, delegate (the legacy instructions: node 20
+#         has no try_table, and wabt 1.0.32 cannot write it)
+#   mm    a second memory: loads, stores, memory.size/grow/fill/copy, data, the dump
+# node 20 (V8 11.3) runs tail calls and the legacy exceptions; it has no multi-memory, so
+# seeds with a feature in NODE_LACKS compare weft's interpreter with its compiled tier only.
+FEATURES = ("tail", "eh", "mm")
+FEATURE_RATE = {"tail": 0.25, "eh": 0.25, "mm": 0.08}
+NODE_LACKS = {"mm"}
+WAT2WASM_FLAGS = {"tail": "--enable-tail-call", "eh": "--enable-exceptions",
+                  "mm": "--enable-multi-memory"}
+# the tags, each with its payload's types
+TAGS = (("$e0", ("i32",)), ("$e1", ("i64", "f64")), ("$e2", ()))
+
+
+def seed_features(seed):
+    env = os.environ.get("DIFF_FEATURES")
+    if env is not None:
+        return set(filter(None, env.split(",")))
+    fr = random.Random(seed * 7919 + 3)   # its own stream: seeds without features keep their modules
+    return {f for f in FEATURES if fr.random() < FEATURE_RATE[f]}
+
+
 class Gen:
     def __init__(self, seed):
         self.r = random.Random(seed)
         self.seed = seed
         self.nlabel = 0
         self.outer = False
+        self.feat = seed_features(seed)
+        self.node_ok = not (self.feat & NODE_LACKS)   # can node run it?
+        self.wat2wasm_flags = sorted(WAT2WASM_FLAGS[f] for f in self.feat)
 
     # ---------------------------------------------------------------- small helpers
     def label(self, p="l"):
@@ -314,6 +341,10 @@ class Gen:
             lo, li = self.label("bo"), self.label("bi")
             return "(block %s (result %s) (block %s (result %s) (br_table %s %s %s %s %s)) %s)" % (
                 lo, t, li, t, li, lo, li, self.expr(t, d - 1), self.index(d - 1), self.mixop(t, d))
+        if self.feat and c < 0.75:
+            e = self.feature_expr(t, d)
+            if e:
+                return e
         call = self.call(t, d)
         return call if call else self.leaf(t)
 
@@ -400,20 +431,26 @@ class Gen:
             align = " align=%d" % self.r.choice([x for x in (1, 2, 4, 8) if x <= width])
         return (" offset=%d%s" % (off, align) if off or align else ""), a
 
+    def mem(self):
+        """The memory operand of a load or store: the second memory in some (feature mm)."""
+        return " $m1" if "mm" in self.feat and self.chance(0.3) else ""
+
     def load(self, t):
         op, w = self.r.choice(LOADS[t])
+        m = self.mem()
         ma, a = self.memarg(w)
-        return "(%s%s %s)" % (op, ma, a)
+        return "(%s%s%s %s)" % (op, m, ma, a)
 
     def store(self, d):
         t = self.r.choice(TYPES)
         op = self.r.choice(STORES[t])
         width = {"8": 1, "16": 2, "32": 4}.get(op.split("store")[1], 4 if t[1:] == "32" else 8)
+        m = self.mem()
         ma, a = self.memarg(width)
         v = self.r.choice([self.lget(t), self.const(t), self.expr(t, d)])
         if t in FLT:
             v = self.canon(t, v)
-        return "(%s%s %s %s)" % (op, ma, a, v)
+        return "(%s%s%s %s %s)" % (op, m, ma, a, v)
 
     def set_addr_locals(self, d):
         r = self.r
@@ -431,8 +468,11 @@ class Gen:
         return "(local.set $ai%s (i32.and %s (i32.const 255)))" % (p, self.expr("i32", d))
 
     # ---------------------------------------------------------------- calls
-    def call(self, t, d):
+    def call(self, t, d, tail=False):
+        """A call of a function whose result is t (None: no result), or None when there is
+        none to call; tail: return_call / return_call_indirect."""
         r = self.r
+        rc = "return_" if tail else ""
         f = self.fn
         ok = lambda g: g.loopless or (self.loop_depth == 0 and not f.loopless)
         callees = [g for g in self.funcs if g.idx > f.idx and g.result == t and ok(g)]
@@ -444,15 +484,15 @@ class Gen:
         g = r.choice(callees)
         args = " ".join(self.expr(p, d - 2) for p in g.params)
         if g is self.rec:
-            return "(call %s (i32.and %s (i32.const 7)) %s)" % (
-                g.name, self.expr("i32", 1), " ".join(self.expr(p, d - 2) for p in g.params[1:]))
+            return "(%scall %s (i32.and %s (i32.const 7)) %s)" % (
+                rc, g.name, self.expr("i32", 1), " ".join(self.expr(p, d - 2) for p in g.params[1:]))
         same = [h for h in self.funcs if h.sig == g.sig and h.idx > f.idx and ok(h)]
         if self.chance(0.35) and same:
             # call_indirect through the table, to one of the functions of that type
             ia, ib = r.choice(same).idx, r.choice(same).idx
             idx = "(select (i32.const %d) (i32.const %d) %s)" % (ia, ib, self.cond(1))
-            return "(call_indirect (type $t%d) %s %s)" % (self.sigs.index(g.sig), args, idx)
-        return "(call %s %s)" % (g.name, args)
+            return "(%scall_indirect (type $t%d) %s %s)" % (rc, self.sigs.index(g.sig), args, idx)
+        return "(%scall %s %s)" % (rc, g.name, args)
 
     # ---------------------------------------------------------------- statements
     def mix(self, t, e):
@@ -520,6 +560,10 @@ class Gen:
     def stmt(self, d):
         r = self.r
         f = self.fn
+        if self.feat and self.chance(0.1):
+            st = self.feature_stmt(d)
+            if st:
+                return st
         if self.chance(0.3):
             return self.small_stmt()
         c = r.random()
@@ -668,6 +712,133 @@ class Gen:
         self.loop_depth -= 1
         return s
 
+    # ---------------------------------------------------------------- 3.0 features
+    def feature_stmt(self, d):
+        """A statement of one of the seed's features, or None."""
+        r = self.r
+        f = self.fn
+        k = r.choice(sorted(self.feat))
+        if k == "tail":
+            # an early tail call: the callee's result is the function's (run keeps none)
+            if f.idx == 0 and self.chance(0.7):
+                return None
+            call = self.call(f.result, d, tail=True)
+            return "(if %s (then %s))" % (self.cond(d - 1), call) if call else None
+        if k == "eh":
+            c = r.random()
+            if c < 0.35:
+                return self.throw(d)
+            if c < 0.8:
+                return self.try_stmt(d)
+            return self.try_delegate(d)
+        c = r.random()
+        if c < 0.3:   # mm: between the memories, or within the second
+            ms = [r.choice(("$m0", "$m1")), r.choice(("$m0", "$m1"))]
+            if "$m1" not in ms:
+                ms[0] = "$m1"
+            return "(memory.copy %s %s %s %s %s)" % (ms[0], ms[1], self.maddr(d), self.maddr(d),
+                                                     self.mlen(d))
+        if c < 0.5:
+            return "(memory.fill $m1 %s %s %s)" % (self.maddr(d), self.expr("i32", d - 1),
+                                                  self.mlen(d))
+        if c < 0.6:
+            return self.mix("i32", "(memory.grow $m1 (i32.const %d))" % r.choice([0, 1, 1, 2]))
+        if c < 0.7:
+            return self.mix("i32", "(memory.size $m1)")
+        return self.store(d)
+
+    def maddr(self, d):
+        return "(i32.and %s (i32.const %d))" % (self.expr("i32", d - 1), self.r.choice([4095, 8191]))
+
+    def mlen(self, d):
+        return "(i32.and %s (i32.const 255))" % self.expr("i32", d - 1)
+
+    def feature_expr(self, t, d):
+        """An expression of one of the seed's features, or None."""
+        k = self.r.choice(sorted(self.feat))
+        if k == "eh":
+            return self.try_expr(t, d)
+        if k == "mm" and t == "i32" and self.chance(0.3):
+            return "(memory.size $m1)"
+        if k == "mm":
+            return self.load(t)
+        return None
+
+    def throw(self, d):
+        tag, ps = self.r.choice(TAGS)
+        return "(if %s (then (throw %s %s)))" % (self.cond(d - 1), tag,
+                                                 " ".join(self.expr(p, d - 1) for p in ps))
+
+    def handler(self, ps, d):
+        """A catch clause's body: take the payload (types ps, on the stack) into locals and
+        the checksum, maybe rethrow (label 1: the catch, seen from inside an if)."""
+        xs = [self.writable(p) for p in ps]
+        out = ["(local.set %s)" % x for x in reversed(xs)]
+        out += [self.mix(p, "(local.get %s)" % x) for p, x in zip(ps, xs)]
+        out.append(self.mix("i32", "(i32.const %d)" % self.r.randint(1, 999)))
+        if self.chance(0.2):
+            out.append("(if %s (then (rethrow 1)))" % self.cond(d - 1))
+        out.append(self.stmts(d - 1, 0, 1))
+        return " ".join(out)
+
+    def clauses(self, d, result=None):
+        """catch clauses for some of the tags, then maybe catch_all; with a result type, each
+        ends with a value of it."""
+        r = self.r
+        out = []
+        for tag, ps in r.sample(TAGS, r.randint(0, len(TAGS))):
+            v = " " + self.expr(result, d - 1) if result else ""
+            out.append("(catch %s %s%s)" % (tag, self.handler(ps, d), v))
+        if not out or self.chance(0.5):
+            v = " " + self.expr(result, d - 1) if result else ""
+            out.append("(catch_all %s%s)" % (self.handler((), d), v))
+        return " ".join(out)
+
+    def try_stmt(self, d):
+        return "(try (do %s) %s)" % (self.stmts(d - 1, 1, 3), self.clauses(d))
+
+    def try_expr(self, t, d):
+        return "(try (result %s) (do %s %s) %s)" % (t, self.stmts(d - 2, 0, 2), self.expr(t, d - 1),
+                                                   self.clauses(d, t))
+
+    def try_delegate(self, d):
+        """delegate to the enclosing try (label 0), or through a block to it (0: the block,
+        which passes it on; 1: the try)."""
+        inner = "(try (do %s) (delegate %%d))" % self.stmts(d - 1, 1, 2)
+        if self.chance(0.5):
+            body = inner % 0
+        else:
+            body = "(block %s %s)" % (inner % self.r.randint(0, 1), self.stmts(d - 1, 0, 1))
+        return "(try (do %s %s) %s)" % (self.stmts(d - 2, 0, 1), body, self.clauses(d))
+
+    def tail_funcs(self):
+        """Two functions in mutual tail recursion as deep as run asks (a million frames would
+        not fit a stack): $tl (n, acc) and $tm (acc, n, x), through return_call and
+        return_call_indirect; in eh seeds one depth throws."""
+        r = self.r
+        tl, tm = self.sigs.index((("i32", "i64"), "i64")), self.sigs.index((("i64", "i32", "f64"), "i64"))
+        k = r.choice([1, 3, 7])
+        thr = ""
+        if "eh" in self.feat:
+            thr = "(if (i32.eq (local.get $n) (i32.const %d)) (then (throw $e0 (local.get $n)))) " % r.randint(0, 5000)
+        a = ("(func $tl (type $t{tl}) (param $n i32) (param $a i64) (result i64)\n"
+             "    (if (i32.eqz (local.get $n)) (then (return (local.get $a)))) {thr}\n"
+             "    (if (i32.and (local.get $n) (i32.const {k})) (then (return_call $tm "
+             "(i64.add (i64.rotl (local.get $a) (i64.const 5)) (i64.extend_i32_u (local.get $n))) "
+             "(i32.sub (local.get $n) (i32.const 1)) (f64.convert_i32_u (local.get $n)))))\n"
+             "    (return_call_indirect (type $t{tl}) (i32.sub (local.get $n) (i32.const 1)) "
+             "(i64.mul (local.get $a) (i64.const {m})) (i32.const {itl})))").format(
+            tl=tl, thr=thr, k=k, m=r.choice([3, 31, -7]), itl=self.tl_index)
+        b = ("(func $tm (type $t{tm}) (param $a i64) (param $n i32) (param $x f64) (result i64)\n"
+             "    (return_call $tl (local.get $n) (i64.xor (local.get $a) "
+             "(i64.trunc_sat_f64_s (f64.mul (local.get $x) (f64.const 1.5))))))").format(tm=tm)
+        return [a, b]
+
+    def tail_loop(self):
+        """run's statement that enters the deep tail recursion."""
+        n = self.r.choice([10, 1000, 50000, 200000])
+        return self.mix("i64", "(call $tl (i32.const %d) (local.get $acc))" % n)
+
     # ---------------------------------------------------------------- functions
     def func_text(self, f, body_stmts, depth):
         self.fn = f
@@ -720,13 +891,23 @@ class Gen:
             self.outer = False
             out.append("(block $fx (result %s) %s %s)" % (f.result, st, fin))
         else:
-            out.append(self.stmts(depth, body_stmts, body_stmts + 3))
+            st = self.stmts(depth, body_stmts, body_stmts + 3)
+            if f.idx == 0 and "tail" in self.feat:
+                st += " " + self.tail_loop()
+            if f.idx == 0 and "eh" in self.feat:
+                # whatever run's statements throw is caught (a trap is not: the tail's)
+                st = "(try (do %s) (catch_all %s))" % (st, self.mix("i32", "(i32.const 77)"))
+            out.append(st)
+            tail = self.call(f.result, depth, tail=True) if "tail" in self.feat and f.idx and \
+                self.chance(0.35) else None
             if f.result:
                 out.append("(global.set $gi64 (i64.add (global.get $gi64) (local.get $acc)))")
                 fin = self.expr(f.result, depth)
-                out.append("(return %s)" % fin if self.chance(0.5) else fin)
+                out.append(tail or ("(return %s)" % fin if self.chance(0.5) else fin))
             else:
                 out.append("(global.set $gi64 (i64.xor (global.get $gi64) (local.get $acc)))")
+                if tail:
+                    out.append(tail)
         return "(func %s (type $t%d) %s %s %s\n  %s)" % (
             f.name, self.sigs.index(f.sig), params, res, locs, "\n  ".join(out))
 
@@ -747,21 +928,35 @@ class Gen:
         for f in allf:
             if f.sig not in self.sigs:
                 self.sigs.append(f.sig)
+        elems = [f.name for f in allf]
+        if "tail" in self.feat:
+            for sig in ((("i32", "i64"), "i64"), (("i64", "i32", "f64"), "i64")):
+                if sig not in self.sigs:
+                    self.sigs.append(sig)
+            self.tl_index = len(elems)
+            elems += ["$tl", "$tm"]
         out = ["(module"]
         for i, (ps, res) in enumerate(self.sigs):
             out.append("  (type $t%d (func %s %s))" % (
                 i, " ".join("(param %s)" % p for p in ps), "(result %s)" % res if res else ""))
-        out.append("  (memory %d)" % MEM_PAGES)
+        out.append("  (memory $m0 %d)" % MEM_PAGES)
+        if "mm" in self.feat:
+            out.append("  (memory $m1 %d %d)" % (MEM_PAGES, r.choice([1, 2, 4])))
+        if "eh" in self.feat:
+            out += ["  (tag %s%s)" % (t, "".join(" (param %s)" % p for p in ps)) for t, ps in TAGS]
         out.append("  (global $gi32 (mut i32) %s)" % self.iconst("i32"))
         out.append("  (global $gi64 (mut i64) %s)" % self.iconst("i64"))
         out.append("  (global $gf64 (mut f64) %s)" % self.fconst("f64"))
-        out.append("  (table %d funcref)" % len(allf))
-        out.append("  (elem (i32.const 0) %s)" % " ".join(f.name for f in allf))
-        data = bytes(r.getrandbits(8) for _ in range(64))
-        out.append('  (data (i32.const %d) "%s")' % (r.randint(0, 4000),
-                                                       "".join("\\%02x" % b for b in data)))
+        out.append("  (table %d funcref)" % len(elems))
+        out.append("  (elem (i32.const 0) %s)" % " ".join(elems))
+        for m in ["$m0"] + (["$m1"] if "mm" in self.feat else []):
+            data = bytes(r.getrandbits(8) for _ in range(64))
+            out.append('  (data (memory %s) (i32.const %d) "%s")' % (
+                m, r.randint(0, 4000), "".join("\\%02x" % b for b in data)))
         for f in self.funcs + [self.rec]:
             out.append("  " + self.func_text(f, 2, 3))
+        if "tail" in self.feat:
+            out += ["  " + t for t in self.tail_funcs()]
         # run: the statements, then a possible trap, then globals and memory into the checksum
         body = self.func_text(run, 10, 4)
         tail = []
@@ -770,8 +965,10 @@ class Gen:
                           "(i32.add (local.get $ab0) (i32.const -16))",
                           "(i32.const -1)"])
             off = r.choice([0, 0, 4, 0xfffffff0])
-            tail.append("(local.set $acc (i64.add (local.get $acc) (i64.load offset=%d %s)))"
-                        % (off, a))
+            load = "(i64.load%s offset=%d %s)" % (self.mem(), off, a)
+            if "eh" in self.feat and self.chance(0.5):   # a trap is never caught
+                load = "(try (result i64) (do %s) (catch_all (i64.const 5)))" % load
+            tail.append("(local.set $acc (i64.add (local.get $acc) %s))" % load)
         tail.append("(local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (global.get $gi32))))")
         tail.append("(local.set $acc (i64.xor (local.get $acc) (global.get $gi64)))")
         tail.append("(local.set $acc (i64.add (local.get $acc) %s))" % self.to_i64("f64", "(global.get $gf64)"))
@@ -779,6 +976,12 @@ class Gen:
                     "(local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 3)) "
                     "(i64.load (local.get $c0)))) (local.set $c0 (i32.add (local.get $c0) (i32.const 8))) "
                     "(br_if $dump (i32.lt_u (local.get $c0) (i32.const %d))))" % DUMP_BYTES)
+        if "mm" in self.feat:
+            tail.append("(local.set $c0 (i32.const 0)) (loop $dump1 "
+                        "(local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 7)) "
+                        "(i64.load $m1 (local.get $c0)))) (local.set $c0 (i32.add (local.get $c0) (i32.const 8))) "
+                        "(br_if $dump1 (i32.lt_u (local.get $c0) (i32.const %d))))" % DUMP_BYTES)
+            tail.append(self.mix("i32", "(memory.size $m1)"))
         tail.append("(local.get $acc)")
         # replace the generated final expression of run by the tail
         head, _, _ = body.rpartition("\n  ")

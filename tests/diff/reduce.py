@@ -2,6 +2,8 @@
 """reduce.py - shrink a WAT module on which weft and node disagree, keeping the disagreement.
 
   reduce.py --weft build/weft IN.wat OUT.wat
+  reduce.py --tiers ...   the interpreter against the compiled tier (for the seeds node
+                          cannot run)
 
 Works on the s-expression tree: tries to delete each node, or to replace it by one of its
 children, keeping a change when the module still assembles (wat2wasm) and weft's answer
@@ -14,6 +16,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
 
 
 def tokenize(s):
@@ -79,26 +84,36 @@ def get(tree, path):
 
 
 class Oracle:
-    def __init__(self, weft, tmp):
-        self.weft, self.tmp, self.n = weft, tmp, 0
+    def __init__(self, weft, tmp, tiers=False):
+        self.weft, self.tmp, self.n, self.tiers = weft, tmp, 0, tiers
 
     def results(self, text):
         self.n += 1
         wat, wasm = os.path.join(self.tmp, "r.wat"), os.path.join(self.tmp, "r.wasm")
         with open(wat, "w") as f:
             f.write(text)
-        if subprocess.run(["wat2wasm", wat, "-o", wasm], capture_output=True).returncode:
+        flags = sorted(set(gen.WAT2WASM_FLAGS.values()))
+        if subprocess.run(["wat2wasm"] + flags + [wat, "-o", wasm], capture_output=True).returncode:
             return None
         try:
-            p = subprocess.run([self.weft, "run", "--invoke", "run", wasm], capture_output=True,
-                               text=True, timeout=5)
-            w = "trap" if p.returncode == 134 else p.stdout.strip()
-            q = subprocess.run(["node", os.path.join(HERE, "run_node.mjs"), wasm],
-                               capture_output=True, text=True, timeout=10)
-            v = q.stdout.strip().partition(" ")[2]
+            w = self.weft_result(wasm, [])
+            if self.tiers:
+                v = self.weft_result(wasm, ["--compile", "--opt-level", "1", "--cache-dir",
+                                            os.path.join(self.tmp, "cache")])
+            else:
+                q = subprocess.run(["node", os.path.join(HERE, "run_node.mjs"), wasm],
+                                   capture_output=True, text=True, timeout=10)
+                v = q.stdout.strip().partition(" ")[2]
         except subprocess.TimeoutExpired:
             return None
         return v, w
+
+    def weft_result(self, wasm, flags):
+        p = subprocess.run([self.weft, "run"] + flags + ["--invoke", "run", wasm],
+                           capture_output=True, text=True, timeout=30)
+        if p.returncode == 134:
+            return "exception" if "uncaught exception" in p.stderr else "trap"
+        return p.stdout.strip() if p.returncode == 0 else "exit %d: %s" % (p.returncode, p.stderr.strip())
 
     def bad(self, text):
         r = self.results(text)
@@ -134,19 +149,21 @@ def reduce(text, oracle):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weft", required=True)
+    ap.add_argument("--tiers", action="store_true",
+                    help="compare weft's interpreter with its compiled tier, not with node")
     ap.add_argument("inp")
     ap.add_argument("out")
     a = ap.parse_args()
     text = open(a.inp).read()
     with tempfile.TemporaryDirectory() as tmp:
-        o = Oracle(a.weft, tmp)
+        o = Oracle(a.weft, tmp, a.tiers)
         if not o.bad(text):
             sys.exit("the input shows no difference")
         small = reduce(text, o)
         r = o.results(small)
     with open(a.out, "w") as f:
         f.write(small + "\n")
-    print("%d tests; node %s, weft %s" % (o.n, r[0], r[1]))
+    print("%d tests; %s %s, weft %s" % (o.n, "compiled tier" if a.tiers else "node", r[0], r[1]))
 
 
 if __name__ == "__main__":

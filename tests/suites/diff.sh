@@ -2,7 +2,10 @@
 # diff.sh - differential execution: random valid modules (tests/diff/gen.py, seeded) run on
 # weft and on node, and what their export `run` returns must be the same; then the reduced
 # reproducers of bugs found so (tests/diff/regress/*.wat, each with node's answer on its first
-# line) must give that answer.
+# line, or the answer worked out by hand where node cannot run it) must give that answer.
+# Some seeds use tail calls and exceptions (node runs them) or a second memory (node 20
+# cannot: those compare the interpreter with the compiled tier, within the compiled tier's
+# budget below; see tests/diff/gen.py).
 #
 # Environment: BUILD (default build), WEFT (default $BUILD/weft), DIFF_SEEDS (default 1..600;
 # numbers and ranges a..b, separated by commas or spaces, e.g. DIFF_SEEDS=1000..5000).

@@ -7,11 +7,12 @@
 #   SPEC_SET=simd    the 57 top-level simd_*.wast (fixed-width SIMD); SPEC_PER_FILE=1 also
 #                    prints every file's counts
 #   SPEC_SET=core3   the WebAssembly 3.0 core scripts, already converted, in
-#                    ../shared/spec-testsuite-3.0/core/NAME/NAME.json (SPEC3_DIR to move it).
-#                    Not part of `make test`: the scripts of features weft lacks fail. Those
-#                    listed in tests/spec3_expected_failures.txt may fail (XFAIL); any other
-#                    failing script fails the run; a listed one that passes is reported
+#                    ../shared/spec-testsuite-3.0/core/NAME/NAME.json (SPEC3_DIR to move it);
+#                    run by tests/suites/spec3.sh. Those listed in
+#                    tests/spec3_expected_failures.txt may fail (XFAIL; none is now); any
+#                    other failing script fails the run; a listed one that passes is reported
 #                    (XPASS: take it off the list).
+#   SPEC_SET=legacy-eh  the same for ../shared/spec-testsuite-3.0/legacy-eh/NAME/NAME.json
 #   WAST_FLAGS       more options for `weft wast` (e.g. --compile -O 0)
 #   SPEC_SAMPLE=N    run every Nth file only (the slowest sanitizer runs)
 #   SPEC_CACHE=NAME  keep the converted scripts and results under $BUILD/spec/NAME
@@ -35,7 +36,7 @@ if [ "$1" = "--one" ]; then
     json="$dir/$name.json"
     case "$wast" in *.json) name=$(basename "$wast" .json) json=$wast ;; esac
     if [ "$json" = "$wast" ]; then
-        :   # converted already (SPEC_SET=core3)
+        :   # converted already (SPEC_SET=core3, legacy-eh)
     elif [ ! -f "$json" ] || [ "$wast" -nt "$json" ]; then
         rm -rf "$dir" && mkdir -p "$dir"
         if ! wast2json --enable-threads "$wast" -o "$json" >"$cache/$name.out" 2>&1; then
@@ -69,9 +70,11 @@ elif [ "${SPEC_SET:-}" = "simd" ]; then
     cache="$BUILD/spec/${SPEC_CACHE:-simd}"
     WAST_FLAGS="$v2_flags ${WAST_FLAGS:-}"
     export WAST_FLAGS
-elif [ "${SPEC_SET:-}" = "core3" ]; then
-    src="${SPEC3_DIR:-$root/../shared/spec-testsuite-3.0}/core"
-    cache="$BUILD/spec/${SPEC_CACHE:-core3}"
+elif [ "${SPEC_SET:-}" = "core3" ] || [ "${SPEC_SET:-}" = "legacy-eh" ]; then
+    part=core
+    [ "$SPEC_SET" = legacy-eh ] && part=legacy-eh
+    src="${SPEC3_DIR:-$root/../shared/spec-testsuite-3.0}/$part"
+    cache="$BUILD/spec/${SPEC_CACHE:-$SPEC_SET}"
     xfail="$root/tests/spec3_expected_failures.txt"
 else
     src="$spec"
@@ -83,7 +86,9 @@ if [ ! -d "$src" ]; then
     echo "spec: no spec test suite at $src (expected the official testsuite checked out there)"
     exit 1
 fi
-if [ "${SPEC_SET:-}" != "core3" ]; then
+converted=no   # the 3.0 scripts come converted (NAME/NAME.json)
+case "${SPEC_SET:-}" in core3 | legacy-eh) converted=yes ;; esac
+if [ "$converted" = no ]; then
     command -v wast2json >/dev/null 2>&1 || { echo "spec: wast2json not found (run: make setup)"; exit 1; }
 fi
 [ -x "$WEFT" ] || { echo "spec: $WEFT not built"; exit 1; }
@@ -92,7 +97,7 @@ mkdir -p "$cache" || exit 1
 list="$cache/files.txt"
 : >"$list"
 k=0
-if [ "${SPEC_SET:-}" = "core3" ]; then
+if [ "$converted" = yes ]; then
     pattern="$src/*/*.json"
 else
     pattern="$src/*.wast"
@@ -100,7 +105,7 @@ fi
 for f in $pattern; do
     [ -f "$f" ] || continue
     case "${SPEC_SET:-}:$(basename "$f")" in
-    core3:*) [ "$(basename "$(dirname "$f")").json" = "$(basename "$f")" ] || continue ;;
+    core3:* | legacy-eh:*) [ "$(basename "$(dirname "$f")").json" = "$(basename "$f")" ] || continue ;;
     simd:simd*) ;;
     simd:*) continue ;;
     *:simd*) continue ;;
