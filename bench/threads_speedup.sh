@@ -37,30 +37,40 @@ echo "median of $RUNS runs, whole process, seconds"
 echo
 
 echo "1. threaded examples, 1 vs 2 threads (speed-up = 1-thread time / 2-thread time, per unit"
-echo "   of work: mutex_counter does its M increments per thread, so 2 threads do twice the work),"
-echo "   in the interpreter and on compiled code (weft run --compile, from a warm cache)"
+echo "   of work: mutex_counter does its M increments per thread, so 2 threads do twice the work):"
+echo "   the interpreter at the examples' default work, then compiled code (weft run --compile,"
+echo "   warm cache) and the same C built natively (cc -O2, pthreads) at a larger work (column"
+echo "   'work') so that start-up does not decide the ratio; native shows what the machine allows"
 CACHE="$OUT/cache"
-printf "%-16s %10s %10s %10s   %10s %10s %10s\n" program "1 thread" "2 threads" speed-up \
-    "compiled 1" "2" speed-up
-for ex in parallel_sum matmul parallel_sort mutex_counter bounded_buffer; do
+printf "%-15s %7s %7s %7s | %9s %7s %7s %7s | %7s %7s %7s\n" program interp1 interp2 x \
+    work comp1 comp2 x native1 native2 x
+for spec in parallel_sum:128 matmul:768 parallel_sort:8000000 mutex_counter:2000000 \
+    bounded_buffer:200000; do
+    ex=${spec%%:*}
+    work=${spec#*:}
     wasm="$BUILD/examples/$ex.wasm"
     if [ ! -f "$wasm" ]; then
-        printf "%-16s (not built: make examples)\n" "$ex"
+        printf "%-15s (not built: make examples)\n" "$ex"
         continue
     fi
+    nat="$OUT/$ex.native"
+    cc -O2 -I"$ROOT/examples" -o "$nat" "$ROOT/examples/$ex.c" -lpthread -lm || nat=
     one=$(timed "$WEFT" run "$wasm" 1)
     two=$(timed "$WEFT" run "$wasm" 2)
-    "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1 >/dev/null 2>&1 # warms the cache
-    cone=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1)
-    ctwo=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 2)
-    per_unit=$one
-    cper_unit=$cone
-    if [ "$ex" = mutex_counter ]; then
-        per_unit=$(awk -v t="$one" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
-        cper_unit=$(awk -v t="$cone" 'BEGIN { print (t == "FAIL") ? t : 2 * t }')
+    "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1 1 >/dev/null 2>&1 # warms the cache
+    cone=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 1 "$work")
+    ctwo=$(timed "$WEFT" run --compile --cache-dir "$CACHE" "$wasm" 2 "$work")
+    none=FAIL ntwo=FAIL
+    if [ -n "$nat" ]; then
+        none=$(timed "$nat" 1 "$work")
+        ntwo=$(timed "$nat" 2 "$work")
     fi
-    printf "%-16s %10s %10s %10s   %10s %10s %10s\n" "$ex" "$one" "$two" \
-        "$(ratio "$per_unit" "$two")" "$cone" "$ctwo" "$(ratio "$cper_unit" "$ctwo")"
+    k=1
+    [ "$ex" = mutex_counter ] && k=2
+    per() { awk -v t="$1" -v k="$k" 'BEGIN { print (t == "FAIL") ? t : k * t }'; }
+    printf "%-15s %7s %7s %7s | %9s %7s %7s %7s | %7s %7s %7s\n" "$ex" "$one" "$two" \
+        "$(ratio "$(per "$one")" "$two")" "$work" "$cone" "$ctwo" "$(ratio "$(per "$cone")" "$ctwo")" \
+        "$none" "$ntwo" "$(ratio "$(per "$none")" "$ntwo")"
 done
 echo
 
