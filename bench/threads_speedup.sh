@@ -34,6 +34,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "FAIL" || b == "FAIL" || b =
 [ -x "$WEFT" ] || { echo "threads_speedup: $WEFT not built (run make)"; exit 1; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "median of $RUNS runs, whole process, seconds"
+# what two cores give: two copies of a pure computation at once against one alone (well
+# over 1.00x means the machine's second CPU is not free, and no speed-up below means much)
+cc -O1 -o "$OUT/spin" "$ROOT/bench/threads/spin.c" || exit 1
+alone=$(timed "$OUT/spin")
+both=$(timed sh -c "'$OUT/spin' & '$OUT/spin'; wait")
+awk -v a="$alone" -v b="$both" 'BEGIN { if (a != "FAIL" && b != "FAIL")
+    printf "machine check: two independent computations at once take %.2fx the time of " \
+           "one alone (1.00x on two free cores)\n", b / a }'
 echo
 
 echo "1. threaded examples, 1 vs 2 threads (speed-up = 1-thread time / 2-thread time, per unit"
@@ -44,7 +52,7 @@ echo "   'work') so that start-up does not decide the ratio; native shows what t
 CACHE="$OUT/cache"
 printf "%-15s %7s %7s %7s | %9s %7s %7s %7s | %7s %7s %7s\n" program interp1 interp2 x \
     work comp1 comp2 x native1 native2 x
-for spec in parallel_sum:128 matmul:768 parallel_sort:8000000 mutex_counter:2000000 \
+for spec in parallel_sum:128 matmul:1152 parallel_sort:8000000 mutex_counter:2000000 \
     bounded_buffer:200000; do
     ex=${spec%%:*}
     work=${spec#*:}
