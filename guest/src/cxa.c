@@ -354,32 +354,35 @@ _Thread_local struct lpad_context {
 
 enum { URC_HANDLER_FOUND = 6, URC_CONTINUE_UNWIND = 8 };
 
-static uintptr_t read_uleb(const unsigned char **p)
+/* A LEB128 number's bits; *shift is how many its bytes carried, *last its final byte. */
+static uintptr_t read_leb(const unsigned char **p, unsigned *shift, unsigned char *last)
 {
     uintptr_t v = 0;
-    unsigned shift = 0;
     unsigned char b;
+    *shift = 0;
     do {
         b = *(*p)++;
-        if (shift < 8 * sizeof v)
-            v |= (uintptr_t)(b & 0x7f) << shift;
-        shift += 7;
+        if (*shift < 8 * sizeof v)
+            v |= (uintptr_t)(b & 0x7f) << *shift;
+        *shift += 7;
     } while (b & 0x80);
+    *last = b;
     return v;
+}
+
+static uintptr_t read_uleb(const unsigned char **p)
+{
+    unsigned shift;
+    unsigned char last;
+    return read_leb(p, &shift, &last);
 }
 
 static intptr_t read_sleb(const unsigned char **p)
 {
-    uintptr_t v = 0;
-    unsigned shift = 0;
-    unsigned char b;
-    do {
-        b = *(*p)++;
-        if (shift < 8 * sizeof v)
-            v |= (uintptr_t)(b & 0x7f) << shift;
-        shift += 7;
-    } while (b & 0x80);
-    if ((b & 0x40) && shift < 8 * sizeof v)
+    unsigned shift;
+    unsigned char last;
+    uintptr_t v = read_leb(p, &shift, &last);
+    if ((last & 0x40) && shift < 8 * sizeof v)
         v |= ~(uintptr_t)0 << shift;
     return (intptr_t)v;
 }

@@ -28,6 +28,12 @@ static size_t exec_ctx_bytes(uint32_t depth)
     return sizeof(exec_ctx) + ((size_t)depth + 1) * sizeof(struct nat_site);
 }
 
+/* The limit word's value when no interrupt is pending: max_depth in compiled code's unit. */
+static uint64_t exec_depth_limit(const exec_ctx *ctx)
+{
+    return (uint64_t)ctx->max_depth * NAT_D_STEP;
+}
+
 exec_ctx *exec_ctx_new(weft_engine *e)
 {
     uint32_t slots = e && e->cfg.stack_slots ? e->cfg.stack_slots : 1u << 20;
@@ -37,7 +43,7 @@ exec_ctx *exec_ctx_new(weft_engine *e)
         return NULL;
     ctx->engine = e;
     ctx->max_depth = depth;
-    atomic_init(&ctx->nat_max_d, (uint64_t)depth * NAT_D_STEP);
+    atomic_init(&ctx->nat_max_d, exec_depth_limit(ctx));
     ctx->stack_bytes = (size_t)slots * sizeof *ctx->stack;
     ctx->frames_bytes = ((size_t)depth + 1) * sizeof *ctx->frames;
     ctx->stack = exec_map(ctx->stack_bytes);
@@ -72,14 +78,14 @@ void exec_ctx_free(exec_ctx *ctx)
 }
 
 /* Also wakes a memory.atomic.wait in progress: a thread blocked forever would otherwise
- * never reach a back-edge. The interpreter consumes both flags when it delivers the trap, so
+ * never reach a back-edge. Whichever tier delivers the trap consumes both, so
  * the context can run again afterwards. */
 void exec_interrupt(exec_ctx *ctx)
 {
     if (!ctx)
         return;
-    /* the flag first: a host call that finds the pipe readable checks it (seq_cst, so a
-     * call registering after our write still sees the flag) */
+    /* the limit word at 0 (the interrupt's flag) first: a host call that finds the pipe
+     * readable checks it (seq_cst, so a call registering after our write still sees it) */
     atomic_store(&ctx->nat_max_d, 0);
     thr_cancel_signal(&ctx->cancel);
     int wr = atomic_load(&ctx->wake_wr);
@@ -97,7 +103,7 @@ void exec_interrupt_clear(exec_ctx *ctx)
     char buf[16];
     if (!ctx)
         return;
-    atomic_store(&ctx->nat_max_d, (uint64_t)ctx->max_depth * NAT_D_STEP);
+    atomic_store(&ctx->nat_max_d, exec_depth_limit(ctx));
     atomic_store(&ctx->cancel.flag, 0);
     int rd = atomic_load(&ctx->wake_rd);
     if (rd >= 0)
